@@ -1,0 +1,257 @@
+/* text — bounded string checks and parsers (see text.h). Hand-written rather
+ * than sscanf/strtol so that every accepted form is spelled out here and
+ * nothing lenient ("+1", " 1", "1e3", "01") slips through. */
+#include "text.h"
+
+#include "buf.h"
+
+#include <string.h>
+#include <strings.h>
+
+size_t utf8_length(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+/* Decodes one UTF-8 sequence at s; returns its length (0 if invalid). */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    size_t len;
+    uint32_t c, min;
+    if ((s[0] & 0xE0) == 0xC0) {
+        len = 2, c = s[0] & 0x1Fu, min = 0x80;
+    } else if ((s[0] & 0xF0) == 0xE0) {
+        len = 3, c = s[0] & 0x0Fu, min = 0x800;
+    } else if ((s[0] & 0xF8) == 0xF0) {
+        len = 4, c = s[0] & 0x07u, min = 0x10000;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3Fu);
+    }
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+const char *text_check(const char *s, size_t max_chars, bool multiline)
+{
+    size_t chars = 0;
+    bool visible = false;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        size_t len = utf8_decode(p, &cp);
+        if (!len)
+            return "must be valid UTF-8";
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            if (!(multiline && (cp == '\n' || cp == '\t' || cp == '\r')))
+                return "must not contain control characters";
+        }
+        if (cp != ' ' && cp != '\t' && cp != '\n' && cp != '\r' && cp != 0xA0)
+            visible = true;
+        chars++;
+        p += len;
+    }
+    if (!visible)
+        return "must not be empty";
+    if (chars > max_chars)
+        return "is too long";
+    return NULL;
+}
+
+static bool is_alnum(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+const char *url_check_http(const char *s)
+{
+    static const char *const bad = "must be an http or https URL";
+    size_t n = strlen(s);
+    if (n == 0 || n > 2048)
+        return n ? "is too long (at most 2048 characters)" : bad;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c == 0x7F)
+            return "must not contain white space or control characters";
+    }
+    const char *p;
+    if (strncasecmp(s, "http://", 7) == 0)
+        p = s + 7;
+    else if (strncasecmp(s, "https://", 8) == 0)
+        p = s + 8;
+    else
+        return bad;
+    size_t auth_len = strcspn(p, "/?#");
+    if (memchr(p, '@', auth_len))
+        return "must not contain user information";
+    const char *host = p, *end = p + auth_len;
+    const char *port = NULL;
+    if (*host == '[') { /* IPv6 literal */
+        const char *close = memchr(host, ']', auth_len);
+        if (!close || close == host + 1)
+            return "has an invalid host";
+        for (const char *q = host + 1; q < close; q++)
+            if (!(is_alnum(*q) || *q == ':' || *q == '.'))
+                return "has an invalid host";
+        if (close + 1 < end) {
+            if (close[1] != ':')
+                return "has an invalid host";
+            port = close + 2;
+        }
+    } else {
+        const char *colon = memchr(host, ':', auth_len);
+        const char *host_end = colon ? colon : end;
+        if (host_end == host)
+            return "must have a host";
+        char prev = '.';
+        for (const char *q = host; q < host_end; q++) {
+            if (*q == '.') {
+                if (prev == '.' || prev == '-')
+                    return "has an invalid host";
+            } else if (*q == '-') {
+                if (prev == '.')
+                    return "has an invalid host";
+            } else if (!is_alnum(*q)) {
+                return "has an invalid host";
+            }
+            prev = *q;
+        }
+        if (prev == '-')
+            return "has an invalid host";
+        if (colon)
+            port = colon + 1;
+    }
+    if (port) {
+        long v = 0;
+        if (port == end || end - port > 5)
+            return "has an invalid port";
+        for (const char *q = port; q < end; q++) {
+            if (*q < '0' || *q > '9')
+                return "has an invalid port";
+            v = v * 10 + (*q - '0');
+        }
+        if (v < 1 || v > 65535)
+            return "has an invalid port";
+    }
+    return NULL;
+}
+
+static bool digits(const char *s, size_t n, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+bool date_parse(const char *s, int *year, int *month, int *day)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    if (!digits(s, 4, &y) || !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d))
+        return false;
+    if (y < 1000 || m < 1 || m > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    int last = mdays[m - 1] + (m == 2 && leap);
+    if (d > last)
+        return false;
+    *year = y, *month = m, *day = d;
+    return true;
+}
+
+bool int_parse(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+    const char *p = s;
+    bool neg = false;
+    if (*p == '-') {
+        neg = true;
+        p++;
+    }
+    if (*p < '0' || *p > '9')
+        return false;
+    if (p[0] == '0' && p[1] != '\0')
+        return false;
+    uint64_t v = 0;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        unsigned digit = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - digit) / 10)
+            return false;
+        v = v * 10 + digit;
+        if (v > (uint64_t)INT64_MAX + 1)
+            return false;
+    }
+    int64_t r;
+    if (neg) {
+        if (v == 0)
+            return false; /* "-0" */
+        r = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+    } else {
+        if (v > (uint64_t)INT64_MAX)
+            return false;
+        r = (int64_t)v;
+    }
+    if (r < min || r > max)
+        return false;
+    *out = r;
+    return true;
+}
+
+bool json_escape_append(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        bool ok;
+        if (*p == '"' || *p == '\\') {
+            char esc[2] = {'\\', (char)*p};
+            ok = buf_append(b, esc, 2);
+        } else if (*p < 0x20 || *p == 0x7F) {
+            char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+            ok = buf_append(b, esc, 6);
+        } else {
+            ok = buf_putc(b, (char)*p);
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+bool url_encode_append(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        bool ok;
+        if (is_alnum((char)*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            ok = buf_putc(b, (char)*p);
+        } else {
+            char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            ok = buf_append(b, esc, 3);
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}

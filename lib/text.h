@@ -1,0 +1,45 @@
+/* text — bounded checks and parsers for strings that come from the network.
+ *
+ * Every function here is total: it never reads past the NUL, never
+ * allocates, and says why it refused. Messages are short English phrases the
+ * API shows as-is in a problem document ("must be an http or https URL").
+ */
+#ifndef PLEDGED_TEXT_H
+#define PLEDGED_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+
+/* Number of code points in valid UTF-8 `s` (bytes 0x80-0xBF not counted). */
+size_t utf8_length(const char *s);
+
+/* NULL when `s` is valid UTF-8 of 1 to max_chars code points, not only white
+ * space, with no control characters (tab and newline are allowed only when
+ * multiline); otherwise why not. */
+const char *text_check(const char *s, size_t max_chars, bool multiline);
+
+/* NULL when `s` is an absolute http:// or https:// URL with a host, no
+ * user-info, an optional port 1-65535, no white space or control characters,
+ * at most 2048 bytes; otherwise why not. */
+const char *url_check_http(const char *s);
+
+/* A real calendar date "YYYY-MM-DD" (years 1000-9999). False otherwise. */
+bool date_parse(const char *s, int *year, int *month, int *day);
+
+/* Parses a whole decimal integer (digits only, optional leading '-', no
+ * white space, no '+', no leading zeros beyond "0") within [min, max].
+ * False, with *out untouched, otherwise. */
+bool int_parse(const char *s, int64_t min, int64_t max, int64_t *out);
+
+/* Appends `s` to b as the inside of a JSON string (quotes not added),
+ * escaping '"', '\\' and control characters. False if b is full. */
+bool json_escape_append(struct buf *b, const char *s);
+
+/* Appends `s` percent-encoded for a URL query component (RFC 3986
+ * unreserved characters are kept). False if b is full. */
+bool url_encode_append(struct buf *b, const char *s);
+
+#endif

@@ -1,0 +1,37 @@
+/* api — checks every handler makes before its real work: the bearer token,
+ * the JSON body, and the query string. Each returns false (or NULL) after
+ * filling the response with the right problem, so a handler reads:
+ *
+ *     if (!api_require_token(rq, rs)) return;
+ */
+#ifndef PLEDGED_API_H
+#define PLEDGED_API_H
+
+#include "request.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* 401 with WWW-Authenticate unless the request carries a valid token. */
+bool api_require_token(const struct request *rq, struct response *rs);
+
+/* The body as a JSON object (new reference). 415 unless the content type is
+ * application/json (or application/merge-patch+json when merge_patch), 400
+ * for malformed JSON, duplicate keys or a non-object. */
+json_t *api_json_body(const struct request *rq, struct response *rs, bool merge_patch);
+
+/* The value of query parameter `name`, or NULL when absent. */
+const char *api_query(const struct request *rq, const char *name);
+
+/* 400 naming the first query parameter that is not in `allowed` (a NULL
+ * terminated list) or that is given twice. */
+bool api_query_check(const struct request *rq, struct response *rs,
+                     const char *const allowed[]);
+
+/* For PATCH, PUT and DELETE: when the request has If-Match and it does not
+ * name the ETag of `current` (the resource's representation now), fills rs
+ * with 412 and returns false. */
+bool api_check_if_match(const struct request *rq, struct response *rs, const json_t *current);
+
+#endif
+

@@ -1,0 +1,36 @@
+/* app — the daemon's configuration and the little global state it keeps.
+ *
+ * One `struct app` exists per process (g_app). It is filled by main.c before
+ * the HTTP server starts and read-only afterwards, except for the atomics.
+ */
+#ifndef PLEDGED_APP_H
+#define PLEDGED_APP_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PLEDGED_VERSION "0.1.0"
+
+struct config {
+    const char *db_path;     /* SQLite file; created when missing */
+    const char *bind;        /* numeric IPv4 or IPv6 address to listen on */
+    unsigned port;           /* 0 asks the OS for a free port (tests) */
+    unsigned threads;        /* HTTP worker threads, 1-256 */
+    size_t max_body;         /* largest request body accepted, bytes */
+    unsigned conn_timeout;   /* seconds an idle connection is kept */
+    unsigned max_conns;      /* simultaneous connections in all */
+    bool access_log;         /* one JSON line per request on stderr */
+};
+
+struct app {
+    struct config cfg;
+    atomic_bool shutting_down;     /* set on SIGTERM/SIGINT: new requests get 503 */
+    atomic_int in_flight;          /* requests being handled now */
+    atomic_uint_fast64_t requests; /* requests seen, for request ids */
+    char instance[9];              /* random hex per process, prefix of request ids */
+};
+
+extern struct app g_app;
+
+#endif

@@ -1,0 +1,34 @@
+/* auth — API tokens: creation, listing, revocation, and checking a bearer
+ * token on a request.
+ *
+ * A token is "pld_" followed by 43 base64url characters (32 bytes from the
+ * OS CSPRNG through libsodium). It is shown once, when created; the database
+ * keeps only its SHA-256 hash and its first 8 characters after the prefix
+ * (key_id) to find the row. Checking compares hashes with sodium_memcmp, in
+ * constant time.
+ */
+#ifndef PLEDGED_AUTH_H
+#define PLEDGED_AUTH_H
+
+#include "db.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define TOKEN_LEN 47
+#define TOKEN_NAME_MAX 64
+
+/* Creates a token called `name` ([A-Za-z0-9._-], 1-64 characters) and
+ * writes it to out. False with a message when the name is bad or taken. */
+bool token_add(struct db *db, const char *name, char out[TOKEN_LEN + 1], char *err,
+               size_t errlen);
+bool token_revoke(struct db *db, const char *name, char *err, size_t errlen);
+bool token_list(struct db *db, FILE *out);
+
+enum auth_result { AUTH_OK, AUTH_MISSING, AUTH_INVALID, AUTH_ERROR };
+
+/* Checks an Authorization header value ("Bearer pld_..."; NULL when the
+ * header is absent) against the tokens in db. */
+enum auth_result auth_check(struct db *db, const char *authorization);
+
+#endif

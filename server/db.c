@@ -1,0 +1,264 @@
+/* db — connections, statement cache and pool (see db.h).
+ *
+ * The statement cache is an open-addressing hash table keyed by the SQL
+ * text, so handlers can build SQL at run time (sort orders, filters) and
+ * still compile each distinct statement only once per connection. */
+#include "db.h"
+
+#include "log.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct stmt_slot {
+    char *sql;          /* owned key; NULL for an empty slot */
+    uint64_t hash;
+    sqlite3_stmt *st;
+};
+
+struct db {
+    sqlite3 *h;
+    struct stmt_slot *slots;  /* power-of-two sized */
+    size_t n_slots, n_used;
+    struct db *next_open;     /* the pool's list of readers */
+};
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+struct db *db_open(const char *path, bool readonly, char *err, size_t errlen)
+{
+    struct db *db = calloc(1, sizeof *db);
+    if (!db) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    flags |= SQLITE_OPEN_NOMUTEX; /* each connection is used by one thread at a time */
+    if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open database %s: %s", path,
+                 db->h ? sqlite3_errmsg(db->h) : "out of memory");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, 5000);
+    const char *setup = readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                                   " PRAGMA foreign_keys=ON;";
+    char *msg = NULL;
+    if (sqlite3_exec(db->h, setup, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot set up database %s: %s", path, msg ? msg : "?");
+        sqlite3_free(msg);
+        goto fail;
+    }
+    db->n_slots = 64;
+    db->slots = calloc(db->n_slots, sizeof *db->slots);
+    if (!db->slots) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    return db;
+fail:
+    sqlite3_close(db->h);
+    free(db);
+    return NULL;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (size_t i = 0; i < db->n_slots; i++) {
+        if (db->slots[i].sql) {
+            sqlite3_finalize(db->slots[i].st);
+            free(db->slots[i].sql);
+        }
+    }
+    free(db->slots);
+    if (sqlite3_close(db->h) != SQLITE_OK)
+        log_error(NULL, "database closed with statements still open");
+    free(db);
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+    return db->h;
+}
+
+static bool grow(struct db *db)
+{
+    size_t n = db->n_slots * 2;
+    struct stmt_slot *slots = calloc(n, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < db->n_slots; i++) {
+        if (!db->slots[i].sql)
+            continue;
+        size_t j = db->slots[i].hash & (n - 1);
+        while (slots[j].sql)
+            j = (j + 1) & (n - 1);
+        slots[j] = db->slots[i];
+    }
+    free(db->slots);
+    db->slots = slots;
+    db->n_slots = n;
+    return true;
+}
+
+sqlite3_stmt *db_prepare(struct db *db, const char *sql)
+{
+    uint64_t hash = fnv1a(sql);
+    size_t i = hash & (db->n_slots - 1);
+    while (db->slots[i].sql) {
+        if (db->slots[i].hash == hash && strcmp(db->slots[i].sql, sql) == 0)
+            return db->slots[i].st;
+        i = (i + 1) & (db->n_slots - 1);
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "cannot prepare SQL: %s: %.600s", sqlite3_errmsg(db->h), sql);
+        log_error(NULL, msg);
+        return NULL;
+    }
+    char *key = strdup(sql);
+    if (!key) {
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    db->slots[i] = (struct stmt_slot){key, hash, st};
+    db->n_used++;
+    if (db->n_used * 10 > db->n_slots * 7 && !grow(db)) {
+        /* Still usable, just fuller than we like; the next insert retries. */
+    }
+    return st;
+}
+
+void db_done(sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        char line[1024];
+        snprintf(line, sizeof line, "SQL failed: %s", msg ? msg : sqlite3_errstr(rc));
+        log_error(NULL, line);
+    }
+    sqlite3_free(msg);
+    return rc;
+}
+
+bool db_begin(struct db *db)
+{
+    return db_exec(db, "BEGIN IMMEDIATE") == SQLITE_OK;
+}
+
+bool db_commit(struct db *db)
+{
+    if (db_exec(db, "COMMIT") == SQLITE_OK)
+        return true;
+    db_rollback(db);
+    return false;
+}
+
+void db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->h))
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void db_now(char out[21])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* ---- the pool ---- */
+
+static struct {
+    char *path;
+    struct db *writer;
+    pthread_mutex_t writer_mu;
+    pthread_mutex_t readers_mu;  /* guards `readers` */
+    struct db *readers;          /* every reader opened, for db_pool_stop */
+} pool = {.writer_mu = PTHREAD_MUTEX_INITIALIZER, .readers_mu = PTHREAD_MUTEX_INITIALIZER};
+
+static _Thread_local struct db *t_reader;
+
+bool db_pool_start(const char *path, char *err, size_t errlen)
+{
+    pool.path = strdup(path);
+    if (!pool.path) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    pool.writer = db_open(path, false, err, errlen);
+    return pool.writer != NULL;
+}
+
+void db_pool_stop(void)
+{
+    pthread_mutex_lock(&pool.readers_mu);
+    while (pool.readers) {
+        struct db *next = pool.readers->next_open;
+        db_close(pool.readers);
+        pool.readers = next;
+    }
+    pthread_mutex_unlock(&pool.readers_mu);
+    if (pool.writer) {
+        /* Fold the WAL back into the database file so a clean stop leaves
+         * one self-contained file behind. */
+        sqlite3_wal_checkpoint_v2(pool.writer->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+        db_close(pool.writer);
+        pool.writer = NULL;
+    }
+    free(pool.path);
+    pool.path = NULL;
+}
+
+struct db *db_reader(void)
+{
+    if (t_reader)
+        return t_reader;
+    char err[512];
+    struct db *db = db_open(pool.path, true, err, sizeof err);
+    if (!db) {
+        log_error(NULL, err);
+        return NULL;
+    }
+    pthread_mutex_lock(&pool.readers_mu);
+    db->next_open = pool.readers;
+    pool.readers = db;
+    pthread_mutex_unlock(&pool.readers_mu);
+    t_reader = db;
+    return db;
+}
+
+struct db *db_writer_lock(void)
+{
+    pthread_mutex_lock(&pool.writer_mu);
+    return pool.writer;
+}
+
+void db_writer_unlock(void)
+{
+    pthread_mutex_unlock(&pool.writer_mu);
+}

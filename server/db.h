@@ -1,0 +1,58 @@
+/* db — SQLite connections with a cache of prepared statements, and the
+ * connection pool the daemon uses.
+ *
+ * Model: one writer connection for the whole process, guarded by a mutex,
+ * plus one read-only connection per HTTP worker thread, opened the first
+ * time that thread asks for it. In WAL mode readers never block the writer
+ * or each other, so reads scale with threads and writes are serialised in
+ * one place (SQLite allows one writer at a time anyway).
+ *
+ * Statements: db_prepare returns a statement from the connection's cache,
+ * compiled once per distinct SQL text. The caller must hand it back with
+ * db_done (reset + clear bindings) before the next db_prepare of the same
+ * text and before releasing the connection; a statement left un-reset would
+ * keep a read transaction open and stall WAL checkpoints.
+ */
+#ifndef PLEDGED_DB_H
+#define PLEDGED_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct db;
+
+/* Opens (creating when allowed) a database file with WAL, foreign keys and
+ * a busy timeout. NULL on failure with a message in err. */
+struct db *db_open(const char *path, bool readonly, char *err, size_t errlen);
+void db_close(struct db *db);
+sqlite3 *db_handle(struct db *db);
+
+/* A cached prepared statement for `sql`, or NULL (logged) when it does not
+ * compile. Borrowed: valid until db_close. */
+sqlite3_stmt *db_prepare(struct db *db, const char *sql);
+/* Resets the statement and clears its bindings. Accepts NULL. */
+void db_done(sqlite3_stmt *st);
+
+/* Runs SQL without results (several statements allowed). SQLITE_OK or the
+ * error code, with sqlite's message logged. */
+int db_exec(struct db *db, const char *sql);
+
+/* Transactions on the writer: BEGIN IMMEDIATE takes the write lock at once
+ * so a transaction never fails half-way on a lock upgrade. */
+bool db_begin(struct db *db);
+bool db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* The pool. db_pool_start opens the writer (and applies nothing: migrations
+ * are the caller's business). */
+bool db_pool_start(const char *path, char *err, size_t errlen);
+void db_pool_stop(void);
+struct db *db_reader(void);        /* this thread's reader; NULL on failure */
+struct db *db_writer_lock(void);   /* blocks until the writer is ours */
+void db_writer_unlock(void);
+
+/* The current UTC time as RFC 3339 with seconds, "2024-04-09T10:15:00Z". */
+void db_now(char out[21]);
+
+#endif

@@ -1,0 +1,349 @@
+/* http — libmicrohttpd glue (see http.h). */
+#include "http.h"
+
+#include "buf.h"
+#include "log.h"
+#include "respond.h"
+#include "router.h"
+#include "text.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOG_PATH_MAX 512
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    int listen_fd;   /* returned by quiesce; closed after stop */
+};
+
+/* One request's state, from its first access-handler call to completion. */
+struct exchange {
+    struct timespec start;      /* CLOCK_MONOTONIC at the first call */
+    char request_id[72];
+    char method[16];
+    char path[LOG_PATH_MAX];    /* for the access log, truncated */
+    struct buf body;            /* capped at cfg.max_body */
+    bool too_large;             /* the body went past the cap */
+    bool answered;              /* a response is queued already */
+    unsigned status;            /* for the log */
+    size_t bytes;               /* body bytes sent, for the log */
+};
+
+static bool request_id_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.' || c == ':'))
+            return false;
+    }
+    return true;
+}
+
+static struct exchange *exchange_new(struct MHD_Connection *c, const char *method,
+                                     const char *url)
+{
+    struct exchange *ex = calloc(1, sizeof *ex);
+    if (!ex)
+        return NULL;
+    clock_gettime(CLOCK_MONOTONIC, &ex->start);
+    buf_init(&ex->body, g_app.cfg.max_body);
+    const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
+    if (given && request_id_ok(given))
+        snprintf(ex->request_id, sizeof ex->request_id, "%s", given);
+    else
+        snprintf(ex->request_id, sizeof ex->request_id, "%s-%06llx", g_app.instance,
+                 (unsigned long long)atomic_fetch_add(&g_app.requests, 1) + 1);
+    snprintf(ex->method, sizeof ex->method, "%s", method);
+    snprintf(ex->path, sizeof ex->path, "%s", url);
+    atomic_fetch_add(&g_app.in_flight, 1);
+    return ex;
+}
+
+/* Turns rs into an MHD response and queues it; rs is emptied. */
+static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *ex,
+                             struct response *rs)
+{
+    struct MHD_Response *r;
+    if (rs->body) {
+        r = MHD_create_response_from_buffer(rs->body_len, rs->body, MHD_RESPMEM_MUST_FREE);
+        if (r)
+            rs->body = NULL;
+    } else {
+        r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
+    if (!r) {
+        response_free(rs);
+        return MHD_NO;
+    }
+    if (rs->content_type)
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
+    MHD_add_response_header(r, "X-Request-Id", ex->request_id);
+    for (size_t i = 0; i < rs->n_headers; i++)
+        MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
+    if (atomic_load(&g_app.shutting_down))
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    ex->status = rs->status;
+    ex->bytes = rs->body_len;
+    ex->answered = true;
+    enum MHD_Result ret = MHD_queue_response(c, rs->status, r);
+    MHD_destroy_response(r);
+    response_free(rs);
+    return ret;
+}
+
+static enum MHD_Result queue_too_large(struct MHD_Connection *c, struct exchange *ex)
+{
+    struct response rs = {0};
+    respond_problem(&rs, 413, "too-large", "Request body too large",
+                    "the body is larger than the limit of %zu bytes", g_app.cfg.max_body);
+    respond_header(&rs, MHD_HTTP_HEADER_CONNECTION, "close");
+    return queue(c, ex, &rs);
+}
+
+struct query_collector {
+    struct request *rq;
+    bool overflow;
+};
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    (void)kind;
+    struct query_collector *qc = cls;
+    if (qc->rq->n_query == REQUEST_MAX_QUERY) {
+        qc->overflow = true;
+        return MHD_NO;
+    }
+    qc->rq->query[qc->rq->n_query++] = (struct query_arg){key, value ? value : ""};
+    return MHD_YES;
+}
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* Routes a complete request and fills rs. */
+static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *method,
+                     const char *url, struct response *rs)
+{
+    struct request rq = {0};
+    rq.method = strcmp(method, "HEAD") == 0 ? "GET" : method;
+    rq.path = url;
+    rq.request_id = ex->request_id;
+    rq.body = buf_str(&ex->body);
+    rq.body_len = ex->body.len;
+
+    if (atomic_load(&g_app.shutting_down)) {
+        respond_problem(rs, 503, "unavailable", "Shutting down",
+                        "the server is shutting down; retry shortly");
+        respond_header(rs, "Retry-After", "5");
+        return;
+    }
+    if (ex->too_large) {
+        respond_problem(rs, 413, "too-large", "Request body too large",
+                        "the body is larger than the limit of %zu bytes", g_app.cfg.max_body);
+        return;
+    }
+    struct query_collector qc = {&rq, false};
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &qc);
+    if (qc.overflow) {
+        respond_problem(rs, 400, "bad-parameter", "Invalid query parameter",
+                        "more than %d query parameters", REQUEST_MAX_QUERY);
+        return;
+    }
+    rq.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
+    rq.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+    rq.if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
+    rq.if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    rq.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
+    rq.idempotency_key = header(c, "Idempotency-Key");
+
+    const struct route *route = NULL;
+    char store[1024], allow[128];
+    bool options = strcmp(method, "OPTIONS") == 0;
+    switch (router_match(method, url, &route, rq.params, store, sizeof store, allow,
+                         sizeof allow)) {
+    case ROUTE_FOUND:
+        route->handler(&rq, rs);
+        return;
+    case ROUTE_NO_METHOD:
+        if (options) {
+            rs->status = 204;
+            respond_header(rs, "Allow", "%s, OPTIONS", allow);
+            return;
+        }
+        respond_problem(rs, 405, "method-not-allowed", "Method not allowed",
+                        "%s is not allowed on %s; allowed: %s", method, url, allow);
+        respond_header(rs, "Allow", "%s", allow);
+        return;
+    case ROUTE_NO_PATH:
+        break;
+    }
+    respond_problem(rs, 404, "not-found", "Not found", "no resource at %s", url);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **req_cls)
+{
+    (void)cls, (void)version;
+    struct exchange *ex = *req_cls;
+    if (!ex) {
+        ex = exchange_new(c, method, url);
+        if (!ex)
+            return MHD_NO;
+        *req_cls = ex;
+        const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        int64_t declared;
+        if (cl && int_parse(cl, 0, INT64_MAX, &declared) &&
+            (uint64_t)declared > g_app.cfg.max_body) {
+            ex->too_large = true;
+            return queue_too_large(c, ex); /* the body is never read */
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!ex->answered && !ex->too_large &&
+            !buf_append(&ex->body, upload_data, *upload_data_size)) {
+            ex->too_large = true;
+            buf_free(&ex->body);
+            /* Answer now, without reading the rest; if MHD will not take
+             * a response at this stage, the 413 goes out at the end. */
+            if (queue_too_large(c, ex) != MHD_YES)
+                ex->answered = false;
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (ex->answered)
+        return MHD_YES;
+    struct response rs = {0};
+    dispatch(c, ex, method, url, &rs);
+    if (rs.status == 0)
+        respond_internal(&(struct request){.request_id = ex->request_id}, &rs,
+                         "handler produced no answer");
+    return queue(c, ex, &rs);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)c, (void)toe;
+    struct exchange *ex = *req_cls;
+    if (!ex)
+        return;
+    *req_cls = NULL;
+    if (g_app.cfg.access_log) {
+        struct timespec end;
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        long long us = (end.tv_sec - ex->start.tv_sec) * 1000000LL +
+                       (end.tv_nsec - ex->start.tv_nsec) / 1000;
+        char ts[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        struct buf line;
+        buf_init(&line, 2048);
+        buf_printf(&line, "{\"ts\":\"%s\",\"method\":\"", ts);
+        json_escape_append(&line, ex->method);
+        buf_puts(&line, "\",\"path\":\"");
+        json_escape_append(&line, ex->path);
+        buf_printf(&line, "\",\"status\":%u,\"bytes\":%zu,\"us\":%lld,\"request_id\":\"%s\"}",
+                   ex->status, ex->bytes, us, ex->request_id);
+        log_line(line.data, line.len);
+        buf_free(&line);
+    }
+    buf_free(&ex->body);
+    free(ex);
+    atomic_fetch_sub(&g_app.in_flight, 1);
+}
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n > 0 && msg[n - 1] == '\n')
+        msg[--n] = '\0';
+    log_error(NULL, msg);
+}
+
+struct http_server *http_start(const struct config *cfg, char *err, size_t errlen)
+{
+    struct sockaddr_storage addr = {0};
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
+    if (inet_pton(AF_INET, cfg->bind, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)cfg->port);
+    } else if (inet_pton(AF_INET6, cfg->bind, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)cfg->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        snprintf(err, errlen, "--bind must be a numeric IPv4 or IPv6 address, not '%s'",
+                 cfg->bind);
+        return NULL;
+    }
+    struct http_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->listen_fd = -1;
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL, /* first, so it sees every message */
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->conn_timeout,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(err, errlen, "cannot listen on %s port %u (in use, or not an address here?)",
+                 cfg->bind, cfg->port);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+unsigned http_port(const struct http_server *s)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : 0;
+}
+
+void http_quiesce(struct http_server *s)
+{
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        s->listen_fd = fd;
+}
+
+void http_stop(struct http_server *s)
+{
+    MHD_stop_daemon(s->daemon);
+    if (s->listen_fd >= 0)
+        close(s->listen_fd);
+    free(s);
+}

@@ -1,0 +1,327 @@
+/* main — the pledged command line: serve, migrate, token add/list/revoke.
+ *
+ * Options may stand before or after a subcommand's arguments (getopt_long
+ * permutes them), and each also comes from an environment variable
+ * (PLEDGED_PORT, PLEDGED_BIND, PLEDGED_DB, PLEDGED_THREADS,
+ * PLEDGED_MAX_BODY, PLEDGED_ACCESS_LOG); a flag beats the environment. Bad
+ * usage prints the usage text to stderr and exits 2; a failure at run time
+ * exits 1.
+ */
+#include "app.h"
+#include "auth.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "migrate.h"
+#include "text.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct app g_app;
+
+static const char usage_text[] =
+    "usage: pledged serve   [--port 8080] [--bind 127.0.0.1] [--db pledged.db] [--threads N]\n"
+    "                       [--max-body BYTES] [--no-access-log]\n"
+    "       pledged migrate [--db FILE]\n"
+    "       pledged token add NAME [--db FILE]     print a new API token (shown once)\n"
+    "       pledged token list [--db FILE]\n"
+    "       pledged token revoke NAME [--db FILE]\n"
+    "       pledged --version | --help\n"
+    "\n"
+    "Every option also comes from the environment: PLEDGED_PORT, PLEDGED_BIND, PLEDGED_DB,\n"
+    "PLEDGED_THREADS, PLEDGED_MAX_BODY, PLEDGED_ACCESS_LOG (0 or 1).\n";
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "pledged: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s", usage_text);
+    return 2;
+}
+
+enum opt_id { OPT_PORT = 'p', OPT_BIND = 'b', OPT_DB = 'd', OPT_THREADS = 't',
+              OPT_HELP = 'h', OPT_VERSION = 'V', OPT_MAX_BODY = 1000, OPT_NO_LOG };
+
+/* Options that only `serve` takes. */
+static bool serve_only(int opt)
+{
+    return opt == OPT_PORT || opt == OPT_BIND || opt == OPT_THREADS || opt == OPT_MAX_BODY ||
+           opt == OPT_NO_LOG;
+}
+
+static bool set_number(const char *text, int64_t min, int64_t max, int64_t *out)
+{
+    return text && int_parse(text, min, max, out);
+}
+
+static int apply_option(struct config *cfg, int opt, const char *val, const char *origin)
+{
+    int64_t n;
+    switch (opt) {
+    case OPT_PORT:
+        if (!set_number(val, 0, 65535, &n))
+            return usage_error("the port must be 0 to 65535 (%s)", origin);
+        cfg->port = (unsigned)n;
+        break;
+    case OPT_BIND:
+        cfg->bind = val;
+        break;
+    case OPT_DB:
+        if (!val || !*val)
+            return usage_error("the database path must not be empty (%s)", origin);
+        cfg->db_path = val;
+        break;
+    case OPT_THREADS:
+        if (!set_number(val, 1, 256, &n))
+            return usage_error("the thread count must be 1 to 256 (%s)", origin);
+        cfg->threads = (unsigned)n;
+        break;
+    case OPT_MAX_BODY:
+        if (!set_number(val, 1024, 64 << 20, &n))
+            return usage_error("the body limit must be 1024 to 67108864 bytes (%s)", origin);
+        cfg->max_body = (size_t)n;
+        break;
+    case OPT_NO_LOG:
+        cfg->access_log = false;
+        break;
+    }
+    return 0;
+}
+
+static int config_from_env(struct config *cfg)
+{
+    static const struct { const char *var; int opt; } vars[] = {
+        {"PLEDGED_PORT", OPT_PORT},       {"PLEDGED_BIND", OPT_BIND},
+        {"PLEDGED_DB", OPT_DB},           {"PLEDGED_THREADS", OPT_THREADS},
+        {"PLEDGED_MAX_BODY", OPT_MAX_BODY},
+    };
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i].var);
+        int rc = v ? apply_option(cfg, vars[i].opt, v, vars[i].var) : 0;
+        if (rc)
+            return rc;
+    }
+    const char *log = getenv("PLEDGED_ACCESS_LOG");
+    if (log) {
+        if (strcmp(log, "0") && strcmp(log, "1"))
+            return usage_error("PLEDGED_ACCESS_LOG must be 0 or 1, not '%s'", log);
+        cfg->access_log = strcmp(log, "1") == 0;
+    }
+    return 0;
+}
+
+static struct db *open_migrated(const char *path)
+{
+    char err[512];
+    struct db *db = db_open(path, false, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "pledged: %s\n", err);
+        return NULL;
+    }
+    int applied;
+    if (!migrate_apply(db, &applied, err, sizeof err)) {
+        fprintf(stderr, "pledged: %s\n", err);
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static int cmd_migrate(const struct config *cfg)
+{
+    char err[512];
+    struct db *db = db_open(cfg->db_path, false, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "pledged: %s\n", err);
+        return 1;
+    }
+    int before = migrate_current(db), applied = 0;
+    bool ok = migrate_apply(db, &applied, err, sizeof err);
+    if (ok)
+        printf("%s: schema version %d (was %d; %d migration%s applied)\n", cfg->db_path,
+               migrate_latest(), before < 0 ? 0 : before, applied, applied == 1 ? "" : "s");
+    else
+        fprintf(stderr, "pledged: %s\n", err);
+    db_close(db);
+    return ok ? 0 : 1;
+}
+
+static int cmd_token(const struct config *cfg, int argc, char **argv)
+{
+    const char *verb = argc > 0 ? argv[0] : NULL;
+    if (!verb)
+        return usage_error("token needs add, list or revoke");
+    bool needs_name = strcmp(verb, "add") == 0 || strcmp(verb, "revoke") == 0;
+    if (!needs_name && strcmp(verb, "list") != 0)
+        return usage_error("unknown token command '%s'", verb);
+    if (needs_name ? argc != 2 : argc != 1)
+        return usage_error("token %s takes exactly one NAME", verb);
+    struct db *db = open_migrated(cfg->db_path);
+    if (!db)
+        return 1;
+    char err[256], token[TOKEN_LEN + 1];
+    int rc = 0;
+    if (strcmp(verb, "add") == 0) {
+        if (token_add(db, argv[1], token, err, sizeof err)) {
+            printf("Created token '%s'. It is shown only now; keep it secret.\n%s\n", argv[1],
+                   token);
+            sodium_memzero(token, sizeof token);
+        } else {
+            fprintf(stderr, "pledged: %s\n", err);
+            rc = 1;
+        }
+    } else if (strcmp(verb, "revoke") == 0) {
+        if (token_revoke(db, argv[1], err, sizeof err)) {
+            printf("Revoked token '%s'.\n", argv[1]);
+        } else {
+            fprintf(stderr, "pledged: %s\n", err);
+            rc = 1;
+        }
+    } else if (!token_list(db, stdout)) {
+        fprintf(stderr, "pledged: cannot list tokens\n");
+        rc = 1;
+    }
+    db_close(db);
+    return rc;
+}
+
+static int cmd_serve(const struct config *cfg)
+{
+    struct db *db = open_migrated(cfg->db_path);
+    if (!db)
+        return 1;
+    db_close(db);
+    char err[512];
+    if (!db_pool_start(cfg->db_path, err, sizeof err)) {
+        fprintf(stderr, "pledged: %s\n", err);
+        db_pool_stop();
+        return 1;
+    }
+    /* Block the stop signals in every thread; main waits for them below. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct http_server *server = http_start(cfg, err, sizeof err);
+    if (!server) {
+        fprintf(stderr, "pledged: %s\n", err);
+        db_pool_stop();
+        return 1;
+    }
+    char line[256];
+    snprintf(line, sizeof line,
+             "{\"level\":\"info\",\"msg\":\"listening\",\"address\":\"%s\",\"port\":%u,"
+             "\"threads\":%u,\"db\":\"%.100s\",\"version\":\"%s\"}",
+             cfg->bind, http_port(server), cfg->threads, cfg->db_path, PLEDGED_VERSION);
+    log_line(line, strlen(line));
+
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_info(sig == SIGTERM ? "SIGTERM: finishing requests in flight"
+                            : "SIGINT: finishing requests in flight");
+    atomic_store(&g_app.shutting_down, true);
+    http_quiesce(server);
+    /* Give requests in flight up to 10 s, then stop regardless. */
+    for (int i = 0; i < 1000 && atomic_load(&g_app.in_flight) > 0; i++)
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    http_stop(server);
+    db_pool_stop();
+    log_info("stopped");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "pledged: libsodium failed to initialise\n");
+        return 1;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    struct config *cfg = &g_app.cfg;
+    *cfg = (struct config){
+        .db_path = "pledged.db",
+        .bind = "127.0.0.1",
+        .port = 8080,
+        .threads = cpus > 0 && cpus <= 256 ? (unsigned)cpus : 4,
+        .max_body = 1 << 20,
+        .conn_timeout = 30,
+        .max_conns = 1024,
+        .access_log = true,
+    };
+    unsigned char inst[4];
+    randombytes_buf(inst, sizeof inst);
+    sodium_bin2hex(g_app.instance, sizeof g_app.instance, inst, sizeof inst);
+
+    int rc = config_from_env(cfg);
+    if (rc)
+        return rc;
+    static const struct option longopts[] = {
+        {"port", required_argument, NULL, OPT_PORT},
+        {"bind", required_argument, NULL, OPT_BIND},
+        {"db", required_argument, NULL, OPT_DB},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"max-body", required_argument, NULL, OPT_MAX_BODY},
+        {"no-access-log", no_argument, NULL, OPT_NO_LOG},
+        {"help", no_argument, NULL, OPT_HELP},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    bool used_serve_only = false;
+    const char *serve_opt = NULL;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":p:b:d:t:hV", longopts, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (opt == OPT_VERSION) {
+            printf("pledged %s\n", PLEDGED_VERSION);
+            return 0;
+        }
+        if (opt == '?')
+            return usage_error("unknown option '%s'", argv[optind - 1]);
+        if (opt == ':')
+            return usage_error("option '%s' needs a value", argv[optind - 1]);
+        if (serve_only(opt)) {
+            used_serve_only = true;
+            serve_opt = argv[optind - 1];
+        }
+        if ((rc = apply_option(cfg, opt, optarg, argv[optind - 1])))
+            return rc;
+    }
+    if (optind >= argc)
+        return usage_error("a command is needed");
+    const char *cmd = argv[optind];
+    int nargs = argc - optind - 1;
+    char **args = argv + optind + 1;
+    if (strcmp(cmd, "serve") == 0) {
+        if (nargs)
+            return usage_error("serve takes no arguments ('%s')", args[0]);
+        return cmd_serve(cfg);
+    }
+    if (used_serve_only)
+        return usage_error("'%s' is an option of serve only", serve_opt);
+    if (strcmp(cmd, "migrate") == 0) {
+        if (nargs)
+            return usage_error("migrate takes no arguments ('%s')", args[0]);
+        return cmd_migrate(cfg);
+    }
+    if (strcmp(cmd, "token") == 0)
+        return cmd_token(cfg, nargs, args);
+    return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,119 @@
+/* migrate — applying the embedded migrations (see migrate.h). */
+#include "migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct embedded_file {
+    const char *name;
+    const char *text;
+    size_t len;
+};
+extern const struct embedded_file migration_files[];
+extern const size_t migration_files_count;
+
+static int version_of(const char *name)
+{
+    return atoi(name); /* names are NNNN_*.sql, checked by the build */
+}
+
+int migrate_latest(void)
+{
+    int v = 0;
+    for (size_t i = 0; i < migration_files_count; i++)
+        if (version_of(migration_files[i].name) > v)
+            v = version_of(migration_files[i].name);
+    return v;
+}
+
+static const char create_table[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT";
+
+int migrate_current(struct db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    int rc = sqlite3_prepare_v2(db_handle(db),
+                                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        /* No table yet: a new database, unless the file is not SQLite. */
+        sqlite3_stmt *probe = NULL;
+        if (sqlite3_prepare_v2(db_handle(db), "SELECT count(*) FROM sqlite_schema", -1,
+                               &probe, NULL) == SQLITE_OK &&
+            sqlite3_step(probe) == SQLITE_ROW)
+            v = 0;
+        sqlite3_finalize(probe);
+        return v;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+bool migrate_apply(struct db *db, int *applied, char *err, size_t errlen)
+{
+    sqlite3 *h = db_handle(db);
+    char *msg = NULL;
+    *applied = 0;
+    if (sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+        goto sql_error;
+    if (sqlite3_exec(h, create_table, NULL, NULL, &msg) != SQLITE_OK)
+        goto sql_error;
+    int current = migrate_current(db);
+    int latest = migrate_latest();
+    if (current < 0) {
+        snprintf(err, errlen, "cannot read the schema version");
+        goto fail;
+    }
+    if (current > latest) {
+        snprintf(err, errlen,
+                 "this database has schema version %d, newer than this pledged knows (%d): "
+                 "it was written by a newer pledged; run that one instead",
+                 current, latest);
+        goto fail;
+    }
+    for (size_t i = 0; i < migration_files_count; i++) {
+        const struct embedded_file *m = &migration_files[i];
+        int v = version_of(m->name);
+        if (v <= current)
+            continue;
+        if (sqlite3_exec(h, m->text, NULL, NULL, &msg) != SQLITE_OK) {
+            snprintf(err, errlen, "migration %s failed: %s", m->name, msg ? msg : "?");
+            sqlite3_free(msg);
+            goto fail;
+        }
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(h,
+                               "INSERT INTO schema_migrations (version, name, applied_at)"
+                               " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                               -1, &st, NULL) != SQLITE_OK) {
+            sqlite3_finalize(st);
+            goto sql_error_h;
+        }
+        sqlite3_bind_int(st, 1, v);
+        sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            goto sql_error_h;
+        (*applied)++;
+    }
+    if (sqlite3_exec(h, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+        goto sql_error;
+    return true;
+
+sql_error_h:
+    snprintf(err, errlen, "migration failed: %s", sqlite3_errmsg(h));
+    goto fail;
+sql_error:
+    snprintf(err, errlen, "migration failed: %s", msg ? msg : sqlite3_errmsg(h));
+    sqlite3_free(msg);
+fail:
+    if (!sqlite3_get_autocommit(h))
+        sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    *applied = 0;
+    return false;
+}

@@ -1,0 +1,201 @@
+/* respond — JSON and problem+json answers, and ETags (see respond.h).
+ *
+ * ETags are hashes of the representation rather than stored version numbers:
+ * a company's representation also changes when computed fields (its pledge
+ * totals) change, and a hash can never disagree with the body it names. */
+#include "respond.h"
+
+#include "jsonx.h"
+#include "log.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void response_free(struct response *rs)
+{
+    free(rs->body);
+    rs->body = NULL;
+    for (size_t i = 0; i < rs->n_headers; i++)
+        free(rs->headers[i].value);
+    rs->n_headers = 0;
+}
+
+static void set_body(struct response *rs, unsigned status, const char *type, char *body,
+                     size_t len)
+{
+    free(rs->body);
+    rs->status = status;
+    rs->content_type = type;
+    rs->body = body;
+    rs->body_len = len;
+}
+
+void respond_bytes(struct response *rs, unsigned status, const char *content_type,
+                   const char *body, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        set_body(rs, 500, NULL, NULL, 0);
+        return;
+    }
+    memcpy(copy, body, len);
+    copy[len] = '\0';
+    set_body(rs, status, content_type, copy, len);
+}
+
+static void respond_doc(struct response *rs, unsigned status, const char *type, json_t *doc)
+{
+    size_t len = 0;
+    char *text = doc ? jsonx_dump(doc, &len) : NULL;
+    json_decref(doc);
+    if (!text) {
+        set_body(rs, 500, NULL, NULL, 0);
+        return;
+    }
+    set_body(rs, status, type, text, len);
+}
+
+void respond_json(struct response *rs, unsigned status, json_t *doc)
+{
+    respond_doc(rs, status, "application/json", doc);
+}
+
+void etag_of(const char *body, size_t len, char out[ETAG_LEN])
+{
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
+    out[0] = '"';
+    sodium_bin2hex(out + 1, 33, h, sizeof h);
+    out[33] = '"';
+    out[34] = '\0';
+}
+
+bool etag_listed(const char *header, const char *etag, bool weak)
+{
+    const char *p = header;
+    size_t elen = strlen(etag);
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        if (*p == '*')
+            return true;
+        bool is_weak = false;
+        if (p[0] == 'W' && p[1] == '/') {
+            is_weak = true;
+            p += 2;
+        }
+        size_t n = strcspn(p, ",");
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        if (n == elen && memcmp(p, etag, n) == 0 && (weak || !is_weak))
+            return true;
+        p += strcspn(p, ",");
+    }
+    return false;
+}
+
+void respond_json_get(const struct request *rq, struct response *rs, json_t *doc)
+{
+    respond_json(rs, 200, doc);
+    respond_with_etag(rq, rs);
+}
+
+static void add_etag(struct response *rs, char etag[ETAG_LEN])
+{
+    etag_of(rs->body, rs->body_len, etag);
+    respond_header(rs, "ETag", "%s", etag);
+}
+
+void respond_etag(struct response *rs)
+{
+    char etag[ETAG_LEN];
+    if (rs->body)
+        add_etag(rs, etag);
+}
+
+void respond_with_etag(const struct request *rq, struct response *rs)
+{
+    if (rs->status != 200 || !rs->body)
+        return;
+    char etag[ETAG_LEN];
+    add_etag(rs, etag);
+    if (rq->if_none_match && etag_listed(rq->if_none_match, etag, true))
+        set_body(rs, 304, NULL, NULL, 0);
+}
+
+static void respond_problem_doc(struct response *rs, unsigned status, const char *type,
+                                const char *title, const char *detail, json_t *errors)
+{
+    char type_uri[64];
+    snprintf(type_uri, sizeof type_uri, "/problems/%s", type);
+    json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", type_uri, "title", title,
+                            "status", (int)status, "detail", detail);
+    if (doc && errors)
+        json_object_set_new(doc, "errors", errors);
+    else
+        json_decref(errors);
+    respond_doc(rs, status, "application/problem+json", doc);
+}
+
+void respond_problem(struct response *rs, unsigned status, const char *type,
+                     const char *title, const char *detail_fmt, ...)
+{
+    char detail[1024];
+    va_list ap;
+    va_start(ap, detail_fmt);
+    vsnprintf(detail, sizeof detail, detail_fmt, ap);
+    va_end(ap);
+    respond_problem_doc(rs, status, type, title, detail, NULL);
+}
+
+void respond_invalid(struct response *rs, const char *title, json_t *errors)
+{
+    char detail[64];
+    size_t n = json_array_size(errors);
+    snprintf(detail, sizeof detail, "%zu field%s %s invalid", n, n == 1 ? "" : "s",
+             n == 1 ? "is" : "are");
+    respond_problem_doc(rs, 422, "validation", title, detail, errors);
+}
+
+void respond_bad_param(struct response *rs, const char *param, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    json_t *errors = json_array();
+    jsonx_error_add(errors, param, "%s", msg);
+    char detail[700];
+    snprintf(detail, sizeof detail, "query parameter '%.100s' %s", param, msg);
+    respond_problem_doc(rs, 400, "bad-parameter", "Invalid query parameter", detail, errors);
+}
+
+void respond_internal(const struct request *rq, struct response *rs, const char *what)
+{
+    log_error(rq->request_id, what);
+    respond_problem(rs, 500, "internal", "Internal error",
+                    "the server failed to answer; quote request id %s when reporting it",
+                    rq->request_id);
+}
+
+void respond_header(struct response *rs, const char *name, const char *fmt, ...)
+{
+    if (rs->n_headers >= RESPONSE_MAX_HEADERS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *value = NULL;
+    int n = vasprintf(&value, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    rs->headers[rs->n_headers].name = name;
+    rs->headers[rs->n_headers].value = value;
+    rs->n_headers++;
+}

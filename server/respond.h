@@ -1,0 +1,64 @@
+/* respond — building answers: JSON documents, ETags and RFC 9457 problems.
+ *
+ * Every function fills a `struct response`; any body it had is replaced.
+ * Functions that take a json_t * *steal* it (as json_object_set_new does).
+ */
+#ifndef PLEDGED_RESPOND_H
+#define PLEDGED_RESPOND_H
+
+#include "request.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#define ETAG_LEN 35 /* '"' + 32 hex digits + '"' + NUL */
+
+/* A JSON answer with the given status. Steals doc. */
+void respond_json(struct response *rs, unsigned status, json_t *doc);
+
+/* A JSON answer to a GET with a strong ETag (a hash of the body); answers 304
+ * without a body when If-None-Match names that ETag. Steals doc. */
+void respond_json_get(const struct request *rq, struct response *rs, json_t *doc);
+
+/* Adds the strong ETag of a 200 answer's body, and turns the answer into a
+ * bodiless 304 when If-None-Match names it. */
+void respond_with_etag(const struct request *rq, struct response *rs);
+
+/* Adds the ETag of the answer's body (after a write: the new version). */
+void respond_etag(struct response *rs);
+
+/* An answer with a body given as bytes (copied). */
+void respond_bytes(struct response *rs, unsigned status, const char *content_type,
+                   const char *body, size_t len);
+
+/* A problem document: type is "/problems/<type>", title a fixed sentence for
+ * the type, detail the formatted text. */
+void respond_problem(struct response *rs, unsigned status, const char *type,
+                     const char *title, const char *detail_fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* 422 with every field error of `errors` (an array from jsonx_error_add).
+ * Steals errors. */
+void respond_invalid(struct response *rs, const char *title, json_t *errors);
+
+/* 400 naming a query parameter. */
+void respond_bad_param(struct response *rs, const char *param, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* 500 without internals; the cause goes to the log with the request id. */
+void respond_internal(const struct request *rq, struct response *rs, const char *what);
+
+/* Adds a header (value formatted, owned by the response). Silently ignored
+ * past RESPONSE_MAX_HEADERS, which the handlers here never reach. */
+void respond_header(struct response *rs, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The strong ETag of a body: a quoted 128-bit BLAKE2b hash in hex. */
+void etag_of(const char *body, size_t len, char out[ETAG_LEN]);
+
+/* Whether an If-Match / If-None-Match header value names `etag` (a list of
+ * entity tags separated by commas, or "*"). `weak` compares W/ tags by their
+ * opaque part, as If-None-Match does; If-Match uses strong comparison. */
+bool etag_listed(const char *header, const char *etag, bool weak);
+
+#endif

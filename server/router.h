@@ -1,0 +1,35 @@
+/* router — maps a method and a path to a handler.
+ *
+ * Routes are a static table (routes.c) of {method, pattern, handler};
+ * a pattern's segments are literal or `{name}`, which matches one non-empty
+ * segment and is handed to the handler as a path parameter, in order.
+ * Matching walks the table: it is short, and a linear scan of a few dozen
+ * string compares costs less than the JSON encoding of any answer.
+ */
+#ifndef PLEDGED_ROUTER_H
+#define PLEDGED_ROUTER_H
+
+#include "request.h"
+
+#include <stddef.h>
+
+struct route {
+    const char *method;   /* "GET", "POST", "PUT", "PATCH" or "DELETE" */
+    const char *pattern;  /* "/v1/companies/{slug}" */
+    handler_fn *handler;
+};
+
+extern const struct route routes[];
+extern const size_t routes_count;
+
+enum route_match { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD };
+
+/* Finds the route for method and path. On ROUTE_FOUND sets *out and copies
+ * the path parameters into `store` (params point into it). On
+ * ROUTE_NO_METHOD writes the methods the path does allow, comma-separated,
+ * to `allow`. HEAD matches GET routes. */
+enum route_match router_match(const char *method, const char *path, const struct route **out,
+                              const char *params[REQUEST_MAX_PARAMS], char *store,
+                              size_t store_len, char *allow, size_t allow_len);
+
+#endif

@@ -1,0 +1,18 @@
+/* routes — the route table. Every route here must also be in
+ * server/openapi.json; a unit test fails when one is missing. */
+#include "handlers.h"
+#include "router.h"
+
+const struct route routes[] = {
+    {"GET", "/", h_root},
+    {"GET", "/healthz", h_healthz},
+    {"GET", "/readyz", h_readyz},
+    {"GET", "/v1/openapi.json", h_openapi},
+    {"GET", "/v1/companies", h_companies_list},
+    {"POST", "/v1/companies", h_companies_create},
+    {"GET", "/v1/companies/{slug}", h_company_get},
+    {"PATCH", "/v1/companies/{slug}", h_company_patch},
+    {"DELETE", "/v1/companies/{slug}", h_company_delete},
+};
+
+const size_t routes_count = sizeof routes / sizeof routes[0];
