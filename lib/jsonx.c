@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether containers nest at most JSONX_MAX_DEPTH deep; `depth` counts the
+ * containers around v, v included when it is one. */
 static bool within_depth(const json_t *v, int depth)
 {
-    if (depth > JSONX_MAX_DEPTH)
+    if ((json_is_object(v) || json_is_array(v)) && depth > JSONX_MAX_DEPTH)
         return false;
     if (json_is_object(v)) {
         const char *k;
@@ -37,7 +39,7 @@ json_t *jsonx_parse_object(const char *text, size_t len, char *err, size_t errle
         snprintf(err, errlen, "the request body is empty; a JSON object is expected");
         return NULL;
     }
-    json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
     if (!v) {
         snprintf(err, errlen, "malformed JSON at line %d, column %d: %s", je.line,
                  je.column, je.text);

@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-struct app g_app;
+
 
 static const char usage_text[] =
     "usage: pledged serve   [--port 8080] [--bind 127.0.0.1] [--db pledged.db] [--threads N]\n"

@@ -24,7 +24,7 @@ static bool parse_sort(const char *text, const struct sort_field *fields, struct
     const char *p = text;
     out->n_keys = 0;
     while (true) {
-        size_t len = strcspn(p, ",");
+        size_t seg = strcspn(p, ","), len = seg;
         bool desc = false;
         const char *name = p;
         if (len > 0 && *name == '-') {
@@ -58,9 +58,9 @@ static bool parse_sort(const char *text, const struct sort_field *fields, struct
         out->keys[out->n_keys] = f;
         out->desc[out->n_keys] = desc;
         out->n_keys++;
-        if (p[len] == '\0')
+        if (p[seg] == '\0')
             break;
-        p += len + 1;
+        p += seg + 1;
     }
     struct buf canon;
     buf_init(&canon, sizeof out->sort_text - 1);

@@ -1,0 +1,65 @@
+# pledged — the two commands a user needs:
+#   make run    installs what is missing (Debian 12), builds, migrates, loads
+#               the sample data and serves on http://127.0.0.1:8080
+#   make test   builds everything and runs the whole suite twice (plain, and
+#               under AddressSanitizer + UndefinedBehaviorSanitizer), ending
+#               with one line "N passed, M failed"
+# The real build is meson's; this file only drives it.
+
+DEB_PACKAGES := meson ninja-build pkg-config gcc libc6-dev python3 \
+                libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev curl
+# What the tests need beyond the build: node and npm (for the OpenAPI linter;
+# installed from Debian only when the machine has no node at all).
+TEST_COMMANDS := node npm
+NEED_COMMANDS ?=
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+DB         ?= pledged.db
+PORT       ?= 8080
+
+.PHONY: run test build deps clean bench-companies
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	for c in $(NEED_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="$$missing nodejs npm"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "Missing packages. Run:"; \
+	    echo "  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) --buildtype=debugoptimized
+
+$(ASAN_BUILD)/build.ninja:
+	meson setup $(ASAN_BUILD) --buildtype=debug -Db_sanitize=address,undefined \
+	  -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+run: build
+	$(BUILD)/server/pledged migrate --db $(DB)
+	@echo "Serving on http://127.0.0.1:$(PORT)  (create a write token: $(BUILD)/server/pledged token add NAME --db $(DB))"
+	$(BUILD)/server/pledged serve --db $(DB) --port $(PORT)
+
+test: NEED_COMMANDS = $(TEST_COMMANDS)
+test: deps $(BUILD)/build.ninja $(ASAN_BUILD)/build.ninja
+	@ninja -C $(BUILD) && ninja -C $(ASAN_BUILD) || { echo "0 passed, 1 failed"; exit 1; }
+	@meson test -C $(BUILD) --print-errorlogs --num-processes 2; \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 --timeout-multiplier 3; \
+	python3 tests/summary.py $(BUILD) $(ASAN_BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

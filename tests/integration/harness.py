@@ -1,0 +1,193 @@
+"""harness — runs the real pledged for integration tests.
+
+A Daemon starts `pledged serve --port 0` on 127.0.0.1 with a database in a
+fresh temporary directory, learns the port from its "listening" log line,
+and is stopped by its PID with SIGTERM (SIGKILL only if it does not stop
+within 15 s). stop() returns the exit status and fails the run when the
+log holds a sanitizer report. Tap prints TAP for meson and tests/summary.py.
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+class Tap:
+    def __init__(self):
+        self.count = 0
+        self.failures = 0
+
+    def check(self, cond, name, detail=None):
+        self.count += 1
+        print("%sok %d - %s" % ("" if cond else "not ", self.count, name))
+        if not cond:
+            self.failures += 1
+            if detail is not None:
+                for line in str(detail).splitlines()[:40]:
+                    print("#   " + line)
+        sys.stdout.flush()
+        return cond
+
+    def eq(self, got, want, name):
+        return self.check(got == want, name, "got:  %r\nwant: %r" % (got, want))
+
+    def done(self):
+        print("1..%d" % self.count)
+        sys.exit(1 if self.failures else 0)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # lower-case names
+        self.body = body
+        self._json = None
+
+    @property
+    def json(self):
+        if self._json is None:
+            self._json = json.loads(self.body.decode("utf-8"))
+        return self._json
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def __repr__(self):
+        return "<%d %s %r>" % (self.status, self.headers.get("content-type"), self.body[:300])
+
+
+def run_cli(binary, *args, env=None, input_text=None, timeout=30):
+    full_env = dict(os.environ)
+    if env:
+        full_env.update(env)
+    return subprocess.run([binary] + list(args), capture_output=True, text=True,
+                          env=full_env, input=input_text, timeout=timeout)
+
+
+class Daemon:
+    def __init__(self, binary, *extra, token=True, env=None, workdir=None, db=None):
+        self.binary = binary
+        self.dir = workdir or tempfile.mkdtemp(prefix="pledged-test-")
+        self.db = db or os.path.join(self.dir, "test.db")
+        self.log_path = os.path.join(self.dir, "daemon.log")
+        self.token = None
+        self.extra = list(extra)
+        self.env = env
+        if token:
+            out = run_cli(binary, "token", "add", "tests", "--db", self.db)
+            if out.returncode != 0:
+                raise RuntimeError("token add failed: " + out.stderr)
+            self.token = out.stdout.strip().splitlines()[-1]
+        self.start()
+
+    def start(self):
+        full_env = dict(os.environ)
+        if self.env:
+            full_env.update(self.env)
+        self.log = open(self.log_path, "ab")
+        self.offset = self.log.tell()
+        self.proc = subprocess.Popen(
+            [self.binary, "serve", "--port", "0", "--bind", "127.0.0.1", "--db", self.db,
+             "--threads", "2"] + self.extra,
+            stdout=subprocess.DEVNULL, stderr=self.log, env=full_env)
+        self.port = None
+        deadline = time.time() + 15
+        while time.time() < deadline and self.port is None:
+            if self.proc.poll() is not None:
+                raise RuntimeError("pledged exited at start:\n" + self.log_text())
+            for line in self.log_text().splitlines():
+                if '"msg":"listening"' in line:
+                    self.port = json.loads(line)["port"]
+            time.sleep(0.02)
+        if self.port is None:
+            self.proc.kill()
+            raise RuntimeError("pledged did not start:\n" + self.log_text())
+
+    def log_text(self):
+        with open(self.log_path, "rb") as fh:
+            fh.seek(self.offset)
+            return fh.read().decode("utf-8", "replace")
+
+    def request(self, method, path, body=None, headers=None, auth=True, raw=None,
+                content_type="application/json"):
+        hdrs = dict(headers or {})
+        if auth is True and self.token and method not in ("GET", "HEAD", "OPTIONS"):
+            hdrs.setdefault("Authorization", "Bearer " + self.token)
+        elif isinstance(auth, str):
+            hdrs["Authorization"] = auth
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode("utf-8")
+        if data is not None and content_type:
+            hdrs.setdefault("Content-Type", content_type)
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=data, headers=hdrs)
+            r = conn.getresponse()
+            payload = r.read()
+            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, payload)
+        finally:
+            conn.close()
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def raw_exchange(self, data, read_timeout=5.0):
+        """Sends raw bytes on one socket and returns everything read back
+        until the server closes or read_timeout passes without data."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=read_timeout)
+        try:
+            s.sendall(data)
+            chunks = []
+            while True:
+                try:
+                    chunk = s.recv(65536)
+                except socket.timeout:
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            return b"".join(chunks)
+        finally:
+            s.close()
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stops the daemon by PID; returns its exit status."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, sig)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+        self.log.close()
+        return self.proc.returncode
+
+    def sanitizer_report(self):
+        text = self.log_text()
+        return next((m for m in SANITIZER_MARKS if m in text), None)
+
+    def cleanup(self):
+        if self.proc.poll() is None:
+            self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def finish(tap, daemon):
+    """Stops the daemon, checks it exited cleanly with no sanitizer report,
+    removes its files and ends the TAP stream."""
+    rc = daemon.stop()
+    report = daemon.sanitizer_report()
+    tap.check(rc == 0, "the daemon exits 0 on SIGTERM", "exit status %r\n%s" % (rc, daemon.log_text()[-3000:]))
+    tap.check(report is None, "no sanitizer report in the daemon's log",
+              daemon.log_text()[-6000:] if report else None)
+    daemon.cleanup()
+    tap.done()

@@ -1,0 +1,101 @@
+"""The command line: flags, environment, migrate, tokens, refusal of a
+database written by a newer pledged."""
+import os
+import shutil
+import sqlite3
+import sys
+import tempfile
+
+from harness import Tap, run_cli, Daemon, finish
+
+tap = Tap()
+binary = sys.argv[1]
+work = tempfile.mkdtemp(prefix="pledged-cli-")
+db = os.path.join(work, "cli.db")
+
+r = run_cli(binary, "--version")
+tap.check(r.returncode == 0 and r.stdout.startswith("pledged "), "--version prints the version", r)
+r = run_cli(binary, "--help")
+tap.check(r.returncode == 0 and "pledged serve" in r.stdout and "token add" in r.stdout,
+          "--help prints usage", r)
+for args, why in [(["--bogus"], "an unknown flag"), ([], "no command"),
+                  (["frobnicate"], "an unknown command"),
+                  (["serve", "extra"], "serve with an argument"),
+                  (["serve", "--port", "70000"], "a port over 65535"),
+                  (["serve", "--port", "80a"], "a port with letters"),
+                  (["serve", "--threads", "0"], "zero threads"),
+                  (["migrate", "--port", "1"], "a serve flag on migrate"),
+                  (["token"], "token without a verb"),
+                  (["token", "add"], "token add without a name"),
+                  (["token", "add", "a", "b"], "token add with two names"),
+                  (["serve", "--db"], "a flag without its value")]:
+    r = run_cli(binary, *args)
+    tap.check(r.returncode == 2 and "usage:" in r.stderr, "%s exits 2 with usage" % why, r)
+r = run_cli(binary, "serve", env={"PLEDGED_PORT": "abc"})
+tap.check(r.returncode == 2 and "PLEDGED_PORT" in r.stderr, "a bad PLEDGED_PORT exits 2 naming it", r)
+
+# migrate: first run applies, second applies nothing.
+r = run_cli(binary, "migrate", "--db", db)
+tap.check(r.returncode == 0 and "applied" in r.stdout and "(was 0" in r.stdout,
+          "migrate applies the migrations to a new database", r)
+r = run_cli(binary, "migrate", env={"PLEDGED_DB": db})
+tap.check(r.returncode == 0 and "0 migrations applied" in r.stdout,
+          "migrate again (database from PLEDGED_DB) applies nothing", r)
+
+# tokens; options before or after the arguments.
+r = run_cli(binary, "token", "add", "alice", "--db", db)
+token = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
+tap.check(r.returncode == 0 and token.startswith("pld_") and len(token) == 47,
+          "token add prints a new token alone on the last line", r)
+r = run_cli(binary, "--db", db, "token", "add", "bob")
+tok_bob = r.stdout.strip().splitlines()[-1]
+tap.check(r.returncode == 0 and tok_bob != token, "options may come before the command", r)
+r = run_cli(binary, "token", "add", "alice", "--db", db)
+tap.check(r.returncode == 1 and "exists" in r.stderr, "a duplicate token name is refused", r)
+r = run_cli(binary, "token", "add", "bad name!", "--db", db)
+tap.check(r.returncode == 1, "a bad token name is refused", r)
+r = run_cli(binary, "token", "list", "--db", db)
+tap.check(r.returncode == 0 and "alice" in r.stdout and "bob" in r.stdout and token not in r.stdout,
+          "token list shows names but never the tokens", r)
+conn = sqlite3.connect(db)
+stored = [row[0] for row in conn.execute("SELECT hash FROM tokens")]
+conn.close()
+tap.check(all(isinstance(h, bytes) and len(h) == 32 for h in stored)
+          and not any(token.encode() in h for h in stored),
+          "only 32-byte hashes of tokens are stored")
+
+# A token works against the daemon until it is revoked.
+d = Daemon(binary, token=False, workdir=work, db=db)
+r = d.request("POST", "/v1/companies", body={"name": "Alice Corp"}, auth="Bearer " + token)
+tap.eq(r.status, 201, "a created token authorises writes")
+r = run_cli(binary, "token", "revoke", "alice", "--db", db)
+tap.check(r.returncode == 0, "token revoke succeeds", r)
+r = d.request("POST", "/v1/companies", body={"name": "Alice Two"}, auth="Bearer " + token)
+tap.eq(r.status, 401, "a revoked token is refused by the running daemon")
+r = d.request("POST", "/v1/companies", body={"name": "Bob Corp"}, auth="Bearer " + tok_bob)
+tap.eq(r.status, 201, "other tokens still work")
+r = run_cli(binary, "token", "revoke", "alice", "--db", db)
+tap.check(r.returncode == 1 and "no token" in r.stderr, "revoking an unknown token fails", r)
+rc = d.stop()
+tap.eq(rc, 0, "the daemon stops cleanly")
+tap.check(d.sanitizer_report() is None, "no sanitizer report", d.log_text()[-4000:])
+
+# A database from a newer pledged is refused, by migrate and by serve.
+conn = sqlite3.connect(db)
+conn.execute("INSERT INTO schema_migrations VALUES (9999, '9999_future.sql', '2030-01-01T00:00:00Z')")
+conn.commit()
+conn.close()
+r = run_cli(binary, "migrate", "--db", db)
+tap.check(r.returncode == 1 and "newer" in r.stderr, "migrate refuses a newer database", r)
+r = run_cli(binary, "serve", "--db", db, "--port", "0")
+tap.check(r.returncode == 1 and "newer" in r.stderr, "serve refuses a newer database", r)
+
+# A file that is not a database is refused with a message.
+junk = os.path.join(work, "junk.db")
+with open(junk, "wb") as fh:
+    fh.write(b"this is not sqlite" * 100)
+r = run_cli(binary, "migrate", "--db", junk)
+tap.check(r.returncode == 1 and r.stderr.startswith("pledged:"), "a non-database file is refused", r)
+
+shutil.rmtree(work, ignore_errors=True)
+tap.done()
