@@ -150,36 +150,6 @@ const char *url_check_http(const char *s)
     return NULL;
 }
 
-static bool digits(const char *s, size_t n, int *out)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-bool date_parse(const char *s, int *year, int *month, int *day)
-{
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, m, d;
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    if (!digits(s, 4, &y) || !digits(s + 5, 2, &m) || !digits(s + 8, 2, &d))
-        return false;
-    if (y < 1000 || m < 1 || m > 12 || d < 1)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    int last = mdays[m - 1] + (m == 2 && leap);
-    if (d > last)
-        return false;
-    *year = y, *month = m, *day = d;
-    return true;
-}
-
 bool int_parse(const char *s, int64_t min, int64_t max, int64_t *out)
 {
     const char *p = s;

@@ -26,9 +26,6 @@ const char *text_check(const char *s, size_t max_chars, bool multiline);
  * at most 2048 bytes; otherwise why not. */
 const char *url_check_http(const char *s);
 
-/* A real calendar date "YYYY-MM-DD" (years 1000-9999). False otherwise. */
-bool date_parse(const char *s, int *year, int *month, int *day);
-
 /* Parses a whole decimal integer (digits only, optional leading '-', no
  * white space, no '+', no leading zeros beyond "0") within [min, max].
  * False, with *out untouched, otherwise. */

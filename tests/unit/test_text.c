@@ -2,6 +2,7 @@
  * escaping. */
 #include "buf.h"
 #include "tap.h"
+#include "date.h"
 #include "text.h"
 
 #include <stdlib.h>

@@ -1,0 +1,23 @@
+/* date — calendar dates "YYYY-MM-DD" (proleptic Gregorian, years 1000-9999)
+ * and day arithmetic, for rate look-ups ("the latest rate on or before D,
+ * at most 14 days older") and date checks. */
+#ifndef PLEDGED_DATE_H
+#define PLEDGED_DATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DATE_TEXT 11 /* "YYYY-MM-DD" and a NUL */
+
+/* A real calendar date "YYYY-MM-DD" (years 1000-9999). False otherwise. */
+bool date_parse(const char *s, int *year, int *month, int *day);
+
+/* Days since 1970-01-01 (negative before). */
+int64_t date_to_days(int year, int month, int day);
+void date_from_days(int64_t days, int *year, int *month, int *day);
+
+/* `s` (a valid date) moved by `delta` days, written to out. False when s is
+ * not a date or the result leaves years 1000-9999. */
+bool date_add_days(const char *s, int delta, char out[DATE_TEXT]);
+
+#endif
