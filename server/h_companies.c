@@ -5,6 +5,7 @@
  * representation, read back inside that transaction. */
 #include "api.h"
 #include "company_input.h"
+#include "csv.h"
 #include "db.h"
 #include "handlers.h"
 #include "iso3166.h"
@@ -119,8 +120,13 @@ static const char company_filter_q[] =
 void h_companies_list(const struct request *rq, struct response *rs)
 {
     static const char *const allowed[] = {"q", "country", "sort", "limit", "cursor", "count",
-                                          NULL};
+                                          "format", NULL};
+    static const char *const columns[] = {"slug", "name", "country", "website", "aliases",
+                                          "created_at", "updated_at", NULL};
     if (!api_query_check(rq, rs, allowed))
+        return;
+    int csv = csv_wanted(rq, rs);
+    if (csv < 0)
         return;
     const char *q = api_query(rq, "q"), *country = api_query(rq, "country");
     const struct country *ctry = NULL;
@@ -201,7 +207,10 @@ void h_companies_list(const struct request *rq, struct response *rs)
         if (total < 0)
             goto fail;
     }
-    page_respond(rq, rs, data, next, total);
+    if (csv)
+        page_respond_csv(rq, rs, data, columns, next, total);
+    else
+        page_respond(rq, rs, data, next, total);
     data = NULL;
     goto done;
 fail:

@@ -1,6 +1,8 @@
 /* migrate — applying the embedded migrations (see migrate.h). */
 #include "migrate.h"
 
+#include "rates.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,9 +14,29 @@ struct embedded_file {
 extern const struct embedded_file migration_files[];
 extern const size_t migration_files_count;
 
+/* Migrations that are code rather than SQL: loading data compiled into the
+ * binary. Their versions interleave with the SQL files'. */
+struct code_migration {
+    int version;
+    const char *name;
+    bool (*run)(struct db *db, char *err, size_t errlen);
+};
+
+static bool load_shipped_rates(struct db *db, char *err, size_t errlen)
+{
+    struct rates_load_result res;
+    return rates_load_csv(db, shipped_rates_csv, shipped_rates_csv_len, "shipped", false, true,
+                          stderr, &res, err, errlen);
+}
+
+static const struct code_migration code_migrations[] = {
+    {3, "0003_load_shipped_rates", load_shipped_rates},
+};
+static const size_t code_migrations_count = sizeof code_migrations / sizeof code_migrations[0];
+
 static int version_of(const char *name)
 {
-    return atoi(name); /* names are NNNN_*.sql, checked by the build */
+    return atoi(name); /* names are NNNN_*.sql */
 }
 
 int migrate_latest(void)
@@ -23,6 +45,9 @@ int migrate_latest(void)
     for (size_t i = 0; i < migration_files_count; i++)
         if (version_of(migration_files[i].name) > v)
             v = version_of(migration_files[i].name);
+    for (size_t i = 0; i < code_migrations_count; i++)
+        if (code_migrations[i].version > v)
+            v = code_migrations[i].version;
     return v;
 }
 
@@ -75,16 +100,33 @@ bool migrate_apply(struct db *db, int *applied, char *err, size_t errlen)
                  current, latest);
         goto fail;
     }
-    for (size_t i = 0; i < migration_files_count; i++) {
-        const struct embedded_file *m = &migration_files[i];
-        int v = version_of(m->name);
-        if (v <= current)
-            continue;
-        if (sqlite3_exec(h, m->text, NULL, NULL, &msg) != SQLITE_OK) {
-            snprintf(err, errlen, "migration %s failed: %s", m->name, msg ? msg : "?");
-            sqlite3_free(msg);
-            goto fail;
+    for (int v = current + 1; v <= latest; v++) {
+        const char *name = NULL;
+        bool ok = false;
+        for (size_t i = 0; i < migration_files_count && !name; i++) {
+            if (version_of(migration_files[i].name) != v)
+                continue;
+            name = migration_files[i].name;
+            ok = sqlite3_exec(h, migration_files[i].text, NULL, NULL, &msg) == SQLITE_OK;
+            if (!ok) {
+                snprintf(err, errlen, "migration %s failed: %s", name, msg ? msg : "?");
+                sqlite3_free(msg);
+                msg = NULL;
+            }
         }
+        for (size_t i = 0; i < code_migrations_count && !name; i++) {
+            if (code_migrations[i].version != v)
+                continue;
+            name = code_migrations[i].name;
+            char why[256] = "";
+            ok = code_migrations[i].run(db, why, sizeof why);
+            if (!ok)
+                snprintf(err, errlen, "migration %s failed: %s", name, why);
+        }
+        if (!name)
+            continue; /* a version number left unused */
+        if (!ok)
+            goto fail;
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(h,
                                "INSERT INTO schema_migrations (version, name, applied_at)"
@@ -94,7 +136,7 @@ bool migrate_apply(struct db *db, int *applied, char *err, size_t errlen)
             goto sql_error_h;
         }
         sqlite3_bind_int(st, 1, v);
-        sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
         int rc = sqlite3_step(st);
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE)

@@ -2,6 +2,7 @@
 #include "page.h"
 
 #include "api.h"
+#include "csv.h"
 #include "respond.h"
 #include "text.h"
 
@@ -251,6 +252,8 @@ char *page_cursor_at(const struct page *p, sqlite3_stmt *st, int first_key_col)
     return out;
 }
 
+static void add_link(const struct request *rq, struct response *rs, const char *next_cursor);
+
 void page_respond(const struct request *rq, struct response *rs, json_t *data,
                   const char *next_cursor, int64_t total)
 {
@@ -260,6 +263,22 @@ void page_respond(const struct request *rq, struct response *rs, json_t *data,
     if (total >= 0)
         json_object_set_new(doc, "total", json_integer(total));
     respond_json_get(rq, rs, doc);
+    add_link(rq, rs, next_cursor);
+}
+
+void page_respond_csv(const struct request *rq, struct response *rs, json_t *data,
+                      const char *const columns[], const char *next_cursor, int64_t total)
+{
+    respond_csv(rs, columns, data);
+    json_decref(data);
+    respond_with_etag(rq, rs);
+    if (total >= 0)
+        respond_header(rs, "X-Total-Count", "%lld", (long long)total);
+    add_link(rq, rs, next_cursor);
+}
+
+static void add_link(const struct request *rq, struct response *rs, const char *next_cursor)
+{
     if (!next_cursor || rs->status != 200)
         return;
     struct buf link;

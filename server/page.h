@@ -73,4 +73,10 @@ char *page_cursor_at(const struct page *p, sqlite3_stmt *st, int first_key_col);
 void page_respond(const struct request *rq, struct response *rs, json_t *data,
                   const char *next_cursor, int64_t total);
 
+/* The same page as CSV with the given columns (see csv.h): the Link header
+ * is kept, and total, when asked for, goes in an X-Total-Count header.
+ * Steals data. */
+void page_respond_csv(const struct request *rq, struct response *rs, json_t *data,
+                      const char *const columns[], const char *next_cursor, int64_t total);
+
 #endif

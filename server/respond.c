@@ -162,6 +162,19 @@ void respond_invalid(struct response *rs, const char *title, json_t *errors)
     respond_problem_doc(rs, 422, "validation", title, detail, errors);
 }
 
+void respond_bad_params(struct response *rs, json_t *errors)
+{
+    size_t n = json_array_size(errors);
+    char detail[700];
+    if (n == 1)
+        snprintf(detail, sizeof detail, "query parameter '%.100s' %.500s",
+                 json_string_value(json_object_get(json_array_get(errors, 0), "field")),
+                 json_string_value(json_object_get(json_array_get(errors, 0), "message")));
+    else
+        snprintf(detail, sizeof detail, "%zu query parameters are invalid", n);
+    respond_problem_doc(rs, 400, "bad-parameter", "Invalid query parameter", detail, errors);
+}
+
 void respond_bad_param(struct response *rs, const char *param, const char *fmt, ...)
 {
     char msg[512];
@@ -171,9 +184,7 @@ void respond_bad_param(struct response *rs, const char *param, const char *fmt, 
     va_end(ap);
     json_t *errors = json_array();
     jsonx_error_add(errors, param, "%s", msg);
-    char detail[700];
-    snprintf(detail, sizeof detail, "query parameter '%.100s' %s", param, msg);
-    respond_problem_doc(rs, 400, "bad-parameter", "Invalid query parameter", detail, errors);
+    respond_bad_params(rs, errors);
 }
 
 void respond_internal(const struct request *rq, struct response *rs, const char *what)

@@ -45,6 +45,10 @@ void respond_invalid(struct response *rs, const char *title, json_t *errors);
 void respond_bad_param(struct response *rs, const char *param, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* 400 listing every bad query parameter of `errors` (an array from
+ * jsonx_error_add, field = parameter name). Steals errors. */
+void respond_bad_params(struct response *rs, json_t *errors);
+
 /* 500 without internals; the cause goes to the log with the request id. */
 void respond_internal(const struct request *rq, struct response *rs, const char *what);
 

@@ -13,6 +13,11 @@ const struct route routes[] = {
     {"GET", "/v1/companies/{slug}", h_company_get},
     {"PATCH", "/v1/companies/{slug}", h_company_patch},
     {"DELETE", "/v1/companies/{slug}", h_company_delete},
+    {"GET", "/v1/currencies", h_currencies},
+    {"GET", "/v1/rates", h_rates_list},
+    {"GET", "/v1/rates/{currency}/{date}", h_rate_get},
+    {"PUT", "/v1/rates/{currency}/{date}", h_rate_put},
+    {"GET", "/v1/convert", h_convert},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

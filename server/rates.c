@@ -1,0 +1,159 @@
+/* rates — rate look-ups and CSV loading (see rates.h). */
+#include "rates.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char RATES_IN_FORCE_SQL[] =
+    "SELECT date, per_usd FROM rates WHERE currency = ?1 AND date <= ?2 AND date >= ?3"
+    " ORDER BY date DESC LIMIT 1";
+const char RATES_LATEST_SQL[] =
+    "SELECT date, per_usd FROM rates WHERE currency = ?1 ORDER BY date DESC LIMIT 1";
+
+enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const char *date,
+                                struct rate_found *out)
+{
+    if (strcmp(c->code, "USD") == 0) {
+        out->rate = RATE_ONE;
+        strcpy(out->per_usd, "1");
+        snprintf(out->rate_date, sizeof out->rate_date, "%s", date ? date : "");
+        return RATE_FOUND;
+    }
+    char oldest[DATE_TEXT];
+    if (date && !date_add_days(date, -RATE_MAX_AGE_DAYS, oldest))
+        return RATE_NONE;
+    sqlite3_stmt *st = db_prepare(db, date ? RATES_IN_FORCE_SQL : RATES_LATEST_SQL);
+    if (!st)
+        return RATE_ERROR;
+    sqlite3_bind_text(st, 1, c->code, -1, SQLITE_STATIC);
+    if (date) {
+        sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, oldest, -1, SQLITE_STATIC);
+    }
+    enum rate_lookup res = RATE_NONE;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 0);
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        char why[128];
+        if (d && v && strlen(v) < sizeof out->per_usd && rate_parse(v, &out->rate, why, sizeof why)) {
+            snprintf(out->rate_date, sizeof out->rate_date, "%s", d);
+            snprintf(out->per_usd, sizeof out->per_usd, "%s", v);
+            res = RATE_FOUND;
+        } else {
+            res = RATE_ERROR; /* a stored rate that does not parse: never guess */
+        }
+    } else if (rc != SQLITE_DONE) {
+        res = RATE_ERROR;
+    }
+    db_done(st);
+    return res;
+}
+
+/* Splits the next line off [*p, end); returns its length without CR/LF. */
+static size_t next_line(const char **p, const char *end, const char **line)
+{
+    const char *s = *p;
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    const char *stop = nl ? nl : end;
+    *p = nl ? nl + 1 : end;
+    *line = s;
+    size_t n = (size_t)(stop - s);
+    if (n > 0 && s[n - 1] == '\r')
+        n--;
+    return n;
+}
+
+static void report_line(FILE *report, size_t lineno, const char *why, struct rates_load_result *res)
+{
+    res->bad++;
+    if (report)
+        fprintf(report, "line %zu: %s\n", lineno, why);
+}
+
+bool rates_load_csv(struct db *db, const char *text, size_t len, const char *source,
+                    bool upsert, bool strict, FILE *report, struct rates_load_result *res,
+                    char *err, size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    const char *p = text, *end = text + len, *line;
+    size_t n = next_line(&p, end, &line), lineno = 1;
+    if (n != strlen("date,currency,per_usd") || memcmp(line, "date,currency,per_usd", n) != 0) {
+        snprintf(err, errlen, "line 1 must be the header date,currency,per_usd");
+        return false;
+    }
+    sqlite3_stmt *st = db_prepare(
+        db, upsert ? "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (currency, date) DO UPDATE"
+                     " SET per_usd = excluded.per_usd, source = excluded.source,"
+                     " updated_at = excluded.updated_at WHERE per_usd IS NOT excluded.per_usd"
+                   : "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!st) {
+        snprintf(err, errlen, "cannot prepare the rates insert");
+        return false;
+    }
+    char now[21];
+    db_now(now);
+    while (p < end) {
+        n = next_line(&p, end, &line);
+        lineno++;
+        if (n == 0)
+            continue;
+        char buf[128];
+        if (n >= sizeof buf) {
+            report_line(report, lineno, "line too long", res);
+            continue;
+        }
+        res->lines++;
+        memcpy(buf, line, n);
+        buf[n] = '\0';
+        char *date = buf, *code = strchr(buf, ','), *value = code ? strchr(code + 1, ',') : NULL;
+        if (!value || strchr(value + 1, ',')) {
+            report_line(report, lineno, "expected three fields: date,currency,per_usd", res);
+            continue;
+        }
+        *code++ = '\0';
+        *value++ = '\0';
+        int y, m, d;
+        const struct currency *c = currency_find(code);
+        struct rate r;
+        char why[256], rwhy[128];
+        if (!date_parse(date, &y, &m, &d)) {
+            snprintf(why, sizeof why, "'%.20s' is not a date YYYY-MM-DD", date);
+        } else if (!c || strcmp(c->code, code) != 0) {
+            snprintf(why, sizeof why, "'%.10s' is not an upper-case ISO 4217 code", code);
+        } else if (strcmp(code, "USD") == 0) {
+            snprintf(why, sizeof why, "USD is 1 per USD by definition");
+        } else if (!rate_parse(value, &r, rwhy, sizeof rwhy)) {
+            snprintf(why, sizeof why, "per_usd '%.24s' %s", value, rwhy);
+        } else {
+            why[0] = '\0';
+        }
+        if (why[0]) {
+            report_line(report, lineno, why, res);
+            continue;
+        }
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        db_done(st);
+        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            report_line(report, lineno, "a rate for this currency and date is already loaded", res);
+            continue;
+        }
+        if (rc != SQLITE_DONE) {
+            snprintf(err, errlen, "line %zu: %s", lineno, sqlite3_errstr(rc));
+            return false;
+        }
+        res->loaded += (size_t)sqlite3_changes(db_handle(db));
+    }
+    if (strict && res->bad) {
+        snprintf(err, errlen, "%zu bad line%s", res->bad, res->bad == 1 ? "" : "s");
+        return false;
+    }
+    return true;
+}
