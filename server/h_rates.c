@@ -262,20 +262,27 @@ void h_rate_put(const struct request *rq, struct response *rs)
         jsonx_error_add(errors, "currency", "USD is 1 per USD by definition");
     json_t *v = json_object_get(body, "per_usd");
     char text[MONEY_TEXT] = "", why[128];
-    struct rate r;
+    struct rate r = {0, 0};
+    bool have_text = false;
     if (!v) {
         jsonx_error_add(errors, "per_usd", "is required");
-    } else if (json_is_integer(v) && json_integer_value(v) > 0) {
+    } else if (json_is_integer(v)) {
         snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    } else if (json_is_string(v) && strlen(json_string_value(v)) < sizeof text) {
+        have_text = true;
+    } else if (json_is_string(v)) {
         snprintf(text, sizeof text, "%s", json_string_value(v));
+        have_text = true;
+        if (strlen(json_string_value(v)) >= sizeof text) {
+            jsonx_error_add(errors, "per_usd", "is too long");
+            have_text = false;
+        }
     } else {
         jsonx_error_add(errors, "per_usd", "must be a decimal string such as \"153.91\"%s",
                         json_is_real(v) ? " (a JSON number with a fraction may already have "
                                           "lost precision)"
                                         : "");
     }
-    if (text[0] && !rate_parse(text, &r, why, sizeof why))
+    if (have_text && !rate_parse(text, &r, why, sizeof why))
         jsonx_error_add(errors, "per_usd", "%s", why);
     if (json_array_size(errors)) {
         respond_invalid(rs, "Invalid rate", errors);

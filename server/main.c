@@ -9,10 +9,12 @@
  */
 #include "app.h"
 #include "auth.h"
+#include "buf.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
+#include "rates.h"
 #include "text.h"
 
 #include <getopt.h>
@@ -34,6 +36,7 @@ static const char usage_text[] =
     "       pledged token add NAME [--db FILE]     print a new API token (shown once)\n"
     "       pledged token list [--db FILE]\n"
     "       pledged token revoke NAME [--db FILE]\n"
+    "       pledged rates import FILE.csv [--db FILE]  add or correct rates (date,currency,per_usd)\n"
     "       pledged --version | --help\n"
     "\n"
     "Every option also comes from the environment: PLEDGED_PORT, PLEDGED_BIND, PLEDGED_DB,\n"
@@ -196,6 +199,60 @@ static int cmd_token(const struct config *cfg, int argc, char **argv)
     return rc;
 }
 
+/* Reads a whole file ("-" for stdin) into memory, up to `max` bytes. */
+static char *read_all(const char *path, size_t max, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct buf b;
+    buf_init(&b, max);
+    char chunk[65536];
+    size_t n;
+    bool ok = true;
+    while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ok = buf_append(&b, chunk, n);
+    ok = ok && !ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (!ok) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_detach(&b, len);
+}
+
+static int cmd_rates(const struct config *cfg, int argc, char **argv)
+{
+    if (argc != 2 || strcmp(argv[0], "import") != 0)
+        return usage_error("rates takes: import FILE.csv");
+    size_t len = 0;
+    char *text = read_all(argv[1], (size_t)1 << 30, &len);
+    if (!text) {
+        fprintf(stderr, "pledged: cannot read %s\n", argv[1]);
+        return 1;
+    }
+    struct db *db = open_migrated(cfg->db_path);
+    if (!db) {
+        free(text);
+        return 1;
+    }
+    char err[256] = "";
+    struct rates_load_result res = {0};
+    bool ok = db_begin(db) &&
+              rates_load_csv(db, text, len, "import", true, true, stderr, &res, err, sizeof err);
+    ok = ok && db_commit(db);
+    if (!ok)
+        db_rollback(db);
+    if (ok)
+        printf("%zu lines read, %zu rates added or changed\n", res.lines, res.loaded);
+    else
+        fprintf(stderr, "pledged: %s; nothing was imported\n", err[0] ? err : "database error");
+    db_close(db);
+    free(text);
+    return ok ? 0 : 1;
+}
+
 static int cmd_serve(const struct config *cfg)
 {
     struct db *db = open_migrated(cfg->db_path);
@@ -323,5 +380,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "token") == 0)
         return cmd_token(cfg, nargs, args);
+    if (strcmp(cmd, "rates") == 0)
+        return cmd_rates(cfg, nargs, args);
     return usage_error("unknown command '%s'", cmd);
 }
