@@ -8,9 +8,12 @@
 
 DEB_PACKAGES := meson ninja-build pkg-config gcc libc6-dev python3 \
                 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev curl
-# What the tests need beyond the build: node and npm (for the OpenAPI linter;
-# installed from Debian only when the machine has no node at all).
+# What the tests need beyond the build: clang and its runtime (libFuzzer),
+# and node and npm (the OpenAPI linter; from Debian only when the machine
+# has no node at all).
+TEST_PACKAGES := clang libclang-rt-14-dev
 TEST_COMMANDS := node npm
+NEED_PACKAGES ?=
 NEED_COMMANDS ?=
 
 BUILD      ?= build
@@ -22,7 +25,7 @@ PORT       ?= 8080
 
 deps:
 	@missing=""; \
-	for p in $(DEB_PACKAGES); do \
+	for p in $(DEB_PACKAGES) $(NEED_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	for c in $(NEED_COMMANDS); do command -v $$c >/dev/null 2>&1 || missing="$$missing nodejs npm"; done; \
@@ -53,6 +56,7 @@ run: build
 	$(BUILD)/server/pledged serve --db $(DB) --port $(PORT)
 
 test: NEED_COMMANDS = $(TEST_COMMANDS)
+test: NEED_PACKAGES = $(TEST_PACKAGES)
 test: deps $(BUILD)/build.ninja $(ASAN_BUILD)/build.ninja
 	@ninja -C $(BUILD) && ninja -C $(ASAN_BUILD) || { echo "0 passed, 1 failed"; exit 1; }
 	@meson test -C $(BUILD) --print-errorlogs --num-processes 2; \
