@@ -35,6 +35,12 @@ static uint64_t fnv1a(const char *s)
     return h;
 }
 
+void db_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 struct db *db_open(const char *path, bool readonly, char *err, size_t errlen)
 {
     struct db *db = calloc(1, sizeof *db);

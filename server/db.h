@@ -22,6 +22,11 @@
 
 struct db;
 
+/* Process-wide SQLite settings; call once before any other db function.
+ * Memory statistics are turned off: they take a global mutex on every
+ * allocation, which every worker thread would contend for. */
+void db_global_init(void);
+
 /* Opens (creating when allowed) a database file with WAL, foreign keys and
  * a busy timeout. NULL on failure with a message in err. */
 struct db *db_open(const char *path, bool readonly, char *err, size_t errlen);

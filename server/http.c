@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ struct exchange {
     struct buf body;            /* capped at cfg.max_body */
     bool too_large;             /* the body went past the cap */
     bool answered;              /* a response is queued already */
+    bool late;                  /* began after shutdown started: gets 503 */
     unsigned status;            /* for the log */
     size_t bytes;               /* body bytes sent, for the log */
 };
@@ -66,6 +68,7 @@ static struct exchange *exchange_new(struct MHD_Connection *c, const char *metho
                  (unsigned long long)atomic_fetch_add(&g_app.requests, 1) + 1);
     snprintf(ex->method, sizeof ex->method, "%s", method);
     snprintf(ex->path, sizeof ex->path, "%s", url);
+    ex->late = atomic_load(&g_app.shutting_down);
     atomic_fetch_add(&g_app.in_flight, 1);
     return ex;
 }
@@ -145,7 +148,7 @@ static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *
     rq.body = buf_str(&ex->body);
     rq.body_len = ex->body.len;
 
-    if (atomic_load(&g_app.shutting_down)) {
+    if (ex->late) { /* requests under way when the stop began are finished */
         respond_problem(rs, 503, "unavailable", "Shutting down",
                         "the server is shutting down; retry shortly");
         respond_header(rs, "Retry-After", "5");
@@ -336,8 +339,12 @@ unsigned http_port(const struct http_server *s)
 void http_quiesce(struct http_server *s)
 {
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-    if (fd != MHD_INVALID_SOCKET)
+    if (fd != MHD_INVALID_SOCKET) {
         s->listen_fd = fd;
+        /* Stop listening now, so new clients are refused at once instead
+         * of waiting in the backlog; the fd itself is closed after stop. */
+        shutdown(fd, SHUT_RD);
+    }
 }
 
 void http_stop(struct http_server *s)

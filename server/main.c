@@ -307,6 +307,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "pledged: libsodium failed to initialise\n");
         return 1;
     }
+    db_global_init();
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     struct config *cfg = &g_app.cfg;
     *cfg = (struct config){

@@ -98,4 +98,35 @@ tap.check(len(last) == 1 and last[0]["method"] == "GET" and last[0]["path"] == "
           last)
 tap.check(len(lines) >= 200, "every request is logged (%d lines)" % len(lines))
 
+# Graceful stop: a request whose body is still arriving when SIGTERM comes
+# is finished and answered; the daemon then exits 0 (checked by finish).
+import os
+import signal
+import socket
+body = json.dumps({"name": "Late Arrival"}).encode()
+s = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+s.sendall(b"POST /v1/companies HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          b"Authorization: Bearer " + d.token.encode() + b"\r\nContent-Length: %d\r\n\r\n" % len(body)
+          + body[:5])
+time.sleep(0.3)
+os.kill(d.proc.pid, signal.SIGTERM)
+time.sleep(0.3)
+s.sendall(body[5:])
+answer = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    answer += chunk
+s.close()
+tap.check(answer.startswith(b"HTTP/1.1 201") and b"Connection: close" in answer,
+          "a request in flight at SIGTERM is finished (201) and the connection closed", answer[:300])
+try:
+    late = socket.create_connection(("127.0.0.1", d.port), timeout=2)
+    late.close()
+    refused = False
+except OSError:
+    refused = True
+tap.check(refused or d.proc.poll() is not None, "no new connections are accepted after SIGTERM")
+
 finish(tap, d)
