@@ -41,4 +41,10 @@ void jsonx_check_fields(const json_t *obj, const char *const allowed[],
  * NULL only when out of memory. */
 char *jsonx_dump(const json_t *v, size_t *len);
 
+/* RFC 7396 JSON merge patch: a new document (new reference) that is
+ * `target` with `patch` applied. An object patch merges key by key, a null
+ * member removes that key, anything else (arrays included) replaces
+ * whole. Neither input is changed. */
+json_t *jsonx_merge_patch(const json_t *target, const json_t *patch);
+
 #endif

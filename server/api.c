@@ -6,6 +6,7 @@
 #include "jsonx.h"
 #include "respond.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -116,4 +117,106 @@ bool api_check_if_match(const struct request *rq, struct response *rs, const jso
                     "If-Match does not name the current version (%s); fetch the resource again",
                     etag);
     return false;
+}
+
+static bool key_ok(const char *key)
+{
+    size_t n = strlen(key);
+    if (n == 0 || n > 255)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7E)
+            return false;
+    return true;
+}
+
+static void body_hash(const struct request *rq, unsigned char out[crypto_hash_sha256_BYTES])
+{
+    crypto_hash_sha256(out, (const unsigned char *)rq->body, rq->body_len);
+}
+
+bool api_idempotent_replay(const struct request *rq, struct response *rs, struct db *db,
+                           bool *failed)
+{
+    *failed = false;
+    if (!rq->idempotency_key)
+        return false;
+    if (!key_ok(rq->idempotency_key)) {
+        respond_problem(rs, 400, "bad-header", "Invalid Idempotency-Key",
+                        "Idempotency-Key must be 1 to 255 printable ASCII characters");
+        return true;
+    }
+    sqlite3_stmt *st = db_prepare(db, "SELECT body_hash, status, location, response FROM"
+                                      " idempotency_keys WHERE key = ? AND path = ?"
+                                      " AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')");
+    if (!st) {
+        *failed = true;
+        respond_internal(rq, rs, "idempotency look-up failed");
+        return true;
+    }
+    sqlite3_bind_text(st, 1, rq->idempotency_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rq->path, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    bool answered = false;
+    if (rc == SQLITE_ROW) {
+        unsigned char hash[crypto_hash_sha256_BYTES];
+        body_hash(rq, hash);
+        answered = true;
+        if (sqlite3_column_bytes(st, 0) != (int)sizeof hash ||
+            memcmp(sqlite3_column_blob(st, 0), hash, sizeof hash) != 0) {
+            respond_problem(rs, 422, "idempotency-key-reused", "Idempotency-Key reused",
+                            "this Idempotency-Key was used with a different request body; "
+                            "use a new key for a new request");
+        } else {
+            const char *body = (const char *)sqlite3_column_text(st, 3);
+            respond_bytes(rs, (unsigned)sqlite3_column_int(st, 1), "application/json", body,
+                          (size_t)sqlite3_column_bytes(st, 3));
+            respond_etag(rs);
+            if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+                respond_header(rs, "Location", "%s", (const char *)sqlite3_column_text(st, 2));
+            respond_header(rs, "Idempotent-Replayed", "true");
+        }
+    } else if (rc != SQLITE_DONE) {
+        *failed = answered = true;
+        respond_internal(rq, rs, "idempotency look-up failed");
+    }
+    db_done(st);
+    return answered;
+}
+
+bool api_idempotent_store(const struct request *rq, const struct response *rs, struct db *db)
+{
+    if (!rq->idempotency_key || rs->status < 200 || rs->status >= 300)
+        return true;
+    const char *location = NULL;
+    for (size_t i = 0; i < rs->n_headers; i++)
+        if (strcmp(rs->headers[i].name, "Location") == 0)
+            location = rs->headers[i].value;
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    body_hash(rq, hash);
+    char now[21];
+    db_now(now);
+    sqlite3_stmt *purge = db_prepare(db, "DELETE FROM idempotency_keys WHERE created_at <"
+                                         " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')");
+    if (!purge || sqlite3_step(purge) != SQLITE_DONE) {
+        db_done(purge);
+        return false;
+    }
+    db_done(purge);
+    sqlite3_stmt *st = db_prepare(db, "INSERT OR REPLACE INTO idempotency_keys (key, path,"
+                                      " body_hash, status, location, response, created_at)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return false;
+    sqlite3_bind_text(st, 1, rq->idempotency_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, rq->path, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 3, hash, sizeof hash, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, (int)rs->status);
+    if (location)
+        sqlite3_bind_text(st, 5, location, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, rs->body ? rs->body : "", (int)rs->body_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE;
 }

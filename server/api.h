@@ -7,6 +7,7 @@
 #ifndef PLEDGED_API_H
 #define PLEDGED_API_H
 
+#include "db.h"
 #include "request.h"
 
 #include <jansson.h>
@@ -32,6 +33,18 @@ bool api_query_check(const struct request *rq, struct response *rs,
  * name the ETag of `current` (the resource's representation now), fills rs
  * with 412 and returns false. */
 bool api_check_if_match(const struct request *rq, struct response *rs, const json_t *current);
+
+/* Idempotency-Key on POST, inside the caller's writer transaction. When the
+ * key was used before on this path: with the same body the first answer is
+ * replayed (with "Idempotent-Replayed: true"), with another body the answer
+ * is 422; either way rs is filled and true returned. A malformed key is
+ * 400. False means "go ahead" (or no key). *failed is set on a database
+ * error (rs filled with 500). */
+bool api_idempotent_replay(const struct request *rq, struct response *rs, struct db *db,
+                           bool *failed);
+/* Records a successful answer under the request's key (no-op without one).
+ * False on a database error. */
+bool api_idempotent_store(const struct request *rq, const struct response *rs, struct db *db);
 
 #endif
 

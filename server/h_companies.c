@@ -11,14 +11,16 @@
 #include "iso3166.h"
 #include "jsonx.h"
 #include "page.h"
+#include "records.h"
 #include "respond.h"
 #include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define COMPANY_COLS "c.slug, c.name, c.country, c.website, c.aliases, c.created_at, c.updated_at"
-#define COMPANY_NCOLS 7
+#define COMPANY_COLS \
+    "c.slug, c.name, c.country, c.website, c.aliases, c.created_at, c.updated_at, c.id"
+#define COMPANY_NCOLS 8
 
 static const struct sort_field company_sorts[] = {
     {"slug", "c.slug", SORT_TEXT},
@@ -34,8 +36,41 @@ static json_t *text_or_null(sqlite3_stmt *st, int col)
     return s ? json_string((const char *)s) : json_null();
 }
 
-/* The representation of the row `st` is on (columns COMPANY_COLS). New ref. */
-static json_t *company_json(sqlite3_stmt *st)
+/* Adds pledge_count, announcement_count and total_usd (the company's own
+ * pledges; joint ones are not split) to c. False on a database error. */
+static bool company_totals(struct db *db, int64_t id, json_t *c)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT amount_usd_minor FROM pledges WHERE company_id = ?");
+    if (!st)
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    __int128 total = 0;
+    int64_t count = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        count++;
+        total += sqlite3_column_int64(st, 0);
+    }
+    db_done(st);
+    if (rc != SQLITE_DONE)
+        return false;
+    st = db_prepare(db, "SELECT count(*) FROM announcement_companies WHERE company_id = ?");
+    if (!st)
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    int64_t announcements = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    db_done(st);
+    if (announcements < 0)
+        return false;
+    json_object_set_new(c, "pledge_count", json_integer(count));
+    json_object_set_new(c, "announcement_count", json_integer(announcements));
+    json_object_set_new(c, "total_usd", usd_json(total));
+    return true;
+}
+
+/* The representation of the row `st` is on (columns COMPANY_COLS). New ref,
+ * NULL on a database error. */
+static json_t *company_json(struct db *db, sqlite3_stmt *st)
 {
     json_t *aliases = json_loads((const char *)sqlite3_column_text(st, 4), 0, NULL);
     json_t *c = json_object();
@@ -46,6 +81,10 @@ static json_t *company_json(sqlite3_stmt *st)
     json_object_set_new(c, "aliases", json_is_array(aliases) ? aliases : json_array());
     if (!json_is_array(aliases))
         json_decref(aliases);
+    if (!company_totals(db, sqlite3_column_int64(st, 7), c)) {
+        json_decref(c);
+        return NULL;
+    }
     json_object_set_new(c, "created_at", text_or_null(st, 5));
     json_object_set_new(c, "updated_at", text_or_null(st, 6));
     return c;
@@ -56,16 +95,16 @@ static json_t *company_json(sqlite3_stmt *st)
 static int company_load(struct db *db, const char *slug, json_t **out, int64_t *id)
 {
     sqlite3_stmt *st =
-        db_prepare(db, "SELECT " COMPANY_COLS ", c.id FROM companies c WHERE c.slug = ?");
+        db_prepare(db, "SELECT " COMPANY_COLS " FROM companies c WHERE c.slug = ?");
     if (!st)
         return -1;
     sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st), found = 0;
     if (rc == SQLITE_ROW) {
-        *out = company_json(st);
+        *out = company_json(db, st);
         if (id)
-            *id = sqlite3_column_int64(st, COMPANY_NCOLS);
-        found = 1;
+            *id = sqlite3_column_int64(st, 7);
+        found = *out ? 1 : -1;
     } else if (rc != SQLITE_DONE) {
         found = -1;
     }
@@ -180,7 +219,12 @@ void h_companies_list(const struct request *rq, struct response *rs)
             last_cursor = NULL;
             break;
         }
-        json_array_append_new(data, company_json(st));
+        json_t *item = company_json(db, st);
+        if (!item) {
+            rc = SQLITE_ERROR;
+            break;
+        }
+        json_array_append_new(data, item);
         if (++n == pg.limit)
             last_cursor = page_cursor_at(&pg, st, COMPANY_NCOLS);
     }
@@ -253,8 +297,14 @@ void h_companies_create(const struct request *rq, struct response *rs)
     char *aliases = in.aliases ? jsonx_dump(in.aliases, NULL) : NULL;
     struct db *db = db_writer_lock();
     json_t *company = NULL;
+    bool replay_failed = false;
     if (!db_begin(db))
         goto db_fail;
+    if (api_idempotent_replay(rq, rs, db, &replay_failed)) {
+        db_rollback(db);
+        db_writer_unlock();
+        goto done_aliases;
+    }
     sqlite3_stmt *st = db_prepare(db, "INSERT INTO companies (slug, name, country, website,"
                                       " aliases, created_at, updated_at)"
                                       " VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -277,17 +327,21 @@ void h_companies_create(const struct request *rq, struct response *rs)
         respond_slug_taken(rs, in.slug);
         goto done_aliases;
     }
-    if (rc != SQLITE_DONE || company_load(db, in.slug, &company, NULL) != 1 || !db_commit(db))
+    if (rc != SQLITE_DONE || company_load(db, in.slug, &company, NULL) != 1)
         goto db_fail;
-    db_writer_unlock();
     respond_json(rs, 201, company);
+    company = NULL;
     respond_etag(rs);
     respond_header(rs, "Location", "/v1/companies/%s", in.slug);
+    if (!api_idempotent_store(rq, rs, db) || !db_commit(db))
+        goto db_fail;
+    db_writer_unlock();
     goto done_aliases;
 db_fail:
     db_rollback(db);
     db_writer_unlock();
     json_decref(company);
+    response_free(rs);
     respond_internal(rq, rs, "company insert failed");
 done_aliases:
     free(aliases);
@@ -434,6 +488,19 @@ void h_company_delete(const struct request *rq, struct response *rs)
         db_rollback(db);
         db_writer_unlock();
         json_decref(current);
+        return;
+    }
+    int64_t pledges = json_integer_value(json_object_get(current, "pledge_count"));
+    int64_t announcements = json_integer_value(json_object_get(current, "announcement_count"));
+    if (pledges || announcements) {
+        db_rollback(db);
+        db_writer_unlock();
+        json_decref(current);
+        respond_problem(rs, 409, "conflict", "Conflict",
+                        "company '%s' is named by %lld announcement%s and %lld pledge%s; "
+                        "change or delete those first",
+                        slug, (long long)announcements, announcements == 1 ? "" : "s",
+                        (long long)pledges, pledges == 1 ? "" : "s");
         return;
     }
     sqlite3_stmt *st = db_prepare(db, "DELETE FROM companies WHERE id = ?");

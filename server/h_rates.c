@@ -14,6 +14,7 @@
 #include "money.h"
 #include "page.h"
 #include "rates.h"
+#include "records.h"
 #include "respond.h"
 
 #include <stdlib.h>
@@ -323,6 +324,12 @@ void h_rate_put(const struct request *rq, struct response *rs)
     int rc = sqlite3_step(st);
     db_done(st);
     if (rc != SQLITE_DONE)
+        goto db_fail;
+    /* Pledges announced on this date or up to 14 days later may use it. */
+    char until[DATE_TEXT];
+    if (!date_add_days(date, RATE_MAX_AGE_DAYS, until))
+        snprintf(until, sizeof until, "9999-12-31");
+    if (!pledges_refresh_usd(db, c->code, date, until, 0))
         goto db_fail;
     after = rate_row(db, c->code, date, &err);
     if (err || !after || !db_commit(db))

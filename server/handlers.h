@@ -9,6 +9,11 @@ handler_fn h_root, h_healthz, h_readyz, h_openapi;
 /* h_companies.c */
 handler_fn h_companies_list, h_companies_create, h_company_get, h_company_patch,
     h_company_delete;
+/* h_announcements.c */
+handler_fn h_announcements_list, h_announcements_create, h_announcement_get,
+    h_announcement_patch, h_announcement_delete;
+/* h_pledges.c */
+handler_fn h_pledges_list, h_pledges_create, h_pledge_get, h_pledge_patch, h_pledge_delete;
 /* h_rates.c */
 handler_fn h_currencies, h_rates_list, h_rate_get, h_rate_put, h_convert;
 

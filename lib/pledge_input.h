@@ -1,0 +1,101 @@
+/* pledge_input — validation of pledges and announcements as clients send
+ * them (the shape of POST /v1/announcements, POST /v1/pledges and of each
+ * line of `pledged import`).
+ *
+ * Only creation is validated here: a PATCH is applied to the stored
+ * document as an RFC 7396 merge patch first (jsonx_merge_patch), and the
+ * result is validated whole, so one set of rules serves both. Every error
+ * is appended to `errors` with its path ("pledges[2].amount.currency").
+ * Rules that need the database (companies exist, source URLs are unused)
+ * are the server's; rules between a pledge and its announcement (company
+ * among the announcement's, evidence citing its sources) are here, in
+ * pledge_check_context, for both embedded and stand-alone pledges.
+ *
+ * Strings are borrowed from the parsed body; call *_free in all cases.
+ */
+#ifndef PLEDGED_PLEDGE_INPUT_H
+#define PLEDGED_PLEDGE_INPUT_H
+
+#include "date.h"
+#include "iso4217.h"
+#include "language.h"
+#include "slug.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TITLE_MAX 300          /* characters */
+#define SUMMARY_MAX 5000
+#define DESCRIPTION_MAX 2000
+#define QUOTE_MAX 2000
+#define PUBLISHER_MAX 200
+#define SOURCE_TITLE_MAX 500
+#define ANN_COMPANIES_MAX 20   /* companies per announcement */
+#define ANN_COUNTRIES_MAX 50
+#define ANN_SOURCES_MAX 20
+#define ANN_PLEDGES_MAX 200
+#define EVIDENCE_MAX 20
+#define PEOPLE_MAX 10000000000LL
+#define DURATION_MAX 600       /* months */
+
+extern const char *const pledge_kinds[];    /* NULL-terminated */
+extern const char *const pledge_statuses[]; /* NULL-terminated */
+
+struct pledge_input {
+    bool company_given;        /* false: take the announcement's only company */
+    const char *company;       /* slug, or NULL for a joint pledge */
+    const char *kind;          /* one of pledge_kinds (static) */
+    const char *status;        /* one of pledge_statuses (static) */
+    const char *description;   /* NULL when absent */
+    char country[3];           /* "" when absent */
+    const struct currency *currency; /* NULL when no amount */
+    uint64_t amount_minor;
+    int64_t people;            /* 0 when absent */
+    char starts_on[DATE_TEXT], ends_on[DATE_TEXT]; /* "" when absent */
+    int duration_months;       /* 0 when absent */
+    json_t *evidence;          /* new ref: [{"source", "quote"}], possibly [] */
+    int64_t announcement_id;   /* stand-alone pledges only */
+};
+
+/* Validates one pledge object. `prefix` ("" or "pledges[2]") goes before
+ * field names; `standalone` requires announcement_id. */
+void pledge_input_parse(const json_t *body, bool standalone, const char *prefix,
+                        struct pledge_input *out, json_t *errors);
+void pledge_input_free(struct pledge_input *p);
+
+/* Checks a pledge against its announcement: a given company must be one of
+ * `companies`; an omitted one becomes the only company (or is an error when
+ * there are several); evidence must cite one of `source_urls`. */
+void pledge_check_context(struct pledge_input *p, const char *const companies[],
+                          size_t n_companies, const char *const source_urls[], size_t n_sources,
+                          const char *prefix, json_t *errors);
+
+struct source_input {
+    const char *url;
+    const char *publisher, *title;  /* NULL when absent */
+    char language[LANGUAGE_MAX + 1]; /* "" when absent */
+    char published_on[DATE_TEXT];    /* "" when absent */
+};
+
+struct announcement_input {
+    const char *title;
+    char announced_on[DATE_TEXT];
+    const char *summary;                           /* NULL when absent */
+    const char *companies[ANN_COMPANIES_MAX];      /* slugs */
+    size_t n_companies;
+    char countries[ANN_COUNTRIES_MAX][3];
+    size_t n_countries;
+    struct source_input sources[ANN_SOURCES_MAX];
+    size_t n_sources;
+    struct pledge_input *pledges;                  /* owned array */
+    size_t n_pledges;
+};
+
+/* Validates an announcement with its sources and embedded pledges. */
+void announcement_input_parse(const json_t *body, struct announcement_input *out,
+                              json_t *errors);
+void announcement_input_free(struct announcement_input *a);
+
+#endif

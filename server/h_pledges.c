@@ -1,0 +1,327 @@
+/* h_pledges — /v1/pledges: list (filters, sorts, keyset pages, CSV),
+ * create, read, merge-patch, delete. A pledge belongs to an announcement;
+ * its company must be one of the announcement's (or null: joint) and its
+ * evidence must cite the announcement's sources. */
+#include "api.h"
+#include "csv.h"
+#include "handlers.h"
+#include "jsonx.h"
+#include "page.h"
+#include "records.h"
+#include "respond.h"
+#include "search.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void respond_no_pledge(struct response *rs, const char *id)
+{
+    respond_problem(rs, 404, "not-found", "Not found", "no pledge has the id '%.40s'", id);
+}
+
+void h_pledge_get(const struct request *rq, struct response *rs)
+{
+    int64_t id;
+    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    if (!id_param(rq->params[0], &id)) {
+        respond_no_pledge(rs, rq->params[0]);
+        return;
+    }
+    struct db *db = db_reader();
+    json_t *doc = NULL;
+    int found = db ? pledge_load(db, id, &doc) : -1;
+    if (found < 0)
+        respond_internal(rq, rs, "pledge read failed");
+    else if (found == 0)
+        respond_no_pledge(rs, rq->params[0]);
+    else
+        respond_json_get(rq, rs, doc);
+}
+
+/* Validates a stand-alone pledge document against its announcement and
+ * resolves its company. Returns 1 when valid (*ann_date and *company_id
+ * set), 0 when errors were added, -1 on a database error. */
+static int pledge_validate(struct db *db, const json_t *doc, struct pledge_input *p,
+                           char ann_date[DATE_TEXT], int64_t *company_id, json_t *errors)
+{
+    pledge_input_parse(doc, true, "", p, errors);
+    if (!p->announcement_id)
+        return 0;
+    json_t *ann = NULL;
+    int found = announcement_load(db, p->announcement_id, &ann);
+    if (found < 0)
+        return -1;
+    if (found == 0) {
+        jsonx_error_add(errors, "announcement_id", "no announcement has the id %lld",
+                        (long long)p->announcement_id);
+        return 0;
+    }
+    const char *companies[ANN_COMPANIES_MAX], *urls[ANN_SOURCES_MAX];
+    size_t nc = 0, ns = 0, i;
+    json_t *item;
+    json_array_foreach(json_object_get(ann, "companies"), i, item)
+        if (nc < ANN_COMPANIES_MAX)
+            companies[nc++] = json_string_value(item);
+    json_array_foreach(json_object_get(ann, "sources"), i, item)
+        if (ns < ANN_SOURCES_MAX)
+            urls[ns++] = json_string_value(json_object_get(item, "url"));
+    pledge_check_context(p, companies, nc, urls, ns, "", errors);
+    snprintf(ann_date, DATE_TEXT, "%s", json_string_value(json_object_get(ann, "announced_on")));
+    int result = json_array_size(errors) ? 0 : 1;
+    *company_id = 0;
+    if (result == 1 && p->company) {
+        *company_id = company_id_of(db, p->company);
+        if (*company_id <= 0)
+            result = -1; /* the announcement names it, so it exists */
+        else
+            p->company = NULL; /* borrowed from `ann`, which goes now */
+    }
+    json_decref(ann);
+    return result;
+}
+
+void h_pledges_create(const struct request *rq, struct response *rs)
+{
+    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    json_t *body = api_json_body(rq, rs, false);
+    if (!body)
+        return;
+    json_t *errors = json_array(), *doc = NULL;
+    struct pledge_input p;
+    memset(&p, 0, sizeof p);
+    char now[21], ann_date[DATE_TEXT] = "";
+    db_now(now);
+    bool failed = true;
+    struct db *db = db_writer_lock();
+    if (!db_begin(db))
+        goto out;
+    failed = false;
+    if (api_idempotent_replay(rq, rs, db, &failed))
+        goto out;
+    int64_t company_id = 0, id = 0;
+    int r = pledge_validate(db, body, &p, ann_date, &company_id, errors);
+    failed = r < 0;
+    if (r == 0) {
+        respond_invalid(rs, "Invalid pledge", errors);
+        errors = NULL;
+    }
+    if (r <= 0)
+        goto out;
+    failed = true;
+    sqlite3_stmt *st = db_prepare(db, "SELECT coalesce(max(position), -1) + 1 FROM pledges"
+                                      " WHERE announcement_id = ?");
+    if (!st)
+        goto out;
+    sqlite3_bind_int64(st, 1, p.announcement_id);
+    int position = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+    db_done(st);
+    if (!pledge_insert(db, p.announcement_id, position, ann_date, &p, company_id, now, &id) ||
+        pledge_load(db, id, &doc) != 1)
+        goto out;
+    respond_json(rs, 201, doc);
+    doc = NULL;
+    respond_etag(rs);
+    respond_header(rs, "Location", "/v1/pledges/%lld", (long long)id);
+    if (!api_idempotent_store(rq, rs, db) || !db_commit(db))
+        goto out;
+    failed = false;
+out:
+    db_rollback(db);
+    db_writer_unlock();
+    if (failed) {
+        response_free(rs);
+        respond_internal(rq, rs, "pledge create failed");
+    }
+    pledge_input_free(&p);
+    json_decref(doc);
+    json_decref(errors);
+    json_decref(body);
+}
+
+void h_pledge_patch(const struct request *rq, struct response *rs)
+{
+    int64_t id;
+    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    json_t *patch = api_json_body(rq, rs, true);
+    if (!patch)
+        return;
+    if (!id_param(rq->params[0], &id)) {
+        respond_no_pledge(rs, rq->params[0]);
+        json_decref(patch);
+        return;
+    }
+    json_t *errors = json_array(), *current = NULL, *merged = NULL, *doc = NULL;
+    struct pledge_input p;
+    memset(&p, 0, sizeof p);
+    char now[21], ann_date[DATE_TEXT] = "";
+    db_now(now);
+    bool failed = true;
+    struct db *db = db_writer_lock();
+    if (!db_begin(db))
+        goto out;
+    int found = pledge_load(db, id, &current);
+    failed = found < 0;
+    if (found == 0)
+        respond_no_pledge(rs, rq->params[0]);
+    if (found <= 0 || !api_check_if_match(rq, rs, current))
+        goto out;
+    json_t *input = pledge_as_input(current);
+    merged = jsonx_merge_patch(input, patch);
+    json_decref(input);
+    int64_t company_id = 0;
+    int r = pledge_validate(db, merged, &p, ann_date, &company_id, errors);
+    failed = r < 0;
+    if (r == 0) {
+        respond_invalid(rs, "Invalid pledge", errors);
+        errors = NULL;
+    }
+    if (r <= 0)
+        goto out;
+    failed = true;
+    if (!pledge_update(db, id, p.announcement_id, ann_date, &p, company_id, now) ||
+        pledge_load(db, id, &doc) != 1 || !db_commit(db))
+        goto out;
+    failed = false;
+    respond_json(rs, 200, doc);
+    doc = NULL;
+    respond_etag(rs);
+out:
+    db_rollback(db);
+    db_writer_unlock();
+    if (failed) {
+        response_free(rs);
+        respond_internal(rq, rs, "pledge update failed");
+    }
+    pledge_input_free(&p);
+    json_decref(doc);
+    json_decref(merged);
+    json_decref(current);
+    json_decref(errors);
+    json_decref(patch);
+}
+
+void h_pledge_delete(const struct request *rq, struct response *rs)
+{
+    int64_t id;
+    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    if (!id_param(rq->params[0], &id)) {
+        respond_no_pledge(rs, rq->params[0]);
+        return;
+    }
+    json_t *current = NULL;
+    bool failed = true;
+    struct db *db = db_writer_lock();
+    if (!db_begin(db))
+        goto out;
+    int found = pledge_load(db, id, &current);
+    failed = found < 0;
+    if (found == 0)
+        respond_no_pledge(rs, rq->params[0]);
+    if (found <= 0 || !api_check_if_match(rq, rs, current))
+        goto out;
+    failed = true;
+    if (!pledge_delete(db, id) || !db_commit(db))
+        goto out;
+    failed = false;
+    rs->status = 204;
+out:
+    db_rollback(db);
+    db_writer_unlock();
+    if (failed) {
+        response_free(rs);
+        respond_internal(rq, rs, "pledge delete failed");
+    }
+    json_decref(current);
+}
+
+static const struct sort_field pledge_sorts[] = {
+    {"announced_on", "p.announced_on", SORT_TEXT},
+    {"amount_usd", "coalesce(p.amount_usd_minor, -1)", SORT_INT},
+    {"people", "coalesce(p.people, 0)", SORT_INT},
+    {"created_at", "p.created_at", SORT_TEXT},
+    {"updated_at", "p.updated_at", SORT_TEXT},
+    {NULL, NULL, SORT_TEXT},
+};
+
+const char *const pledge_list_params[] = {
+    "company", "announcement", "country", "kind", "status", "currency", "min_usd", "max_usd",
+    "from", "to", "q", "sort", "limit", "cursor", "count", "format", NULL};
+
+void h_pledges_list(const struct request *rq, struct response *rs)
+{
+    static const char *const columns[] = {
+        "id", "announcement_id", "company", "kind", "description", "country", "amount.currency",
+        "amount.value", "amount_usd", "people", "starts_on", "ends_on", "duration_months",
+        "status", "created_at", "updated_at", NULL};
+    if (!api_query_check(rq, rs, pledge_list_params))
+        return;
+    struct list_filter f;
+    if (!filter_parse(rq, rs, &f, FILTER_PLEDGES))
+        return;
+    int csv = csv_wanted(rq, rs);
+    struct page pg;
+    memset(&pg, 0, sizeof pg);
+    if (csv < 0 || !page_parse(rq, rs, pledge_sorts, "-announced_on", "p.id", &pg)) {
+        page_free(&pg);
+        filter_free(&f);
+        return;
+    }
+    struct buf sql;
+    buf_init(&sql, 8192);
+    buf_puts(&sql, "SELECT " PLEDGE_COLS);
+    page_select_keys(&pg, &sql);
+    buf_printf(&sql, " FROM pledges p LEFT JOIN companies c ON c.id = p.company_id WHERE 1=1%s",
+               buf_str(&f.where));
+    page_where_after(&pg, &sql);
+    page_order_limit(&pg, &sql);
+    struct db *db = db_reader();
+    json_t *data = json_array();
+    char *next = NULL, *last = NULL;
+    int64_t n = 0, total = -1;
+    int rc = SQLITE_ERROR;
+    sqlite3_stmt *st = db ? db_prepare(db, buf_str(&sql)) : NULL;
+    if (st) {
+        filter_bind(&f, st);
+        page_bind(&pg, st);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (n == pg.limit) {
+                next = last;
+                last = NULL;
+                break;
+            }
+            json_array_append_new(data, pledge_json(st));
+            if (++n == pg.limit)
+                last = page_cursor_at(&pg, st, PLEDGE_NCOLS);
+        }
+        db_done(st);
+    }
+    if ((rc == SQLITE_ROW || rc == SQLITE_DONE) && pg.count) {
+        buf_reset(&sql);
+        buf_printf(&sql, "SELECT count(*) FROM pledges p WHERE 1=1%s", buf_str(&f.where));
+        st = db_prepare(db, buf_str(&sql));
+        rc = SQLITE_ERROR;
+        if (st) {
+            filter_bind(&f, st);
+            if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+                total = sqlite3_column_int64(st, 0);
+            db_done(st);
+        }
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        respond_internal(rq, rs, "pledge list failed");
+        json_decref(data);
+    } else if (csv) {
+        page_respond_csv(rq, rs, data, columns, next, total);
+    } else {
+        page_respond(rq, rs, data, next, total);
+    }
+    free(next);
+    free(last);
+    buf_free(&sql);
+    page_free(&pg);
+    filter_free(&f);
+}

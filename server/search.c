@@ -1,0 +1,252 @@
+/* search — list filters (see search.h). */
+#include "search.h"
+
+#include "api.h"
+#include "date.h"
+#include "db.h"
+#include "iso3166.h"
+#include "iso4217.h"
+#include "jsonx.h"
+#include "money.h"
+#include "pledge_input.h"
+#include "records.h"
+#include "respond.h"
+#include "slug.h"
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *fts_query(const char *q)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    const char *p = q;
+    while (*p) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strcspn(p, " \t");
+        if (!n)
+            break;
+        bool prefix = n > 1 && p[n - 1] == '*';
+        size_t len = prefix ? n - 1 : n;
+        bool word = false;
+        for (size_t i = 0; i < len; i++)
+            word = word || ((unsigned char)p[i] >= 0x80) ||
+                   ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') || (p[i] >= '0' && p[i] <= '9');
+        if (word) {
+            if (b.len)
+                buf_putc(&b, ' ');
+            buf_putc(&b, '"');
+            for (size_t i = 0; i < len; i++) {
+                if (p[i] == '"')
+                    buf_putc(&b, '"');
+                buf_putc(&b, p[i]);
+            }
+            buf_puts(&b, prefix ? "\" *" : "\"");
+        }
+        p += n;
+    }
+    if (!b.len) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_detach(&b, NULL);
+}
+
+static const char *enum_value(const char *v, const char *const values[])
+{
+    for (size_t i = 0; values[i]; i++)
+        if (strcmp(v, values[i]) == 0)
+            return values[i];
+    return NULL;
+}
+
+static void date_filter(const struct request *rq, const char *name, char out[11], json_t *errors)
+{
+    const char *v = api_query(rq, name);
+    int y, m, d;
+    out[0] = '\0';
+    if (!v)
+        return;
+    if (!date_parse(v, &y, &m, &d))
+        jsonx_error_add(errors, name, "must be a real date YYYY-MM-DD");
+    else
+        snprintf(out, 11, "%s", v);
+}
+
+static void usd_filter(const struct request *rq, const char *name, int64_t *out, json_t *errors)
+{
+    const char *v = api_query(rq, name);
+    uint64_t cents;
+    char why[128];
+    *out = -1;
+    if (!v)
+        return;
+    if (!money_parse(v, currency_find("USD"), &cents, why, sizeof why) || cents > INT64_MAX)
+        jsonx_error_add(errors, name, "must be a USD amount such as 1000000 or 2500000.50");
+    else
+        *out = (int64_t)cents;
+}
+
+bool filter_parse(const struct request *rq, struct response *rs, struct list_filter *f,
+                  enum filter_target target)
+{
+    memset(f, 0, sizeof *f);
+    f->min_usd = f->max_usd = -1;
+    buf_init(&f->where, 8192);
+    bool pledges = target == FILTER_PLEDGES;
+    json_t *errors = json_array();
+
+    const char *v = api_query(rq, "company");
+    if (v) {
+        if (pledges && strcmp(v, "joint") == 0) {
+            buf_puts(&f->where, " AND p.company_id IS NULL");
+        } else if (!slug_is_valid(v)) {
+            jsonx_error_add(errors, "company", "must be a company slug%s",
+                            pledges ? " or joint" : "");
+        } else {
+            struct db *db = db_reader();
+            f->company_id = db ? company_id_of(db, v) : -2;
+            if (f->company_id < 0)
+                f->company_id = -2;
+            if (f->company_id == -2) {
+                json_decref(errors);
+                respond_internal(rq, rs, "company look-up failed");
+                return false;
+            }
+            if (f->company_id == 0)
+                f->company_id = -1; /* matches nothing */
+            buf_puts(&f->where, pledges ? " AND p.company_id = :company"
+                                        : " AND a.id IN (SELECT announcement_id FROM"
+                                          " announcement_companies WHERE company_id = :company)");
+        }
+    }
+    v = api_query(rq, "country");
+    if (v) {
+        const struct country *c = country_find(v);
+        if (!c) {
+            jsonx_error_add(errors, "country", "must be an ISO 3166-1 alpha-2 code such as JP");
+        } else {
+            memcpy(f->country, c->code, 3);
+            buf_puts(&f->where, pledges ? " AND p.country = :country"
+                                        : " AND a.id IN (SELECT announcement_id FROM"
+                                          " announcement_countries WHERE country = :country)");
+        }
+    }
+    date_filter(rq, "from", f->from, errors);
+    date_filter(rq, "to", f->to, errors);
+    if (f->from[0] && f->to[0] && strcmp(f->from, f->to) > 0)
+        jsonx_error_add(errors, "to", "must not be before from");
+    if (f->from[0])
+        buf_puts(&f->where, pledges ? " AND p.announced_on >= :from" : " AND a.announced_on >= :from");
+    if (f->to[0])
+        buf_puts(&f->where, pledges ? " AND p.announced_on <= :to" : " AND a.announced_on <= :to");
+    v = api_query(rq, "q");
+    if (v) {
+        f->fts = text_check(v, 200, false) ? NULL : fts_query(v);
+        if (!f->fts)
+            jsonx_error_add(errors, "q", "must be 1 to 200 characters with at least one word");
+        else
+            buf_puts(&f->where,
+                     pledges ? " AND (p.id IN (SELECT rowid FROM pledges_fts WHERE pledges_fts"
+                               " MATCH :q) OR p.announcement_id IN (SELECT rowid FROM"
+                               " announcements_fts WHERE announcements_fts MATCH :q))"
+                             : " AND a.id IN (SELECT rowid FROM announcements_fts WHERE"
+                               " announcements_fts MATCH :q)");
+    }
+    if (pledges) {
+        v = api_query(rq, "announcement");
+        if (v) {
+            if (!id_param(v, &f->announcement_id))
+                jsonx_error_add(errors, "announcement", "must be an announcement id");
+            else
+                buf_puts(&f->where, " AND p.announcement_id = :announcement");
+        }
+        v = api_query(rq, "kind");
+        if (v) {
+            if (!(f->kind = enum_value(v, pledge_kinds)))
+                jsonx_error_add(errors, "kind", "must be one of investment, training, facility,"
+                                                " research, partnership, target, other");
+            else
+                buf_puts(&f->where, " AND p.kind = :kind");
+        }
+        v = api_query(rq, "status");
+        if (v) {
+            if (!(f->status = enum_value(v, pledge_statuses)))
+                jsonx_error_add(errors, "status",
+                                "must be one of announced, in_progress, fulfilled, cancelled");
+            else
+                buf_puts(&f->where, " AND p.status = :status");
+        }
+        v = api_query(rq, "currency");
+        if (v) {
+            const struct currency *c = currency_find(v);
+            if (!c) {
+                jsonx_error_add(errors, "currency", "must be an ISO 4217 code such as JPY");
+            } else {
+                memcpy(f->currency, c->code, 4);
+                buf_puts(&f->where, " AND p.amount_currency = :currency");
+            }
+        }
+        usd_filter(rq, "min_usd", &f->min_usd, errors);
+        usd_filter(rq, "max_usd", &f->max_usd, errors);
+        if (f->min_usd >= 0 && f->max_usd >= 0 && f->min_usd > f->max_usd)
+            jsonx_error_add(errors, "max_usd", "must not be less than min_usd");
+        if (f->min_usd >= 0)
+            buf_puts(&f->where, " AND p.amount_usd_minor >= :min_usd");
+        if (f->max_usd >= 0)
+            buf_puts(&f->where, " AND p.amount_usd_minor <= :max_usd");
+    }
+    if (json_array_size(errors)) {
+        respond_bad_params(rs, errors);
+        filter_free(f);
+        return false;
+    }
+    json_decref(errors);
+    return true;
+}
+
+static void bind_named_text(sqlite3_stmt *st, const char *name, const char *v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void bind_named_int(sqlite3_stmt *st, const char *name, int64_t v)
+{
+    int i = sqlite3_bind_parameter_index(st, name);
+    if (i)
+        sqlite3_bind_int64(st, i, v);
+}
+
+void filter_bind(const struct list_filter *f, sqlite3_stmt *st)
+{
+    bind_named_int(st, ":company", f->company_id);
+    bind_named_int(st, ":announcement", f->announcement_id);
+    bind_named_text(st, ":country", f->country);
+    bind_named_text(st, ":currency", f->currency);
+    bind_named_text(st, ":from", f->from);
+    bind_named_text(st, ":to", f->to);
+    if (f->kind)
+        bind_named_text(st, ":kind", f->kind);
+    if (f->status)
+        bind_named_text(st, ":status", f->status);
+    if (f->fts)
+        bind_named_text(st, ":q", f->fts);
+    bind_named_int(st, ":min_usd", f->min_usd);
+    bind_named_int(st, ":max_usd", f->max_usd);
+}
+
+void filter_free(struct list_filter *f)
+{
+    buf_free(&f->where);
+    free(f->fts);
+    f->fts = NULL;
+}
+
+bool id_param(const char *text, int64_t *id)
+{
+    return int_parse(text, 1, INT64_MAX, id);
+}

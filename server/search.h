@@ -1,0 +1,45 @@
+/* search — the filters of the announcement and pledge lists (and of the
+ * stats, which take the pledge filters), turned into SQL.
+ *
+ * filter_parse reads the query string, checks every value (all bad ones
+ * are reported together, 400) and builds a WHERE fragment of " AND ..."
+ * clauses with named parameters, which filter_bind fills. Free text (`q`)
+ * becomes an FTS5 query in which each word is a quoted phrase, so user
+ * input can never be FTS5 syntax; a trailing '*' keeps prefix search.
+ */
+#ifndef PLEDGED_SEARCH_H
+#define PLEDGED_SEARCH_H
+
+#include "buf.h"
+#include "request.h"
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+enum filter_target { FILTER_ANNOUNCEMENTS, FILTER_PLEDGES };
+
+struct list_filter {
+    struct buf where;          /* " AND ..." clauses; table aliases a / p */
+    int64_t company_id;        /* -1: a slug no company has (matches nothing) */
+    int64_t announcement_id;
+    const char *kind, *status; /* borrowed from the request */
+    char country[3], currency[4];
+    char from[11], to[11];
+    int64_t min_usd, max_usd;  /* US cents */
+    char *fts;                 /* owned FTS5 query, or NULL */
+};
+
+/* Reads the filters for `target` from rq; false after answering 400. */
+bool filter_parse(const struct request *rq, struct response *rs, struct list_filter *f,
+                  enum filter_target target);
+void filter_bind(const struct list_filter *f, sqlite3_stmt *st);
+void filter_free(struct list_filter *f);
+
+/* An FTS5 query for free text q, or NULL when q has no word in it. */
+char *fts_query(const char *q);
+
+/* Path ids are positive integers. */
+bool id_param(const char *text, int64_t *id);
+
+#endif
