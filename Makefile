@@ -52,6 +52,7 @@ build: deps $(BUILD)/build.ninja
 
 run: build
 	$(BUILD)/server/pledged migrate --db $(DB)
+	$(BUILD)/server/pledged seed --db $(DB)
 	@echo "Serving on http://127.0.0.1:$(PORT)  (create a write token: $(BUILD)/server/pledged token add NAME --db $(DB))"
 	$(BUILD)/server/pledged serve --db $(DB) --port $(PORT)
 

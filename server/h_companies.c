@@ -294,7 +294,6 @@ void h_companies_create(const struct request *rq, struct response *rs)
     }
     char now[21];
     db_now(now);
-    char *aliases = in.aliases ? jsonx_dump(in.aliases, NULL) : NULL;
     struct db *db = db_writer_lock();
     json_t *company = NULL;
     bool replay_failed = false;
@@ -303,31 +302,16 @@ void h_companies_create(const struct request *rq, struct response *rs)
     if (api_idempotent_replay(rq, rs, db, &replay_failed)) {
         db_rollback(db);
         db_writer_unlock();
-        goto done_aliases;
+        goto done;
     }
-    sqlite3_stmt *st = db_prepare(db, "INSERT INTO companies (slug, name, country, website,"
-                                      " aliases, created_at, updated_at)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        goto db_fail;
-    sqlite3_bind_text(st, 1, in.slug, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, in.name, -1, SQLITE_STATIC);
-    if (in.country[0])
-        sqlite3_bind_text(st, 3, in.country, -1, SQLITE_STATIC);
-    if (in.website)
-        sqlite3_bind_text(st, 4, in.website, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, aliases ? aliases : "[]", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+    int r = company_insert(db, &in, now);
+    if (r == 0) {
         db_rollback(db);
         db_writer_unlock();
         respond_slug_taken(rs, in.slug);
-        goto done_aliases;
+        goto done;
     }
-    if (rc != SQLITE_DONE || company_load(db, in.slug, &company, NULL) != 1)
+    if (r < 0 || company_load(db, in.slug, &company, NULL) != 1)
         goto db_fail;
     respond_json(rs, 201, company);
     company = NULL;
@@ -336,15 +320,13 @@ void h_companies_create(const struct request *rq, struct response *rs)
     if (!api_idempotent_store(rq, rs, db) || !db_commit(db))
         goto db_fail;
     db_writer_unlock();
-    goto done_aliases;
+    goto done;
 db_fail:
     db_rollback(db);
     db_writer_unlock();
     json_decref(company);
     response_free(rs);
     respond_internal(rq, rs, "company insert failed");
-done_aliases:
-    free(aliases);
 done:
     json_decref(errors);
     company_input_free(&in);

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "auth.h"
 #include "buf.h"
+#include "bulk.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
@@ -38,6 +39,9 @@ static const char usage_text[] =
     "       pledged token list [--db FILE]\n"
     "       pledged token revoke NAME [--db FILE]\n"
     "       pledged rates import FILE.csv [--db FILE]  add or correct rates (date,currency,per_usd)\n"
+    "       pledged seed [--db FILE]                load the sample data (again: adds nothing)\n"
+    "       pledged import FILE.jsonl|- [--db FILE] load announcements and companies (JSON Lines)\n"
+    "       pledged export [--db FILE]              write them all as JSON Lines to stdout\n"
     "       pledged --version | --help\n"
     "\n"
     "Every option also comes from the environment: PLEDGED_PORT, PLEDGED_BIND, PLEDGED_DB,\n"
@@ -255,6 +259,61 @@ static int cmd_rates(const struct config *cfg, int argc, char **argv)
     return ok ? 0 : 1;
 }
 
+static int cmd_import(const struct config *cfg, int argc, char **argv, bool seed)
+{
+    if (seed ? argc != 0 : argc != 1)
+        return usage_error(seed ? "seed takes no arguments" : "import takes one FILE (or -)");
+    FILE *in;
+    long long size = 0;
+    if (seed) {
+        in = fmemopen((void *)seed_jsonl, seed_jsonl_len, "r");
+    } else if (strcmp(argv[0], "-") == 0) {
+        in = stdin;
+    } else {
+        in = fopen(argv[0], "r");
+        if (in && fseek(in, 0, SEEK_END) == 0) {
+            size = ftell(in);
+            rewind(in);
+        }
+    }
+    if (!in) {
+        fprintf(stderr, "pledged: cannot read %s\n", seed ? "the sample data" : argv[0]);
+        return 1;
+    }
+    struct db *db = open_migrated(cfg->db_path);
+    if (!db) {
+        if (in != stdin)
+            fclose(in);
+        return 1;
+    }
+    struct import_result res;
+    bool ok = bulk_import(db, in, size, seed, stderr, stderr, &res);
+    if (in != stdin)
+        fclose(in);
+    db_close(db);
+    printf("%zu lines: %zu imported, %zu already present, %zu refused\n", res.lines, res.imported,
+           res.skipped, res.refused);
+    if (!ok)
+        fprintf(stderr, "pledged: the import stopped on a database error\n");
+    return ok && res.refused == 0 ? 0 : 1;
+}
+
+static int cmd_export(const struct config *cfg, int argc)
+{
+    if (argc != 0)
+        return usage_error("export takes no arguments");
+    struct db *db = open_migrated(cfg->db_path);
+    if (!db)
+        return 1;
+    /* One read transaction: a consistent snapshot while a daemon writes. */
+    bool ok = db_exec(db, "BEGIN") == SQLITE_OK && bulk_export(db, stdout);
+    db_rollback(db);
+    db_close(db);
+    if (!ok)
+        fprintf(stderr, "pledged: export failed\n");
+    return ok ? 0 : 1;
+}
+
 static int cmd_serve(const struct config *cfg)
 {
     struct db *db = open_migrated(cfg->db_path);
@@ -385,5 +444,11 @@ int main(int argc, char **argv)
         return cmd_token(cfg, nargs, args);
     if (strcmp(cmd, "rates") == 0)
         return cmd_rates(cfg, nargs, args);
+    if (strcmp(cmd, "seed") == 0)
+        return cmd_import(cfg, nargs, args, true);
+    if (strcmp(cmd, "import") == 0)
+        return cmd_import(cfg, nargs, args, false);
+    if (strcmp(cmd, "export") == 0)
+        return cmd_export(cfg, nargs);
     return usage_error("unknown command '%s'", cmd);
 }

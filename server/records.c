@@ -1,6 +1,7 @@
 /* records — announcements and pledges in SQLite (see records.h). */
 #include "records.h"
 
+#include "company_input.h"
 #include "jsonx.h"
 #include "money.h"
 #include "rates.h"
@@ -704,3 +705,26 @@ done:
     return result;
 }
 
+
+int company_insert(struct db *db, const struct company_input *in, const char *now)
+{
+    char *aliases = in->aliases ? jsonx_dump(in->aliases, NULL) : NULL;
+    sqlite3_stmt *st = db_prepare(db, "INSERT INTO companies (slug, name, country, website,"
+                                      " aliases, created_at, updated_at)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, ?)");
+    if (!st) {
+        free(aliases);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, in->slug, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, in->name, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 3, in->country);
+    bind_text_or_null(st, 4, in->website);
+    sqlite3_bind_text(st, 5, aliases ? aliases : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    free(aliases);
+    return rc == SQLITE_DONE ? 1 : rc == SQLITE_CONSTRAINT_UNIQUE ? 0 : -1;
+}

@@ -92,6 +92,11 @@ int announcement_sources_free(struct db *db, const struct announcement_input *a,
 int announcement_create(struct db *db, const json_t *body, const char *now, int64_t *id,
                         json_t *errors, json_t **conflict);
 
+/* Inserts a validated company (create mode): 1 done, 0 the slug is taken,
+ * -1 database error. */
+struct company_input;
+int company_insert(struct db *db, const struct company_input *in, const char *now);
+
 /* USD minor units as a money object {"currency": "USD", "value": "..."}. */
 json_t *usd_json(__int128 cents);
 

@@ -1,0 +1,43 @@
+/* bulk — JSON Lines import and export, and the sample data.
+ *
+ * Format: one JSON object per line. A line {"company": {...}} creates a
+ * company (the body of POST /v1/companies); any other line is the body of
+ * POST /v1/announcements, validated exactly as the API validates it.
+ * Export writes the companies, then every announcement with its sources and
+ * pledges, in that format, so export -> import into an empty database ->
+ * export gives the same bytes.
+ */
+#ifndef PLEDGED_BULK_H
+#define PLEDGED_BULK_H
+
+#include "db.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct import_result {
+    size_t lines;     /* non-empty lines read */
+    size_t imported;  /* companies and announcements written */
+    size_t skipped;   /* already present (same company slug, or in seed mode
+                         an announcement whose source URL is known) */
+    size_t refused;   /* bad lines, reported with their number */
+};
+
+/* Imports from `in` (`size` bytes when known, for the progress line; 0
+ * otherwise). Good lines are committed in transactions of up to 1,000
+ * lines; a bad line is rolled back alone (a savepoint), so nothing of it
+ * remains. Reports go to `report`; a progress line goes to `progress` when
+ * it is a terminal (may be NULL). `seed` treats an announcement whose
+ * source URL is already filed as present, so seeding twice adds nothing.
+ * False on a database or read error (what was committed stays). */
+bool bulk_import(struct db *db, FILE *in, long long size, bool seed, FILE *report,
+                 FILE *progress, struct import_result *res);
+
+/* Writes every company and announcement as JSON Lines. */
+bool bulk_export(struct db *db, FILE *out);
+
+/* The sample data compiled into the binary (data/seed.jsonl). */
+extern const char seed_jsonl[];
+extern const size_t seed_jsonl_len;
+
+#endif
