@@ -79,9 +79,16 @@ CREATE INDEX pledges_by_usd ON pledges (coalesce(amount_usd_minor, -1), id);
 CREATE INDEX pledges_by_people ON pledges (coalesce(people, 0), id);
 CREATE INDEX pledges_by_created ON pledges (created_at, id);
 CREATE INDEX pledges_by_updated ON pledges (updated_at, id);
+-- Each equality filter of the list has an index per common sort (date and
+-- amount_usd), so a filtered, sorted page is an index walk, not a sort.
 CREATE INDEX pledges_by_kind ON pledges (kind, announced_on, id);
+CREATE INDEX pledges_by_kind_usd ON pledges (kind, coalesce(amount_usd_minor, -1), id);
+CREATE INDEX pledges_by_status ON pledges (status, announced_on, id);
+CREATE INDEX pledges_by_status_usd ON pledges (status, coalesce(amount_usd_minor, -1), id);
 CREATE INDEX pledges_by_country ON pledges (country, announced_on, id);
+CREATE INDEX pledges_by_country_usd ON pledges (country, coalesce(amount_usd_minor, -1), id);
 CREATE INDEX pledges_by_currency ON pledges (amount_currency, announced_on, id);
+CREATE INDEX pledges_by_currency_usd ON pledges (amount_currency, coalesce(amount_usd_minor, -1), id);
 
 -- Full-text search, kept in step by the server in each write transaction.
 -- announcements_fts.rowid = announcements.id; pledges_fts.rowid = pledges.id.

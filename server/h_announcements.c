@@ -247,7 +247,7 @@ out:
     json_decref(current);
 }
 
-static const struct sort_field announcement_sorts[] = {
+const struct sort_field announcement_sorts[] = {
     {"announced_on", "a.announced_on", SORT_TEXT},
     {"created_at", "a.created_at", SORT_TEXT},
     {"updated_at", "a.updated_at", SORT_TEXT},
@@ -276,11 +276,7 @@ void h_announcements_list(const struct request *rq, struct response *rs)
     }
     struct buf sql;
     buf_init(&sql, 8192);
-    buf_puts(&sql, "SELECT " ANNOUNCEMENT_COLS);
-    page_select_keys(&pg, &sql);
-    buf_printf(&sql, " FROM announcements a WHERE 1=1%s", buf_str(&f.where));
-    page_where_after(&pg, &sql);
-    page_order_limit(&pg, &sql);
+    announcement_list_sql(&f, &pg, &sql);
     struct db *db = db_reader();
     json_t *data = json_array();
     char *next = NULL, *last = NULL;

@@ -238,7 +238,7 @@ out:
     json_decref(current);
 }
 
-static const struct sort_field pledge_sorts[] = {
+const struct sort_field pledge_sorts[] = {
     {"announced_on", "p.announced_on", SORT_TEXT},
     {"amount_usd", "coalesce(p.amount_usd_minor, -1)", SORT_INT},
     {"people", "coalesce(p.people, 0)", SORT_INT},
@@ -272,12 +272,7 @@ void h_pledges_list(const struct request *rq, struct response *rs)
     }
     struct buf sql;
     buf_init(&sql, 8192);
-    buf_puts(&sql, "SELECT " PLEDGE_COLS);
-    page_select_keys(&pg, &sql);
-    buf_printf(&sql, " FROM pledges p LEFT JOIN companies c ON c.id = p.company_id WHERE 1=1%s",
-               buf_str(&f.where));
-    page_where_after(&pg, &sql);
-    page_order_limit(&pg, &sql);
+    pledge_list_sql(&f, &pg, &sql);
     struct db *db = db_reader();
     json_t *data = json_array();
     char *next = NULL, *last = NULL;

@@ -8,6 +8,7 @@
 #include "iso4217.h"
 #include "jsonx.h"
 #include "money.h"
+#include "page.h"
 #include "pledge_input.h"
 #include "records.h"
 #include "respond.h"
@@ -249,4 +250,23 @@ void filter_free(struct list_filter *f)
 bool id_param(const char *text, int64_t *id)
 {
     return int_parse(text, 1, INT64_MAX, id);
+}
+
+void pledge_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql)
+{
+    buf_puts(sql, "SELECT " PLEDGE_COLS);
+    page_select_keys(pg, sql);
+    buf_printf(sql, " FROM pledges p LEFT JOIN companies c ON c.id = p.company_id WHERE 1=1%s",
+               buf_str(&f->where));
+    page_where_after(pg, sql);
+    page_order_limit(pg, sql);
+}
+
+void announcement_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql)
+{
+    buf_puts(sql, "SELECT " ANNOUNCEMENT_COLS);
+    page_select_keys(pg, sql);
+    buf_printf(sql, " FROM announcements a WHERE 1=1%s", buf_str(&f->where));
+    page_where_after(pg, sql);
+    page_order_limit(pg, sql);
 }

@@ -36,6 +36,13 @@ bool filter_parse(const struct request *rq, struct response *rs, struct list_fil
 void filter_bind(const struct list_filter *f, sqlite3_stmt *st);
 void filter_free(struct list_filter *f);
 
+struct page;
+struct buf;
+/* The SQL of a page of pledges / announcements with filters f, selecting
+ * PLEDGE_COLS / ANNOUNCEMENT_COLS then the page's key columns. */
+void pledge_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql);
+void announcement_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql);
+
 /* An FTS5 query for free text q, or NULL when q has no word in it. */
 char *fts_query(const char *q);
 
