@@ -33,7 +33,7 @@ static void parse_aliases(const json_t *v, struct company_input *out, json_t *er
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
-        char field[32];
+        char field[48];
         snprintf(field, sizeof field, "aliases[%zu]", i);
         if (!json_is_string(item)) {
             jsonx_error_add(errors, field, "must be a string, not %s", jsonx_type(item));

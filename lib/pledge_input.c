@@ -352,7 +352,7 @@ static void sources_field(const json_t *body, struct announcement_input *out, js
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
-        char prefix[32], field[64];
+        char prefix[48], field[80];
         snprintf(prefix, sizeof prefix, "sources[%zu]", i);
         if (!json_is_object(item)) {
             jsonx_error_add(errors, prefix, "must be an object with a url");
@@ -406,7 +406,7 @@ void announcement_input_parse(const json_t *body, struct announcement_input *out
         size_t i;
         json_t *item;
         json_array_foreach(v, i, item) {
-            char field[32];
+            char field[48];
             snprintf(field, sizeof field, "companies[%zu]", i);
             if (!json_is_string(item) || !slug_is_valid(json_string_value(item))) {
                 jsonx_error_add(errors, field, "must be a company slug");
@@ -431,7 +431,7 @@ void announcement_input_parse(const json_t *body, struct announcement_input *out
             size_t i;
             json_t *item;
             json_array_foreach(v, i, item) {
-                char field[32];
+                char field[48];
                 snprintf(field, sizeof field, "countries[%zu]", i);
                 const struct country *c = json_is_string(item) ? country_find(json_string_value(item)) : NULL;
                 if (!c) {
@@ -465,7 +465,7 @@ void announcement_input_parse(const json_t *body, struct announcement_input *out
             size_t i;
             json_t *item;
             json_array_foreach(v, i, item) {
-                char prefix[32];
+                char prefix[48];
                 snprintf(prefix, sizeof prefix, "pledges[%zu]", i);
                 struct pledge_input *p = &out->pledges[out->n_pledges++];
                 pledge_input_parse(item, false, prefix, p, errors);

@@ -631,7 +631,7 @@ bool announcement_resolve_companies(struct db *db, const struct announcement_inp
         if (ids[i] < 0)
             return false;
         if (ids[i] == 0) {
-            char field[32];
+            char field[48];
             snprintf(field, sizeof field, "companies[%zu]", i);
             jsonx_error_add(errors, field, "no company has the slug '%s'; create it first",
                             a->companies[i]);
@@ -659,7 +659,7 @@ int announcement_sources_free(struct db *db, const struct announcement_input *a,
         if (r < 0)
             return -1;
         if (r == 1) {
-            char field[32], msg[2300];
+            char field[48], msg[2300];
             snprintf(field, sizeof field, "sources[%zu].url", i);
             snprintf(msg, sizeof msg,
                      "%s is already a source of announcement %lld (/v1/announcements/%lld)",
