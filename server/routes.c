@@ -23,6 +23,8 @@ const struct route routes[] = {
     {"GET", "/v1/pledges/{id}", h_pledge_get},
     {"PATCH", "/v1/pledges/{id}", h_pledge_patch},
     {"DELETE", "/v1/pledges/{id}", h_pledge_delete},
+    {"GET", "/v1/stats/totals", h_stats_totals},
+    {"GET", "/v1/stats/summary", h_stats_summary},
     {"GET", "/v1/currencies", h_currencies},
     {"GET", "/v1/rates", h_rates_list},
     {"GET", "/v1/rates/{currency}/{date}", h_rate_get},

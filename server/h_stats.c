@@ -1,0 +1,349 @@
+/* h_stats — dashboard figures:
+ *   GET /v1/stats/totals?group_by=...   (JSON, CSV; and .svg in h_charts.c)
+ *   GET /v1/stats/summary
+ *
+ * Totals are exact. SQLite's sum() of 64-bit integers raises an error
+ * rather than overflow, so each sum is taken in two parts, the amount
+ * divided by 10^9 and its remainder, which cannot overflow for any
+ * realistic row count, and recombined in 128 bits here. */
+#include "api.h"
+#include "csv.h"
+#include "handlers.h"
+#include "iso3166.h"
+#include "iso4217.h"
+#include "records.h"
+#include "respond.h"
+#include "search.h"
+#include "stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SPLIT 1000000000LL
+
+const char *const stats_params[] = {
+    "group_by", "company", "announcement", "country", "kind", "status", "currency", "min_usd",
+    "max_usd", "from", "to", "q", "format", NULL};
+
+static const struct {
+    const char *name;
+    const char *column;    /* the pledges column the group key comes from */
+    int prefix;            /* >0: the key is the column's first `prefix` bytes */
+    const char *null_key, *null_label;
+} groupings[] = {
+    {"company", "p.company_id", 0, "joint", "Joint pledges"},
+    {"country", "p.country", 0, "none", "No country given"},
+    {"kind", "p.kind", 0, "none", "None"},
+    {"status", "p.status", 0, "none", "None"},
+    {"currency", "p.amount_currency", 0, "none", "No amount"},
+    {"year", "p.announced_on", 4, "none", "None"},
+    {"month", "p.announced_on", 7, "none", "None"},
+};
+
+/* One group while summing: an open-addressing table keyed by text. */
+struct group {
+    char key[24];          /* "" marks an empty slot; "\1" the NULL key */
+    int64_t pledges;
+    __int128 usd, people;
+};
+
+struct groups {
+    struct group *slots;
+    size_t cap, used;
+};
+
+static struct group *group_at(struct groups *g, const char *key)
+{
+    if (g->used * 2 >= g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 64;
+        struct group *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return NULL;
+        for (size_t i = 0; i < g->cap; i++) {
+            if (!g->slots[i].key[0])
+                continue;
+            size_t h = 5381;
+            for (const char *p = g->slots[i].key; *p; p++)
+                h = h * 33 + (unsigned char)*p;
+            size_t j = h & (cap - 1);
+            while (slots[j].key[0])
+                j = (j + 1) & (cap - 1);
+            slots[j] = g->slots[i];
+        }
+        free(g->slots);
+        g->slots = slots;
+        g->cap = cap;
+    }
+    size_t h = 5381;
+    for (const char *p = key; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    size_t j = h & (g->cap - 1);
+    while (g->slots[j].key[0] && strcmp(g->slots[j].key, key) != 0)
+        j = (j + 1) & (g->cap - 1);
+    if (!g->slots[j].key[0]) {
+        snprintf(g->slots[j].key, sizeof g->slots[j].key, "%s", key);
+        g->used++;
+    }
+    return &g->slots[j];
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const struct group *)a)->key, ((const struct group *)b)->key);
+}
+
+static json_t *totals_row(const char *key, const char *label, int64_t pledges, __int128 usd,
+                          __int128 people)
+{
+    return json_pack("{s:s, s:s, s:I, s:o, s:I}", "key", key, "label", label, "pledges",
+                     (json_int_t)pledges, "amount_usd", usd_json(usd), "people",
+                     (json_int_t)people);
+}
+
+/* The slug and name of the company with id `id_text`. */
+static void company_names(struct db *db, const char *id_text, char *slug, size_t slug_len,
+                          char *name, size_t name_len)
+{
+    snprintf(slug, slug_len, "%s", id_text);
+    snprintf(name, name_len, "%s", id_text);
+    sqlite3_stmt *st = db_prepare(db, "SELECT slug, name FROM companies WHERE id = ?");
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, id_text, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(slug, slug_len, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(name, name_len, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
+    db_done(st);
+}
+
+/* A readable label for a key. */
+static void label_of(const char *group, const char *key, char *out, size_t len)
+{
+    snprintf(out, len, "%s", key);
+    if (strcmp(group, "country") == 0) {
+        const struct country *c = country_find(key);
+        if (c)
+            snprintf(out, len, "%s", c->name);
+    } else if (strcmp(group, "currency") == 0) {
+        const struct currency *c = currency_find(key);
+        if (c)
+            snprintf(out, len, "%s", c->name);
+    } else if (strcmp(group, "kind") == 0 || strcmp(group, "status") == 0) {
+        if (out[0] >= 'a' && out[0] <= 'z')
+            out[0] = (char)(out[0] - 'a' + 'A');
+        for (char *p = out; *p; p++)
+            if (*p == '_')
+                *p = ' ';
+    }
+}
+
+/* Largest amount first, then most pledges, then key. Amounts are plain
+ * decimals with the same two decimals, so the longer string is larger. */
+static int by_size(const void *a, const void *b)
+{
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    const char *ux = json_string_value(json_object_get(json_object_get(x, "amount_usd"), "value"));
+    const char *uy = json_string_value(json_object_get(json_object_get(y, "amount_usd"), "value"));
+    size_t lx = strlen(ux), ly = strlen(uy);
+    if (lx != ly)
+        return lx > ly ? -1 : 1;
+    int c = strcmp(ux, uy);
+    if (c)
+        return -c;
+    json_int_t px = json_integer_value(json_object_get(x, "pledges")),
+               py = json_integer_value(json_object_get(y, "pledges"));
+    if (px != py)
+        return px > py ? -1 : 1;
+    return strcmp(json_string_value(json_object_get(x, "key")),
+                  json_string_value(json_object_get(y, "key")));
+}
+
+/* The next period after `key` ("2024" -> "2025", "2024-12" -> "2025-01"). */
+static void next_period(const char *key, bool month, char out[8])
+{
+    unsigned y = (unsigned)atoi(key) % 10000u, m = month ? (unsigned)atoi(key + 5) % 100u : 0;
+    if (month) {
+        if (++m > 12) {
+            m = 1;
+            y = (y + 1) % 10000u;
+        }
+        snprintf(out, 8, "%04u-%02u", y, m);
+    } else {
+        snprintf(out, 8, "%04u", (y + 1) % 10000u);
+    }
+}
+
+int stats_totals(const struct request *rq, struct response *rs, const char **group_out,
+                 json_t **doc_out)
+{
+    const char *group = api_query(rq, "group_by");
+    size_t g = 0, ng = sizeof groupings / sizeof groupings[0];
+    while (group && g < ng && strcmp(groupings[g].name, group) != 0)
+        g++;
+    if (!group || g == ng) {
+        respond_bad_param(rs, "group_by",
+                          "must be one of company, country, kind, status, currency, year, month");
+        return -1;
+    }
+    struct list_filter f;
+    if (!filter_parse(rq, rs, &f, FILTER_PLEDGES))
+        return -1;
+    /* One pass over the matching pledges, summed here in 128 bits. With no
+     * filter the table is read in rowid order, which beats any index for
+     * reading every row. */
+    struct buf sql;
+    buf_init(&sql, 8192);
+    buf_printf(&sql, "SELECT %s, p.amount_usd_minor, p.people FROM pledges p%s WHERE 1=1%s",
+               groupings[g].column, f.where.len ? "" : " NOT INDEXED", buf_str(&f.where));
+    struct db *db = db_reader();
+    sqlite3_stmt *st = db ? db_prepare(db, buf_str(&sql)) : NULL;
+    struct groups groups = {0};
+    int rc = SQLITE_ERROR;
+    if (st) {
+        filter_bind(&f, st);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            char key[24] = "\1";
+            if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+                const char *text = (const char *)sqlite3_column_text(st, 0);
+                int n = sqlite3_column_bytes(st, 0);
+                if (groupings[g].prefix && n > groupings[g].prefix)
+                    n = groupings[g].prefix;
+                snprintf(key, sizeof key, "%.*s", n, text);
+            }
+            struct group *grp = group_at(&groups, key);
+            if (!grp) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            grp->pledges++;
+            grp->usd += sqlite3_column_int64(st, 1);
+            grp->people += sqlite3_column_int64(st, 2);
+        }
+        db_done(st);
+    }
+    buf_free(&sql);
+    filter_free(&f);
+    if (rc != SQLITE_DONE) {
+        free(groups.slots);
+        respond_internal(rq, rs, "totals failed");
+        return -1;
+    }
+    /* Compact the table and put it in key order. */
+    size_t n = 0;
+    for (size_t i = 0; i < groups.cap; i++)
+        if (groups.slots[i].key[0])
+            groups.slots[n++] = groups.slots[i];
+    qsort(groups.slots, n, sizeof *groups.slots, by_key);
+    json_t *rows = json_array();
+    int64_t t_pledges = 0;
+    __int128 t_usd = 0, t_people = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct group *grp = &groups.slots[i];
+        char key[64], label[256];
+        if (strcmp(grp->key, "\1") == 0) {
+            snprintf(key, sizeof key, "%s", groupings[g].null_key);
+            snprintf(label, sizeof label, "%s", groupings[g].null_label);
+        } else if (strcmp(group, "company") == 0) {
+            company_names(db, grp->key, key, sizeof key, label, sizeof label);
+        } else {
+            snprintf(key, sizeof key, "%s", grp->key);
+            label_of(group, key, label, sizeof label);
+        }
+        json_array_append_new(rows, totals_row(key, label, grp->pledges, grp->usd, grp->people));
+        t_pledges += grp->pledges;
+        t_usd += grp->usd;
+        t_people += grp->people;
+    }
+    free(groups.slots);
+    bool timeline = strcmp(group, "year") == 0 || strcmp(group, "month") == 0;
+    n = json_array_size(rows);
+    json_t **items = malloc((n ? n : 1) * sizeof *items);
+    for (size_t i = 0; i < n; i++)
+        items[i] = json_incref(json_array_get(rows, i));
+    json_decref(rows);
+    rows = json_array();
+    if (timeline) {
+        /* SQLite returned the periods in key order; put every empty period
+         * between the first and the last in as a zero row. */
+        for (size_t i = 0; i < n; i++) {
+            const char *key = json_string_value(json_object_get(items[i], "key"));
+            if (i > 0 && strcmp(key, "none") != 0) {
+                char period[8];
+                next_period(json_string_value(json_object_get(items[i - 1], "key")),
+                            strcmp(group, "month") == 0, period);
+                for (int guard = 0; strcmp(period, key) < 0 && guard < 12 * 10000; guard++) {
+                    json_array_append_new(rows, totals_row(period, period, 0, 0, 0));
+                    next_period(period, strcmp(group, "month") == 0, period);
+                }
+            }
+            json_array_append_new(rows, items[i]);
+        }
+    } else {
+        qsort(items, n, sizeof *items, by_size);
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(rows, items[i]);
+    }
+    free(items);
+    *group_out = groupings[g].name;
+    *doc_out = json_pack("{s:s, s:o, s:o}", "group_by", groupings[g].name, "rows", rows, "total",
+                         totals_row("total", "Total", t_pledges, t_usd, t_people));
+    return 0;
+}
+
+void h_stats_totals(const struct request *rq, struct response *rs)
+{
+    static const char *const columns[] = {"key", "label", "pledges", "amount_usd", "people", NULL};
+    if (!api_query_check(rq, rs, stats_params))
+        return;
+    int csv = csv_wanted(rq, rs);
+    const char *group;
+    json_t *doc;
+    if (csv < 0 || stats_totals(rq, rs, &group, &doc) < 0)
+        return;
+    if (csv) {
+        json_t *rows = json_deep_copy(json_object_get(doc, "rows"));
+        json_array_append(rows, json_object_get(doc, "total"));
+        respond_csv(rs, columns, rows);
+        json_decref(rows);
+        json_decref(doc);
+        respond_with_etag(rq, rs);
+        return;
+    }
+    respond_json_get(rq, rs, doc);
+}
+
+void h_stats_summary(const struct request *rq, struct response *rs)
+{
+    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    struct db *db = db_reader();
+    sqlite3_stmt *st = db ? db_prepare(db,
+        "SELECT (SELECT count(*) FROM companies), (SELECT count(*) FROM announcements),"
+        " (SELECT count(*) FROM pledges), (SELECT min(announced_on) FROM announcements),"
+        " (SELECT max(announced_on) FROM announcements),"
+        " (SELECT sum(amount_usd_minor / 1000000000) FROM pledges),"
+        " (SELECT sum(amount_usd_minor % 1000000000) FROM pledges),"
+        " (SELECT count(*) FROM pledges WHERE amount_minor IS NOT NULL AND amount_usd_minor IS NULL),"
+        " (SELECT sum(people) FROM pledges)") : NULL;
+    if (!st || sqlite3_step(st) != SQLITE_ROW) {
+        db_done(st);
+        respond_internal(rq, rs, "summary failed");
+        return;
+    }
+    __int128 usd = (__int128)sqlite3_column_int64(st, 5) * SPLIT + sqlite3_column_int64(st, 6);
+    json_t *doc = json_pack("{s:I, s:I, s:I, s:o, s:I, s:I, s:o, s:o}",
+        "companies", (json_int_t)sqlite3_column_int64(st, 0),
+        "announcements", (json_int_t)sqlite3_column_int64(st, 1),
+        "pledges", (json_int_t)sqlite3_column_int64(st, 2),
+        "total_usd", usd_json(usd),
+        "people", (json_int_t)sqlite3_column_int64(st, 8),
+        "pledges_without_usd", (json_int_t)sqlite3_column_int64(st, 7),
+        "first_announced_on", sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null()
+                                : json_string((const char *)sqlite3_column_text(st, 3)),
+        "last_announced_on", sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null()
+                               : json_string((const char *)sqlite3_column_text(st, 4)));
+    db_done(st);
+    respond_json_get(rq, rs, doc);
+}

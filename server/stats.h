@@ -1,0 +1,19 @@
+/* stats — the totals behind /v1/stats/totals, shared by its JSON, CSV and
+ * SVG answers. */
+#ifndef PLEDGED_STATS_H
+#define PLEDGED_STATS_H
+
+#include "request.h"
+
+#include <jansson.h>
+
+/* The query parameters the totals take: group_by, the pledge filters, format. */
+extern const char *const stats_params[];
+
+/* Computes the totals for rq's group_by and pledge filters: 0 with *doc (new
+ * ref: {group_by, rows, total}) and *group (static), or -1 after answering
+ * 400 or 500. */
+int stats_totals(const struct request *rq, struct response *rs, const char **group,
+                 json_t **doc);
+
+#endif
