@@ -21,6 +21,8 @@ struct config {
     unsigned conn_timeout;   /* seconds an idle connection is kept */
     unsigned max_conns;      /* simultaneous connections in all */
     bool access_log;         /* one JSON line per request on stderr */
+    const char *cors_origins[16]; /* origins browsers may read from; "*" for any */
+    size_t n_cors;
 };
 
 struct app {

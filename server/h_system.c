@@ -1,12 +1,17 @@
 /* h_system — the service's own endpoints: an index at /, liveness,
- * readiness and the OpenAPI document. */
+ * readiness, metrics and the OpenAPI document. */
+#include "api.h"
 #include "app.h"
+#include "buf.h"
 #include "db.h"
 #include "handlers.h"
 #include "migrate.h"
+#include "metrics.h"
 #include "respond.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/stat.h>
 
 extern const char openapi_json[];
 extern const size_t openapi_json_len;
@@ -44,4 +49,47 @@ void h_openapi(const struct request *rq, struct response *rs)
 {
     respond_bytes(rs, 200, "application/json", openapi_json, openapi_json_len);
     respond_with_etag(rq, rs);
+}
+
+/* GET /metrics: the HTTP counters plus gauges read now. */
+void h_metrics(const struct request *rq, struct response *rs)
+{
+    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    struct buf out;
+    buf_init(&out, 1 << 20);
+    metrics_render_http(&out);
+    buf_printf(&out, "# HELP pledged_http_requests_in_flight Requests being handled now.\n"
+                     "# TYPE pledged_http_requests_in_flight gauge\n"
+                     "pledged_http_requests_in_flight %d\n",
+               atomic_load(&g_app.in_flight));
+    long long size = 0;
+    struct stat sb;
+    char wal[1100];
+    if (stat(g_app.cfg.db_path, &sb) == 0)
+        size += sb.st_size;
+    snprintf(wal, sizeof wal, "%s-wal", g_app.cfg.db_path);
+    if (stat(wal, &sb) == 0)
+        size += sb.st_size;
+    buf_printf(&out, "# HELP pledged_database_size_bytes Database file and WAL on disk.\n"
+                     "# TYPE pledged_database_size_bytes gauge\n"
+                     "pledged_database_size_bytes %lld\n", size);
+    buf_puts(&out, "# HELP pledged_table_rows Rows per table.\n# TYPE pledged_table_rows gauge\n");
+    static const char *const tables[] = {"companies", "announcements", "pledges", "sources", "rates",
+                                         "tokens"};
+    struct db *db = db_reader();
+    for (size_t i = 0; db && i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", tables[i]);
+        sqlite3_stmt *st = db_prepare(db, sql);
+        if (st && sqlite3_step(st) == SQLITE_ROW)
+            buf_printf(&out, "pledged_table_rows{table=\"%s\"} %lld\n", tables[i],
+                       (long long)sqlite3_column_int64(st, 0));
+        db_done(st);
+    }
+    buf_printf(&out, "# HELP pledged_build_info The running version.\n"
+                     "# TYPE pledged_build_info gauge\npledged_build_info{version=\"%s\"} 1\n",
+               PLEDGED_VERSION);
+    respond_bytes(rs, 200, "text/plain; version=0.0.4; charset=utf-8", buf_str(&out), out.len);
+    buf_free(&out);
 }

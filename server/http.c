@@ -3,6 +3,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "metrics.h"
 #include "respond.h"
 #include "router.h"
 #include "text.h"
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +36,7 @@ struct exchange {
     bool too_large;             /* the body went past the cap */
     bool answered;              /* a response is queued already */
     bool late;                  /* began after shutdown started: gets 503 */
+    int route;                  /* index in routes[], -1 when none matched */
     unsigned status;            /* for the log */
     size_t bytes;               /* body bytes sent, for the log */
 };
@@ -69,8 +72,25 @@ static struct exchange *exchange_new(struct MHD_Connection *c, const char *metho
     snprintf(ex->method, sizeof ex->method, "%s", method);
     snprintf(ex->path, sizeof ex->path, "%s", url);
     ex->late = atomic_load(&g_app.shutting_down);
+    ex->route = -1;
     atomic_fetch_add(&g_app.in_flight, 1);
     return ex;
+}
+
+/* The allowed origin a browser sent (the value to echo, or "*"), or NULL
+ * when the request has no Origin or it is not allowed. */
+static const char *cors_origin(struct MHD_Connection *c)
+{
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (!origin)
+        return NULL;
+    for (size_t i = 0; i < g_app.cfg.n_cors; i++) {
+        if (strcmp(g_app.cfg.cors_origins[i], "*") == 0)
+            return "*";
+        if (strcasecmp(g_app.cfg.cors_origins[i], origin) == 0)
+            return origin;
+    }
+    return NULL;
 }
 
 /* Turns rs into an MHD response and queues it; rs is emptied. */
@@ -96,6 +116,15 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *ex,
         MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
     if (atomic_load(&g_app.shutting_down))
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+    const char *origin = cors_origin(c);
+    if (g_app.cfg.n_cors)
+        MHD_add_response_header(r, "Vary", "Origin");
+    if (origin) {
+        MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+        MHD_add_response_header(r, "Access-Control-Expose-Headers",
+                                "ETag, Link, Location, X-Request-Id, X-Total-Count, Retry-After, "
+                                "Idempotent-Replayed");
+    }
     ex->status = rs->status;
     ex->bytes = rs->body_len;
     ex->answered = true;
@@ -179,12 +208,22 @@ static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *
     switch (router_match(method, url, &route, rq.params, store, sizeof store, allow,
                          sizeof allow)) {
     case ROUTE_FOUND:
+        ex->route = (int)(route - routes);
         route->handler(&rq, rs);
         return;
     case ROUTE_NO_METHOD:
         if (options) {
+            /* Also the CORS preflight: cors_origin() in queue() decides
+             * whether the Access-Control-* headers go out. */
             rs->status = 204;
             respond_header(rs, "Allow", "%s, OPTIONS", allow);
+            if (cors_origin(c) && header(c, "Access-Control-Request-Method")) {
+                respond_header(rs, "Access-Control-Allow-Methods", "%s, OPTIONS", allow);
+                respond_header(rs, "Access-Control-Allow-Headers",
+                               "Authorization, Content-Type, If-Match, If-None-Match, "
+                               "Idempotency-Key");
+                respond_header(rs, "Access-Control-Max-Age", "600");
+            }
             return;
         }
         respond_problem(rs, 405, "method-not-allowed", "Method not allowed",
@@ -249,11 +288,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     if (!ex)
         return;
     *req_cls = NULL;
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    long long us = (end.tv_sec - ex->start.tv_sec) * 1000000LL +
+                   (end.tv_nsec - ex->start.tv_nsec) / 1000;
+    metrics_record(ex->route, ex->status, us);
     if (g_app.cfg.access_log) {
-        struct timespec end;
-        clock_gettime(CLOCK_MONOTONIC, &end);
-        long long us = (end.tv_sec - ex->start.tv_sec) * 1000000LL +
-                       (end.tv_nsec - ex->start.tv_nsec) / 1000;
         char ts[32];
         time_t now = time(NULL);
         struct tm tm;

@@ -33,7 +33,7 @@
 
 static const char usage_text[] =
     "usage: pledged serve   [--port 8080] [--bind 127.0.0.1] [--db pledged.db] [--threads N]\n"
-    "                       [--max-body BYTES] [--no-access-log]\n"
+    "                       [--max-body BYTES] [--no-access-log] [--cors-origin ORIGIN]...\n"
     "       pledged migrate [--db FILE]\n"
     "       pledged token add NAME [--db FILE]     print a new API token (shown once)\n"
     "       pledged token list [--db FILE]\n"
@@ -45,7 +45,8 @@ static const char usage_text[] =
     "       pledged --version | --help\n"
     "\n"
     "Every option also comes from the environment: PLEDGED_PORT, PLEDGED_BIND, PLEDGED_DB,\n"
-    "PLEDGED_THREADS, PLEDGED_MAX_BODY, PLEDGED_ACCESS_LOG (0 or 1).\n";
+    "PLEDGED_THREADS, PLEDGED_MAX_BODY, PLEDGED_ACCESS_LOG (0 or 1), PLEDGED_CORS_ORIGINS\n"
+    "(comma-separated). --cors-origin is an origin such as https://dash.example, or *.\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
@@ -59,18 +60,30 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 }
 
 enum opt_id { OPT_PORT = 'p', OPT_BIND = 'b', OPT_DB = 'd', OPT_THREADS = 't',
-              OPT_HELP = 'h', OPT_VERSION = 'V', OPT_MAX_BODY = 1000, OPT_NO_LOG };
+              OPT_HELP = 'h', OPT_VERSION = 'V', OPT_MAX_BODY = 1000, OPT_NO_LOG, OPT_CORS };
 
 /* Options that only `serve` takes. */
 static bool serve_only(int opt)
 {
     return opt == OPT_PORT || opt == OPT_BIND || opt == OPT_THREADS || opt == OPT_MAX_BODY ||
-           opt == OPT_NO_LOG;
+           opt == OPT_NO_LOG || opt == OPT_CORS;
 }
 
 static bool set_number(const char *text, int64_t min, int64_t max, int64_t *out)
 {
     return text && int_parse(text, min, max, out);
+}
+
+/* "*" or an origin: http(s)://host[:port] with nothing after it. */
+static bool origin_ok(const char *v)
+{
+    if (!v)
+        return false;
+    if (strcmp(v, "*") == 0)
+        return true;
+    const char *host = strstr(v, "://");
+    return !url_check_http(v) && host && !strchr(host + 3, '/') && !strchr(host + 3, '?') &&
+           !strchr(host + 3, '#');
 }
 
 static int apply_option(struct config *cfg, int opt, const char *val, const char *origin)
@@ -103,6 +116,14 @@ static int apply_option(struct config *cfg, int opt, const char *val, const char
     case OPT_NO_LOG:
         cfg->access_log = false;
         break;
+    case OPT_CORS:
+        if (!origin_ok(val))
+            return usage_error("a CORS origin is scheme://host[:port] or *, not '%s' (%s)",
+                               val ? val : "", origin);
+        if (cfg->n_cors == sizeof cfg->cors_origins / sizeof cfg->cors_origins[0])
+            return usage_error("at most 16 CORS origins (%s)", origin);
+        cfg->cors_origins[cfg->n_cors++] = val;
+        break;
     }
     return 0;
 }
@@ -119,6 +140,20 @@ static int config_from_env(struct config *cfg)
         int rc = v ? apply_option(cfg, vars[i].opt, v, vars[i].var) : 0;
         if (rc)
             return rc;
+    }
+    const char *cors = getenv("PLEDGED_CORS_ORIGINS");
+    if (cors && *cors) {
+        /* Split a copy on commas; the copy lives as long as the process. */
+        static char copy[4096];
+        snprintf(copy, sizeof copy, "%s", cors);
+        for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            while (*tok == ' ')
+                tok++;
+            int rc = apply_option(cfg, OPT_CORS, tok, "PLEDGED_CORS_ORIGINS");
+            if (rc)
+                return rc;
+        }
     }
     const char *log = getenv("PLEDGED_ACCESS_LOG");
     if (log) {
@@ -395,6 +430,7 @@ int main(int argc, char **argv)
         {"threads", required_argument, NULL, OPT_THREADS},
         {"max-body", required_argument, NULL, OPT_MAX_BODY},
         {"no-access-log", no_argument, NULL, OPT_NO_LOG},
+        {"cors-origin", required_argument, NULL, OPT_CORS},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},

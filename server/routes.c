@@ -7,6 +7,7 @@ const struct route routes[] = {
     {"GET", "/", h_root},
     {"GET", "/healthz", h_healthz},
     {"GET", "/readyz", h_readyz},
+    {"GET", "/metrics", h_metrics},
     {"GET", "/v1/openapi.json", h_openapi},
     {"GET", "/v1/companies", h_companies_list},
     {"POST", "/v1/companies", h_companies_create},
