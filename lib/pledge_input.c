@@ -24,8 +24,9 @@ static const char *const pledge_fields[] = {
 static const char *const pledge_fields_standalone[] = {
     "announcement_id", "company", "kind", "description", "country", "amount", "people",
     "starts_on", "ends_on", "duration_months", "status", "evidence", NULL};
-static const char *const pledge_read_only[] = {"id", "amount_usd", "amount_usd_error",
-                                               "created_at", "updated_at", NULL};
+static const char *const pledge_read_only[] = {"id", "announced_on", "amount_usd",
+                                               "amount_usd_error", "created_at", "updated_at",
+                                               NULL};
 
 /* Builds "prefix.name" (or "name") into out. */
 static const char *path(char *out, size_t len, const char *prefix, const char *name)

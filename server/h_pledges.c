@@ -254,7 +254,7 @@ const char *const pledge_list_params[] = {
 void h_pledges_list(const struct request *rq, struct response *rs)
 {
     static const char *const columns[] = {
-        "id", "announcement_id", "company", "kind", "description", "country", "amount.currency",
+        "id", "announcement_id", "announced_on", "company", "kind", "description", "country", "amount.currency",
         "amount.value", "amount_usd", "people", "starts_on", "ends_on", "duration_months",
         "status", "created_at", "updated_at", NULL};
     if (!api_query_check(rq, rs, pledge_list_params))

@@ -16,15 +16,6 @@
 extern const char openapi_json[];
 extern const size_t openapi_json_len;
 
-void h_root(const struct request *rq, struct response *rs)
-{
-    respond_json_get(rq, rs,
-                     json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s}}", "service", "pledged",
-                               "version", PLEDGED_VERSION, "documentation",
-                               "/v1/openapi.json", "links", "companies", "/v1/companies",
-                               "health", "/healthz", "readiness", "/readyz"));
-}
-
 void h_healthz(const struct request *rq, struct response *rs)
 {
     (void)rq;

@@ -16,6 +16,8 @@ handler_fn h_announcements_list, h_announcements_create, h_announcement_get,
 handler_fn h_pledges_list, h_pledges_create, h_pledge_get, h_pledge_patch, h_pledge_delete;
 /* h_stats.c */
 handler_fn h_stats_totals, h_stats_summary;
+/* h_charts.c */
+handler_fn h_stats_totals_svg;
 /* h_rates.c */
 handler_fn h_currencies, h_rates_list, h_rate_get, h_rate_put, h_convert;
 

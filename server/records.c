@@ -35,6 +35,7 @@ json_t *pledge_json(sqlite3_stmt *st)
     json_t *p = json_object();
     json_object_set_new(p, "id", col_int(st, 0));
     json_object_set_new(p, "announcement_id", col_int(st, 1));
+    json_object_set_new(p, "announced_on", col_text(st, 20));
     json_object_set_new(p, "company", col_text(st, 2));
     json_object_set_new(p, "kind", col_text(st, 3));
     json_object_set_new(p, "description", col_text(st, 4));
@@ -202,8 +203,8 @@ static void strip(json_t *obj, const char *const drop[], const char *keep_null)
 
 json_t *pledge_as_input(const json_t *rendered)
 {
-    static const char *const drop[] = {"id", "amount_usd", "amount_usd_error", "created_at",
-                                       "updated_at", NULL};
+    static const char *const drop[] = {"id", "announced_on", "amount_usd", "amount_usd_error",
+                                       "created_at", "updated_at", NULL};
     json_t *p = json_deep_copy(rendered);
     strip(p, drop, "company");
     return p;

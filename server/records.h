@@ -22,8 +22,8 @@
     "p.id, p.announcement_id, c.slug, p.kind, p.description, p.country,"              \
     " p.amount_currency, p.amount_minor, p.amount_usd_minor, p.usd_rate,"             \
     " p.usd_rate_date, p.usd_error, p.people, p.starts_on, p.ends_on,"                \
-    " p.duration_months, p.status, p.evidence, p.created_at, p.updated_at"
-#define PLEDGE_NCOLS 20
+    " p.duration_months, p.status, p.evidence, p.created_at, p.updated_at, p.announced_on"
+#define PLEDGE_NCOLS 21
 #define ANNOUNCEMENT_COLS "a.id, a.title, a.announced_on, a.summary, a.created_at, a.updated_at"
 #define ANNOUNCEMENT_NCOLS 6
 

@@ -26,6 +26,7 @@ const struct route routes[] = {
     {"DELETE", "/v1/pledges/{id}", h_pledge_delete},
     {"GET", "/v1/stats/totals", h_stats_totals},
     {"GET", "/v1/stats/summary", h_stats_summary},
+    {"GET", "/v1/stats/totals.svg", h_stats_totals_svg},
     {"GET", "/v1/currencies", h_currencies},
     {"GET", "/v1/rates", h_rates_list},
     {"GET", "/v1/rates/{currency}/{date}", h_rate_get},

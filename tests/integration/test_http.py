@@ -17,8 +17,11 @@ tap.eq((r.status, r.json), (200, {"status": "ok"}), "GET /healthz is 200 ok")
 r = d.get("/readyz")
 tap.check(r.status == 200 and r.json["status"] == "ready" and r.json["schema_version"] >= 1,
           "GET /readyz is ready with the schema version", r)
+r = d.get("/", headers={"Accept": "application/json"})
+tap.check(r.status == 200 and r.json["service"] == "pledged", "GET / with Accept: application/json is an index", r)
 r = d.get("/")
-tap.check(r.status == 200 and r.json["service"] == "pledged", "GET / describes the service", r)
+tap.check(r.status == 200 and r.header("Content-Type").startswith("text/html") and b"<title>pledged" in r.body,
+          "GET / is the dashboard page", r)
 
 # Request ids: on every response, and a sane incoming one is echoed.
 ids = set()
