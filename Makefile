@@ -9,9 +9,10 @@
 DEB_PACKAGES := meson ninja-build pkg-config gcc libc6-dev python3 \
                 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev curl
 # What the tests need beyond the build: clang and its runtime (libFuzzer),
+# Chromium (the dashboard test in a real browser),
 # and node and npm (the OpenAPI linter; from Debian only when the machine
 # has no node at all).
-TEST_PACKAGES := clang libclang-rt-14-dev
+TEST_PACKAGES := clang libclang-rt-14-dev chromium
 TEST_COMMANDS := node npm
 NEED_PACKAGES ?=
 NEED_COMMANDS ?=

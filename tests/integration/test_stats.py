@@ -1,0 +1,192 @@
+"""Stats, CORS and metrics over HTTP: totals agree exactly with summing the
+pledge list, under every grouping and with filters; year and month rows are
+in time order with no holes; CSV and SVG; the summary; CORS only for
+allowed origins, with preflight; /metrics parsed by a real Prometheus
+text-format parser (npm) and by the format's rules."""
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+
+from harness import Daemon, Tap, finish, run_cli
+
+tap = Tap()
+binary = sys.argv[1]
+d = Daemon(binary, "--cors-origin", "https://dash.example", "--cors-origin", "http://localhost:3000")
+res = run_cli(binary, "seed", "--db", d.db)
+tap.check(res.returncode == 0, "the sample data loads", res)
+# Pledges in other years and a joint one, to exercise gaps and groupings.
+ann = d.get("/v1/announcements?company=tsmc").json["data"][0]["id"]
+for date, usd in [("2021-03-15", "5.00"), ("2022-11-30", "7.25")]:
+    d.request("POST", "/v1/announcements", body={
+        "title": "Old %s" % date, "announced_on": date, "companies": ["tsmc"],
+        "pledges": [{"kind": "investment", "amount": {"currency": "USD", "value": usd}}]})
+
+pledges = d.get("/v1/pledges?limit=500").json["data"]
+
+
+def cents(v):
+    whole, frac = v.split(".")
+    return int(whole) * 100 + int(frac)
+
+
+def expected(key_of, rows):
+    out = defaultdict(lambda: [0, 0, 0])
+    for p in rows:
+        k = key_of(p)
+        out[k][0] += 1
+        out[k][1] += cents(p["amount_usd"]["value"]) if p["amount_usd"] else 0
+        out[k][2] += p["people"] or 0
+    return dict(out)
+
+
+keys = {
+    "company": lambda p: p["company"] or "joint",
+    "country": lambda p: p["country"] or "none",
+    "kind": lambda p: p["kind"],
+    "status": lambda p: p["status"],
+    "currency": lambda p: p["amount"]["currency"] if p["amount"] else "none",
+    "year": lambda p: p["announced_on"][:4],
+    "month": lambda p: p["announced_on"][:7],
+}
+for group, key_of in keys.items():
+    r = d.get("/v1/stats/totals?group_by=" + group)
+    got = {row["key"]: [row["pledges"], cents(row["amount_usd"]["value"]), row["people"]]
+           for row in r.json["rows"] if row["pledges"]}
+    tap.eq(got, expected(key_of, pledges), "totals by %s equal the sum of the pledge list" % group)
+    total = r.json["total"]
+    tap.check(total["pledges"] == len(pledges)
+              and cents(total["amount_usd"]["value"]) == sum(cents(p["amount_usd"]["value"]) for p in pledges if p["amount_usd"]),
+              "the total row of %s is the sum of all pledges" % group, total)
+    if group in ("year", "month"):
+        ks = [row["key"] for row in r.json["rows"]]
+        tap.check(ks == sorted(ks), "%s rows are in time order" % group, ks)
+    else:
+        amounts = [cents(row["amount_usd"]["value"]) for row in r.json["rows"]]
+        tap.check(amounts == sorted(amounts, reverse=True), "%s rows are largest first" % group, amounts)
+
+r = d.get("/v1/stats/totals?group_by=year")
+tap.eq([row["key"] for row in r.json["rows"]], ["2021", "2022", "2023", "2024"],
+       "an empty year between the first and the last is a zero row")
+tap.check(r.json["rows"][2]["pledges"] == 0 and r.json["rows"][2]["amount_usd"]["value"] == "0.00",
+          "the empty year is all zeros", r.json["rows"][2])
+r = d.get("/v1/stats/totals?group_by=month")
+months = [row["key"] for row in r.json["rows"]]
+tap.check(months[0] == "2021-03" and months[-1] == "2024-06" and len(months) == 40,
+          "months run without holes from 2021-03 to 2024-06 (40 rows)", months[:3] + months[-3:])
+r = d.get("/v1/stats/totals?group_by=company")
+labels = {row["key"]: row["label"] for row in r.json["rows"]}
+tap.check(labels.get("joint") == "Joint pledges" and labels.get("softbank-group") is None and labels["hitachi"] == "Hitachi",
+          "company rows carry names; joint pledges are under 'joint'", labels)
+
+r = d.get("/v1/stats/totals?group_by=kind&company=hitachi&from=2024-01-01")
+hit = [p for p in pledges if p["company"] == "hitachi" and p["announced_on"] >= "2024-01-01"]
+got = {row["key"]: [row["pledges"], cents(row["amount_usd"]["value"]), row["people"]] for row in r.json["rows"]}
+tap.eq(got, expected(keys["kind"], hit), "totals take the pledge filters")
+r = d.get("/v1/stats/totals?group_by=kind&format=csv")
+rows = list(csv.DictReader(io.StringIO(r.body.decode())))
+j = d.get("/v1/stats/totals?group_by=kind").json
+tap.check(r.header("Content-Type").startswith("text/csv") and [x["key"] for x in rows] == [x["key"] for x in j["rows"]] + ["total"]
+          and rows[-1]["amount_usd"] == j["total"]["amount_usd"]["value"], "totals as CSV, with the total row last", rows)
+for q, param in [("", "group_by"), ("group_by=colour", "group_by"), ("group_by=kind&kind=bribe", "kind"),
+                 ("group_by=kind&foo=1", "foo")]:
+    r = d.get("/v1/stats/totals?" + q)
+    tap.check(r.status == 400 and param in [e["field"] for e in r.json.get("errors", [])],
+              "totals ?%s is 400 naming %s" % (q, param), r)
+
+r = d.get("/v1/stats/totals.svg?group_by=company")
+tap.check(r.status == 200 and r.header("Content-Type").startswith("image/svg+xml")
+          and r.body.startswith(b"<svg") and b"Hitachi" in r.body and b"<script" not in r.body
+          and b"href" not in r.body, "the totals as an SVG chart, with no script or outside reference", r.body[:200])
+import xml.dom.minidom
+try:
+    xml.dom.minidom.parseString(r.body)
+    well_formed = True
+except Exception as e:
+    well_formed = str(e)
+tap.eq(well_formed, True, "the SVG is well-formed XML")
+
+r = d.get("/v1/stats/summary")
+s = r.json
+tap.check(s["pledges"] == len(pledges) and s["companies"] == 8 and s["announcements"] == 13
+          and s["first_announced_on"] == "2021-03-15" and s["last_announced_on"] == "2024-06-04"
+          and cents(s["total_usd"]["value"]) == sum(cents(p["amount_usd"]["value"]) for p in pledges if p["amount_usd"]),
+          "the summary counts and totals everything", s)
+
+# --- CORS -------------------------------------------------------------------------
+r = d.get("/v1/companies", headers={"Origin": "https://dash.example"})
+tap.check(r.header("Access-Control-Allow-Origin") == "https://dash.example" and "Origin" in (r.header("Vary") or "")
+          and "ETag" in (r.header("Access-Control-Expose-Headers") or ""), "an allowed origin may read", r.headers)
+r = d.get("/v1/companies", headers={"Origin": "https://evil.example"})
+tap.check(not any(k.startswith("access-control") for k in r.headers), "another origin gets no CORS headers", r.headers)
+r = d.request("OPTIONS", "/v1/pledges/1", headers={"Origin": "http://localhost:3000",
+                                                    "Access-Control-Request-Method": "PATCH",
+                                                    "Access-Control-Request-Headers": "authorization, if-match"})
+allow_h = (r.header("Access-Control-Allow-Headers") or "").lower()
+tap.check(r.status == 204 and "PATCH" in (r.header("Access-Control-Allow-Methods") or "")
+          and all(h in allow_h for h in ["authorization", "content-type", "if-match", "if-none-match", "idempotency-key"])
+          and r.header("Access-Control-Allow-Origin") == "http://localhost:3000", "preflight is answered", r.headers)
+r = d.request("OPTIONS", "/v1/pledges/1", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "PATCH"})
+tap.check(r.status == 204 and not any(k.startswith("access-control") for k in r.headers),
+          "a preflight from another origin gets no CORS headers", r.headers)
+res = run_cli(binary, "serve", "--cors-origin", "https://x.example/path", "--db", d.db)
+tap.check(res.returncode == 2, "an origin with a path is refused at start", res)
+
+# --- metrics ------------------------------------------------------------------------
+d.get("/v1/nothing")
+r = d.get("/metrics")
+text = r.body.decode()
+tap.check(r.status == 200 and r.header("Content-Type").startswith("text/plain; version=0.0.4"), "GET /metrics", r.headers)
+samples = {}
+families = {}
+ok_lines = True
+for line in text.splitlines():
+    if line.startswith("# TYPE "):
+        _, _, name, kind = line.split(" ", 3)
+        families[name] = kind
+    elif line.startswith("#") or not line:
+        continue
+    else:
+        m = re.match(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$', line)
+        if not m:
+            ok_lines = False
+            continue
+        samples[m.group(1) + (m.group(2) or "")] = float(m.group(3))
+tap.check(ok_lines, "every sample line follows the text format")
+tap.check(all(any(n == f or n.startswith(f + "_") for f in families) for n in (k.split("{")[0] for k in samples)),
+          "every sample belongs to a declared family")
+tap.check(samples.get('pledged_http_requests_total{method="GET",route="/v1/stats/totals",status="200"}', 0) >= 8
+          and samples.get('pledged_http_requests_total{method="GET",route="/v1/stats/totals",status="400"}', 0) >= 4
+          and samples.get('pledged_http_requests_total{method="",route="unmatched",status="404"}', 0) >= 1,
+          "requests are counted by route template and status")
+buckets = [(k, v) for k, v in samples.items() if k.startswith("pledged_http_request_duration_seconds_bucket")]
+values = [v for _, v in buckets]
+tap.check(values == sorted(values) and buckets[-1][0].endswith('le="+Inf"}')
+          and values[-1] == samples["pledged_http_request_duration_seconds_count"],
+          "the latency histogram is cumulative and ends at +Inf = count", buckets)
+tap.check(samples['pledged_table_rows{table="pledges"}'] == len(pledges) and samples["pledged_database_size_bytes"] > 1e6
+          and samples["pledged_http_requests_in_flight"] >= 1, "row counts, database size and in-flight gauges")
+
+tools = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(binary))), "tools")
+parser = os.path.join(tools, "node_modules", "parse-prometheus-text-format")
+if not os.path.isdir(parser):
+    subprocess.run(["npm", "install", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error",
+                    "parse-prometheus-text-format@1.1.1"], capture_output=True, timeout=300)
+node = subprocess.run(["node", "-e", "const p=require(process.argv[1]);let s='';process.stdin.on('data',d=>s+=d)"
+                       ".on('end',()=>console.log(JSON.stringify(p(s))))", parser],
+                      input=text, capture_output=True, text=True, timeout=60)
+try:
+    parsed = {f["name"]: f for f in json.loads(node.stdout)}
+except Exception:
+    parsed = {}
+tap.check(node.returncode == 0 and parsed.get("pledged_http_request_duration_seconds", {}).get("type") == "HISTOGRAM"
+          and parsed.get("pledged_http_requests_total", {}).get("type") == "COUNTER"
+          and len(parsed.get("pledged_table_rows", {}).get("metrics", [])) == 6,
+          "a real Prometheus text parser (npm parse-prometheus-text-format) reads every family",
+          node.stderr[-2000:] or list(parsed))
+
+finish(tap, d)
