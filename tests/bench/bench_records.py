@@ -54,7 +54,9 @@ try:
     targets = [("GET /v1/pledges/{id}", "/v1/pledges/%d" % (pledges // 2)),
                ("filtered list of 50, sort=-amount_usd", "/v1/pledges?kind=investment&country=JP&sort=-amount_usd&limit=50"),
                ("first page of 50", "/v1/pledges?limit=50"),
-               ("page %d of 50" % pages, url)]
+               ("page %d of 50" % pages, url),
+               ("GET /v1/stats/totals?group_by=month", "/v1/stats/totals?group_by=month"),
+               ("GET /v1/stats/totals?group_by=company", "/v1/stats/totals?group_by=company")]
     print("%-40s %12s %10s %10s" % ("request", "requests/s", "avg", "p99"))
     for name, path in targets:
         out = subprocess.run(["wrk", "-t2", "-c32", "-d%ds" % seconds, "--latency", base + path],
