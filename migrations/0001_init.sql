@@ -22,5 +22,6 @@ CREATE TABLE tokens (
     name        TEXT NOT NULL UNIQUE,
     key_id      TEXT NOT NULL UNIQUE,
     hash        BLOB NOT NULL,
+    scope       TEXT NOT NULL DEFAULT 'write' CHECK (scope IN ('read', 'write')),
     created_at  TEXT NOT NULL
 ) STRICT;

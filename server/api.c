@@ -11,13 +11,19 @@
 #include <string.h>
 #include <strings.h>
 
-bool api_require_token(const struct request *rq, struct response *rs)
+static bool require(const struct request *rq, struct response *rs, bool write)
 {
     struct db *db = db_reader();
     enum auth_result r = db ? auth_check(db, rq->authorization) : AUTH_ERROR;
     switch (r) {
     case AUTH_OK:
         return true;
+    case AUTH_READ_ONLY:
+        if (!write)
+            return true;
+        respond_problem(rs, 403, "forbidden", "Forbidden",
+                        "this token is read-only; writes need a read-write token");
+        return false;
     case AUTH_MISSING:
         respond_problem(rs, 401, "unauthorized", "Authentication required",
                         "this request needs an 'Authorization: Bearer <token>' header; "
@@ -35,6 +41,16 @@ bool api_require_token(const struct request *rq, struct response *rs)
     }
     respond_internal(rq, rs, "token check failed");
     return false;
+}
+
+bool api_require_token(const struct request *rq, struct response *rs)
+{
+    return require(rq, rs, true);
+}
+
+bool api_require_reader(const struct request *rq, struct response *rs)
+{
+    return require(rq, rs, false);
 }
 
 /* Whether a Content-Type value names media type `want` (parameters such as

@@ -13,8 +13,12 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-/* 401 with WWW-Authenticate unless the request carries a valid token. */
+/* For writes: 401 with WWW-Authenticate unless the request carries a valid
+ * token, 403 when it is read-only. */
 bool api_require_token(const struct request *rq, struct response *rs);
+
+/* For reads of a --private server: 401 unless any valid token is given. */
+bool api_require_reader(const struct request *rq, struct response *rs);
 
 /* The body as a JSON object (new reference). 415 unless the content type is
  * application/json (or application/merge-patch+json when merge_patch), 400

@@ -18,9 +18,13 @@ struct config {
     unsigned port;           /* 0 asks the OS for a free port (tests) */
     unsigned threads;        /* HTTP worker threads, 1-256 */
     size_t max_body;         /* largest request body accepted, bytes */
-    unsigned conn_timeout;   /* seconds an idle connection is kept */
+    unsigned conn_timeout;   /* seconds a connection may stay silent before it is cut */
     unsigned max_conns;      /* simultaneous connections in all */
+    unsigned max_conns_ip;   /* simultaneous connections from one IP address */
+    unsigned ip_rate;        /* requests per second per client IP (burst 2x); 0: off */
+    unsigned token_rate;     /* requests per second per API token (burst 2x); 0: off */
     bool access_log;         /* one JSON line per request on stderr */
+    bool private_mode;       /* reads need a token too (all but /healthz, /readyz) */
     const char *cors_origins[16]; /* origins browsers may read from; "*" for any */
     size_t n_cors;
 };

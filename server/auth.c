@@ -21,15 +21,15 @@ static bool name_ok(const char *name)
     return true;
 }
 
-bool token_add(struct db *db, const char *name, char out[TOKEN_LEN + 1], char *err,
-               size_t errlen)
+bool token_add(struct db *db, const char *name, bool read_only, char out[TOKEN_LEN + 1],
+               char *err, size_t errlen)
 {
     if (!name_ok(name)) {
         snprintf(err, errlen, "a token name is 1 to %d of A-Z a-z 0-9 . _ -", TOKEN_NAME_MAX);
         return false;
     }
-    sqlite3_stmt *st = db_prepare(db, "INSERT INTO tokens (name, key_id, hash, created_at)"
-                                      " VALUES (?, ?, ?, ?)");
+    sqlite3_stmt *st = db_prepare(db, "INSERT INTO tokens (name, key_id, hash, created_at, scope)"
+                                      " VALUES (?, ?, ?, ?, ?)");
     if (!st) {
         snprintf(err, errlen, "cannot store the token");
         return false;
@@ -48,6 +48,7 @@ bool token_add(struct db *db, const char *name, char out[TOKEN_LEN + 1], char *e
         sqlite3_bind_text(st, 2, out + 4, KEY_ID_LEN, SQLITE_STATIC);
         sqlite3_bind_blob(st, 3, hash, sizeof hash, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, read_only ? "read" : "write", -1, SQLITE_STATIC);
         int rc = sqlite3_step(st);
         const char *msg = sqlite3_errmsg(db_handle(db));
         bool name_taken = rc == SQLITE_CONSTRAINT_UNIQUE && strstr(msg, "tokens.name");
@@ -91,15 +92,17 @@ bool token_revoke(struct db *db, const char *name, char *err, size_t errlen)
 
 bool token_list(struct db *db, FILE *out)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT name, key_id, created_at FROM tokens ORDER BY name");
+    sqlite3_stmt *st = db_prepare(db, "SELECT name, key_id, scope, created_at FROM tokens"
+                                      " ORDER BY name");
     if (!st)
         return false;
-    fprintf(out, "%-24s %-16s %s\n", "NAME", "TOKEN", "CREATED");
+    fprintf(out, "%-24s %-16s %-6s %s\n", "NAME", "TOKEN", "SCOPE", "CREATED");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fprintf(out, "%-24s pld_%s... %s\n", (const char *)sqlite3_column_text(st, 0),
+        fprintf(out, "%-24s pld_%s... %-6s %s\n", (const char *)sqlite3_column_text(st, 0),
                 (const char *)sqlite3_column_text(st, 1),
-                (const char *)sqlite3_column_text(st, 2));
+                (const char *)sqlite3_column_text(st, 2),
+                (const char *)sqlite3_column_text(st, 3));
     db_done(st);
     return rc == SQLITE_DONE;
 }
@@ -123,7 +126,7 @@ enum auth_result auth_check(struct db *db, const char *authorization)
         return AUTH_INVALID;
     unsigned char hash[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(hash, (const unsigned char *)p, TOKEN_LEN);
-    sqlite3_stmt *st = db_prepare(db, "SELECT hash FROM tokens WHERE key_id = ?");
+    sqlite3_stmt *st = db_prepare(db, "SELECT hash, scope FROM tokens WHERE key_id = ?");
     if (!st)
         return AUTH_ERROR;
     sqlite3_bind_text(st, 1, p + 4, KEY_ID_LEN, SQLITE_TRANSIENT);
@@ -133,7 +136,8 @@ enum auth_result auth_check(struct db *db, const char *authorization)
         const void *stored = sqlite3_column_blob(st, 0);
         if (sqlite3_column_bytes(st, 0) == (int)sizeof hash &&
             sodium_memcmp(stored, hash, sizeof hash) == 0)
-            r = AUTH_OK;
+            r = strcmp((const char *)sqlite3_column_text(st, 1), "read") == 0 ? AUTH_READ_ONLY
+                                                                               : AUTH_OK;
     } else if (rc != SQLITE_DONE) {
         r = AUTH_ERROR;
     }

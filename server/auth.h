@@ -20,15 +20,16 @@
 
 /* Creates a token called `name` ([A-Za-z0-9._-], 1-64 characters) and
  * writes it to out. False with a message when the name is bad or taken. */
-bool token_add(struct db *db, const char *name, char out[TOKEN_LEN + 1], char *err,
-               size_t errlen);
+bool token_add(struct db *db, const char *name, bool read_only, char out[TOKEN_LEN + 1],
+               char *err, size_t errlen);
 bool token_revoke(struct db *db, const char *name, char *err, size_t errlen);
 bool token_list(struct db *db, FILE *out);
 
-enum auth_result { AUTH_OK, AUTH_MISSING, AUTH_INVALID, AUTH_ERROR };
+enum auth_result { AUTH_OK, AUTH_READ_ONLY, AUTH_MISSING, AUTH_INVALID, AUTH_ERROR };
 
 /* Checks an Authorization header value ("Bearer pld_..."; NULL when the
- * header is absent) against the tokens in db. */
+ * header is absent) against the tokens in db: AUTH_OK for a read-write
+ * token, AUTH_READ_ONLY for a read-only one. */
 enum auth_result auth_check(struct db *db, const char *authorization);
 
 #endif

@@ -1,9 +1,11 @@
 /* http — libmicrohttpd glue (see http.h). */
 #include "http.h"
 
+#include "api.h"
 #include "buf.h"
 #include "log.h"
 #include "metrics.h"
+#include "ratelimit.h"
 #include "respond.h"
 #include "router.h"
 #include "text.h"
@@ -20,6 +22,8 @@
 #include <unistd.h>
 
 #define LOG_PATH_MAX 512
+#define HEADER_MEMORY (64 * 1024) /* bytes for the request line and headers */
+#define QUERY_MAX 4096            /* bytes of query-string keys and values */
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -166,6 +170,37 @@ static const char *header(struct MHD_Connection *c, const char *name)
     return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
+/* Applies the per-IP and per-token rate limits; false after answering 429. */
+static bool rate_allowed(struct MHD_Connection *c, const char *authorization,
+                         struct response *rs)
+{
+    unsigned retry = 0;
+    bool ok = true;
+    if (g_app.cfg.ip_rate) {
+        char ip[INET6_ADDRSTRLEN] = "?";
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        const struct sockaddr *sa = info ? info->client_addr : NULL;
+        if (sa && sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
+        else if (sa && sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
+        ok = ratelimit_take(RL_IP, ip, g_app.cfg.ip_rate, &retry);
+    }
+    const char *tok = authorization ? strstr(authorization, "pld_") : NULL;
+    if (ok && g_app.cfg.token_rate && tok) {
+        char key[16];
+        snprintf(key, sizeof key, "%.12s", tok);
+        ok = ratelimit_take(RL_TOKEN, key, g_app.cfg.token_rate, &retry);
+    }
+    if (!ok) {
+        respond_problem(rs, 429, "rate-limited", "Too many requests",
+                        "slow down: retry in %u second%s", retry, retry == 1 ? "" : "s");
+        respond_header(rs, "Retry-After", "%u", retry);
+    }
+    return ok;
+}
+
 /* Routes a complete request and fills rs. */
 static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *method,
                      const char *url, struct response *rs)
@@ -195,6 +230,14 @@ static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *
                         "more than %d query parameters", REQUEST_MAX_QUERY);
         return;
     }
+    size_t query_bytes = 0;
+    for (size_t i = 0; i < rq.n_query; i++)
+        query_bytes += strlen(rq.query[i].key) + strlen(rq.query[i].value);
+    if (query_bytes > QUERY_MAX) {
+        respond_problem(rs, 414, "uri-too-long", "URI too long",
+                        "the query string carries more than %d bytes", QUERY_MAX);
+        return;
+    }
     rq.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
     rq.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
     rq.if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
@@ -202,6 +245,8 @@ static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *
     rq.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
     rq.idempotency_key = header(c, "Idempotency-Key");
 
+    if (!rate_allowed(c, rq.authorization, rs))
+        return;
     const struct route *route = NULL;
     char store[1024], allow[128];
     bool options = strcmp(method, "OPTIONS") == 0;
@@ -209,6 +254,13 @@ static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *
                          sizeof allow)) {
     case ROUTE_FOUND:
         ex->route = (int)(route - routes);
+        if (g_app.cfg.private_mode && strcmp(route->method, "GET") == 0 &&
+            strcmp(route->pattern, "/healthz") != 0 && strcmp(route->pattern, "/readyz") != 0 &&
+            !api_require_reader(&rq, rs)) {
+            if (rs->status == 401)
+                respond_header(rs, "WWW-Authenticate", "Bearer realm=\"pledged\"");
+            return;
+        }
         route->handler(&rq, rs);
         return;
     case ROUTE_NO_METHOD:
@@ -358,6 +410,10 @@ struct http_server *http_start(const struct config *cfg, char *err, size_t errle
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->conn_timeout,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_conns_ip,
+        /* Request line and headers must fit in this per-connection pool;
+         * larger ones get 431 from libmicrohttpd. */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_END);

@@ -19,13 +19,17 @@
 #include "records.h"
 #include "text.h"
 
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,19 +38,26 @@
 static const char usage_text[] =
     "usage: pledged serve   [--port 8080] [--bind 127.0.0.1] [--db pledged.db] [--threads N]\n"
     "                       [--max-body BYTES] [--no-access-log] [--cors-origin ORIGIN]...\n"
+    "                       [--private] [--timeout SECONDS] [--max-connections N]\n"
+    "                       [--max-connections-per-ip N] [--rate-limit N] [--token-rate-limit N]\n"
     "       pledged migrate [--db FILE]\n"
-    "       pledged token add NAME [--db FILE]     print a new API token (shown once)\n"
+    "       pledged token add NAME [--read-only] [--db FILE]  print a new API token (shown once)\n"
     "       pledged token list [--db FILE]\n"
     "       pledged token revoke NAME [--db FILE]\n"
     "       pledged rates import FILE.csv [--db FILE]  add or correct rates (date,currency,per_usd)\n"
     "       pledged seed [--db FILE]                load the sample data (again: adds nothing)\n"
     "       pledged import FILE.jsonl|- [--db FILE] load announcements and companies (JSON Lines)\n"
     "       pledged export [--db FILE]              write them all as JSON Lines to stdout\n"
+    "       pledged backup FILE [--db FILE]         consistent copy, safe while serving\n"
+    "       pledged healthcheck [--port N] [--bind ADDR]  exit 0 when the server is ready\n"
     "       pledged --version | --help\n"
     "\n"
     "Every option also comes from the environment: PLEDGED_PORT, PLEDGED_BIND, PLEDGED_DB,\n"
-    "PLEDGED_THREADS, PLEDGED_MAX_BODY, PLEDGED_ACCESS_LOG (0 or 1), PLEDGED_CORS_ORIGINS\n"
-    "(comma-separated). --cors-origin is an origin such as https://dash.example, or *.\n";
+    "PLEDGED_THREADS, PLEDGED_MAX_BODY, PLEDGED_ACCESS_LOG (0 or 1), PLEDGED_PRIVATE (0 or 1),\n"
+    "PLEDGED_CORS_ORIGINS (comma-separated), PLEDGED_TIMEOUT, PLEDGED_MAX_CONNECTIONS,\n"
+    "PLEDGED_MAX_CONNECTIONS_PER_IP, PLEDGED_RATE_LIMIT, PLEDGED_TOKEN_RATE_LIMIT.\n"
+    "--cors-origin is an origin such as https://dash.example, or *. Defaults: --timeout 15,\n"
+    "--max-connections 1024, --max-connections-per-ip 128, rate limits off (0).\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
@@ -60,13 +71,17 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 }
 
 enum opt_id { OPT_PORT = 'p', OPT_BIND = 'b', OPT_DB = 'd', OPT_THREADS = 't',
-              OPT_HELP = 'h', OPT_VERSION = 'V', OPT_MAX_BODY = 1000, OPT_NO_LOG, OPT_CORS };
+              OPT_HELP = 'h', OPT_VERSION = 'V', OPT_MAX_BODY = 1000, OPT_NO_LOG, OPT_CORS, OPT_PRIVATE,
+              OPT_READ_ONLY, OPT_TIMEOUT, OPT_MAX_CONNS, OPT_MAX_CONNS_IP, OPT_IP_RATE,
+              OPT_TOKEN_RATE };
 
 /* Options that only `serve` takes. */
 static bool serve_only(int opt)
 {
     return opt == OPT_PORT || opt == OPT_BIND || opt == OPT_THREADS || opt == OPT_MAX_BODY ||
-           opt == OPT_NO_LOG || opt == OPT_CORS;
+           opt == OPT_NO_LOG || opt == OPT_CORS || opt == OPT_PRIVATE || opt == OPT_TIMEOUT ||
+           opt == OPT_MAX_CONNS || opt == OPT_MAX_CONNS_IP || opt == OPT_IP_RATE ||
+           opt == OPT_TOKEN_RATE;
 }
 
 static bool set_number(const char *text, int64_t min, int64_t max, int64_t *out)
@@ -116,6 +131,32 @@ static int apply_option(struct config *cfg, int opt, const char *val, const char
     case OPT_NO_LOG:
         cfg->access_log = false;
         break;
+    case OPT_PRIVATE:
+        cfg->private_mode = true;
+        break;
+    case OPT_TIMEOUT:
+        if (!set_number(val, 1, 3600, &n))
+            return usage_error("the timeout must be 1 to 3600 seconds (%s)", origin);
+        cfg->conn_timeout = (unsigned)n;
+        break;
+    case OPT_MAX_CONNS:
+        if (!set_number(val, 1, 100000, &n))
+            return usage_error("--max-connections must be 1 to 100000 (%s)", origin);
+        cfg->max_conns = (unsigned)n;
+        break;
+    case OPT_MAX_CONNS_IP:
+        if (!set_number(val, 0, 100000, &n))
+            return usage_error("--max-connections-per-ip must be 0 (no limit) to 100000 (%s)",
+                               origin);
+        cfg->max_conns_ip = (unsigned)n;
+        break;
+    case OPT_IP_RATE:
+    case OPT_TOKEN_RATE:
+        if (!set_number(val, 0, 1000000, &n))
+            return usage_error("a rate limit is 0 (off) to 1000000 requests per second (%s)",
+                               origin);
+        *(opt == OPT_IP_RATE ? &cfg->ip_rate : &cfg->token_rate) = (unsigned)n;
+        break;
     case OPT_CORS:
         if (!origin_ok(val))
             return usage_error("a CORS origin is scheme://host[:port] or *, not '%s' (%s)",
@@ -134,6 +175,9 @@ static int config_from_env(struct config *cfg)
         {"PLEDGED_PORT", OPT_PORT},       {"PLEDGED_BIND", OPT_BIND},
         {"PLEDGED_DB", OPT_DB},           {"PLEDGED_THREADS", OPT_THREADS},
         {"PLEDGED_MAX_BODY", OPT_MAX_BODY},
+        {"PLEDGED_TIMEOUT", OPT_TIMEOUT},          {"PLEDGED_MAX_CONNECTIONS", OPT_MAX_CONNS},
+        {"PLEDGED_MAX_CONNECTIONS_PER_IP", OPT_MAX_CONNS_IP},
+        {"PLEDGED_RATE_LIMIT", OPT_IP_RATE},       {"PLEDGED_TOKEN_RATE_LIMIT", OPT_TOKEN_RATE},
     };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].var);
@@ -154,6 +198,12 @@ static int config_from_env(struct config *cfg)
             if (rc)
                 return rc;
         }
+    }
+    const char *priv = getenv("PLEDGED_PRIVATE");
+    if (priv) {
+        if (strcmp(priv, "0") && strcmp(priv, "1"))
+            return usage_error("PLEDGED_PRIVATE must be 0 or 1, not '%s'", priv);
+        cfg->private_mode = strcmp(priv, "1") == 0;
     }
     const char *log = getenv("PLEDGED_ACCESS_LOG");
     if (log) {
@@ -200,7 +250,7 @@ static int cmd_migrate(const struct config *cfg)
     return ok ? 0 : 1;
 }
 
-static int cmd_token(const struct config *cfg, int argc, char **argv)
+static int cmd_token(const struct config *cfg, int argc, char **argv, bool read_only)
 {
     const char *verb = argc > 0 ? argv[0] : NULL;
     if (!verb)
@@ -216,9 +266,9 @@ static int cmd_token(const struct config *cfg, int argc, char **argv)
     char err[256], token[TOKEN_LEN + 1];
     int rc = 0;
     if (strcmp(verb, "add") == 0) {
-        if (token_add(db, argv[1], token, err, sizeof err)) {
-            printf("Created token '%s'. It is shown only now; keep it secret.\n%s\n", argv[1],
-                   token);
+        if (token_add(db, argv[1], read_only, token, err, sizeof err)) {
+            printf("Created %s token '%s'. It is shown only now; keep it secret.\n%s\n",
+                   read_only ? "read-only" : "read-write", argv[1], token);
             sodium_memzero(token, sizeof token);
         } else {
             fprintf(stderr, "pledged: %s\n", err);
@@ -349,6 +399,97 @@ static int cmd_export(const struct config *cfg, int argc)
     return ok ? 0 : 1;
 }
 
+/* Copies the database with SQLite's online backup API, a few hundred pages
+ * at a time so a serving daemon's writers are never held up for long; a
+ * write during the copy restarts it, so the copy is one consistent
+ * snapshot. The copy is then checked with PRAGMA integrity_check. */
+static int cmd_backup(const struct config *cfg, int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error("backup takes one destination FILE");
+    if (access(argv[0], F_OK) == 0) {
+        fprintf(stderr, "pledged: %s exists; choose a new file\n", argv[0]);
+        return 1;
+    }
+    sqlite3 *src = NULL, *dst = NULL;
+    int rc = sqlite3_open_v2(cfg->db_path, &src, SQLITE_OPEN_READONLY, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_open_v2(argv[0], &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", src, "main") : NULL;
+    if (!b) {
+        fprintf(stderr, "pledged: cannot back up %s to %s: %s\n", cfg->db_path, argv[0],
+                sqlite3_errmsg(dst ? dst : src));
+        sqlite3_close(src);
+        sqlite3_close(dst);
+        return 1;
+    }
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_OK)
+            nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    int pages = sqlite3_backup_pagecount(b);
+    sqlite3_backup_finish(b);
+    bool ok = rc == SQLITE_DONE;
+    sqlite3_stmt *st = NULL;
+    if (ok && sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        ok = strcmp((const char *)sqlite3_column_text(st, 0), "ok") == 0;
+    else
+        ok = false;
+    sqlite3_finalize(st);
+    sqlite3_close(src);
+    sqlite3_close(dst);
+    if (!ok) {
+        fprintf(stderr, "pledged: the backup failed (%s)\n", sqlite3_errstr(rc));
+        unlink(argv[0]);
+        return 1;
+    }
+    printf("%s: %d pages copied from %s, integrity ok\n", argv[0], pages, cfg->db_path);
+    return 0;
+}
+
+/* Asks GET /readyz of the server on cfg's address and port; 0 on 200. The
+ * Docker HEALTHCHECK runs this (the image has no curl). */
+static int cmd_healthcheck(const struct config *cfg)
+{
+    const char *host = cfg->bind;
+    if (strcmp(host, "0.0.0.0") == 0)
+        host = "127.0.0.1";
+    else if (strcmp(host, "::") == 0)
+        host = "::1";
+    struct sockaddr_storage ss = {0};
+    socklen_t len;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)cfg->port);
+        len = sizeof *v4;
+    } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)cfg->port);
+        len = sizeof *v6;
+    } else {
+        fprintf(stderr, "pledged: --bind must be a numeric address\n");
+        return 1;
+    }
+    int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+    struct timeval tv = {3, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    char reply[64] = "";
+    static const char req[] = "GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&ss, len) == 0 &&
+              write(fd, req, sizeof req - 1) == (ssize_t)(sizeof req - 1) &&
+              read(fd, reply, sizeof reply - 1) > 12 && strncmp(reply + 9, "200", 3) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!ok)
+        fprintf(stderr, "pledged: not ready at %s port %u\n", host, cfg->port);
+    return ok ? 0 : 1;
+}
+
 static int cmd_serve(const struct config *cfg)
 {
     struct db *db = open_migrated(cfg->db_path);
@@ -412,8 +553,9 @@ int main(int argc, char **argv)
         .port = 8080,
         .threads = cpus > 0 && cpus <= 256 ? (unsigned)cpus : 4,
         .max_body = 1 << 20,
-        .conn_timeout = 30,
+        .conn_timeout = 15,
         .max_conns = 1024,
+        .max_conns_ip = 128,
         .access_log = true,
     };
     unsigned char inst[4];
@@ -431,11 +573,18 @@ int main(int argc, char **argv)
         {"max-body", required_argument, NULL, OPT_MAX_BODY},
         {"no-access-log", no_argument, NULL, OPT_NO_LOG},
         {"cors-origin", required_argument, NULL, OPT_CORS},
+        {"private", no_argument, NULL, OPT_PRIVATE},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
+        {"max-connections-per-ip", required_argument, NULL, OPT_MAX_CONNS_IP},
+        {"rate-limit", required_argument, NULL, OPT_IP_RATE},
+        {"token-rate-limit", required_argument, NULL, OPT_TOKEN_RATE},
+        {"read-only", no_argument, NULL, OPT_READ_ONLY},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
-    bool used_serve_only = false;
+    bool used_serve_only = false, read_only = false;
     const char *serve_opt = NULL;
     opterr = 0;
     int opt;
@@ -452,6 +601,10 @@ int main(int argc, char **argv)
             return usage_error("unknown option '%s'", argv[optind - 1]);
         if (opt == ':')
             return usage_error("option '%s' needs a value", argv[optind - 1]);
+        if (opt == OPT_READ_ONLY) {
+            read_only = true;
+            continue;
+        }
         if (serve_only(opt)) {
             used_serve_only = true;
             serve_opt = argv[optind - 1];
@@ -469,15 +622,25 @@ int main(int argc, char **argv)
             return usage_error("serve takes no arguments ('%s')", args[0]);
         return cmd_serve(cfg);
     }
-    if (used_serve_only)
+    if (strcmp(cmd, "healthcheck") == 0) {
+        if (nargs)
+            return usage_error("healthcheck takes no arguments ('%s')", args[0]);
+        return cmd_healthcheck(cfg);
+    }
+    if (used_serve_only && !(strcmp(cmd, "healthcheck") == 0 &&
+                             (strcmp(serve_opt, "--port") == 0 || strcmp(serve_opt, "--bind") == 0 ||
+                              strncmp(serve_opt, "--port=", 7) == 0 || strncmp(serve_opt, "--bind=", 7) == 0 ||
+                              strcmp(serve_opt, "-p") == 0 || strcmp(serve_opt, "-b") == 0)))
         return usage_error("'%s' is an option of serve only", serve_opt);
     if (strcmp(cmd, "migrate") == 0) {
         if (nargs)
             return usage_error("migrate takes no arguments ('%s')", args[0]);
         return cmd_migrate(cfg);
     }
+    if (read_only && !(strcmp(cmd, "token") == 0 && nargs > 0 && strcmp(args[0], "add") == 0))
+        return usage_error("--read-only goes with token add only");
     if (strcmp(cmd, "token") == 0)
-        return cmd_token(cfg, nargs, args);
+        return cmd_token(cfg, nargs, args, read_only);
     if (strcmp(cmd, "rates") == 0)
         return cmd_rates(cfg, nargs, args);
     if (strcmp(cmd, "seed") == 0)
@@ -486,5 +649,7 @@ int main(int argc, char **argv)
         return cmd_import(cfg, nargs, args, false);
     if (strcmp(cmd, "export") == 0)
         return cmd_export(cfg, nargs);
+    if (strcmp(cmd, "backup") == 0)
+        return cmd_backup(cfg, nargs, args);
     return usage_error("unknown command '%s'", cmd);
 }
