@@ -5,6 +5,7 @@
 
 #include "buf.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -224,4 +225,45 @@ bool url_encode_append(struct buf *b, const char *s)
             return false;
     }
     return true;
+}
+
+char *fts_query(const char *q)
+{
+    struct buf b;
+    /* Each byte becomes at most two (a doubled quote), each word gains at
+     * most five ("" and " *" and a space): this cap is never reached, and
+     * if it were, the query is refused rather than cut into bad syntax. */
+    buf_init(&b, strlen(q) * 2 + 64);
+    bool ok = true;
+    const char *p = q;
+    while (*p && ok) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t n = strcspn(p, " \t");
+        if (!n)
+            break;
+        bool prefix = n > 1 && p[n - 1] == '*';
+        size_t len = prefix ? n - 1 : n;
+        bool word = false;
+        for (size_t i = 0; i < len; i++)
+            word = word || ((unsigned char)p[i] >= 0x80) ||
+                   ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') || (p[i] >= '0' && p[i] <= '9');
+        if (word) {
+            if (b.len)
+                ok = ok && buf_putc(&b, ' ');
+            ok = ok && buf_putc(&b, '"');
+            for (size_t i = 0; i < len && ok; i++) {
+                if (p[i] == '"')
+                    ok = buf_putc(&b, '"');
+                ok = ok && buf_putc(&b, p[i]);
+            }
+            ok = ok && buf_puts(&b, prefix ? "\" *" : "\"");
+        }
+        p += n;
+    }
+    if (!ok || !b.len) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_detach(&b, NULL);
 }

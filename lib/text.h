@@ -39,4 +39,10 @@ bool json_escape_append(struct buf *b, const char *s);
  * unreserved characters are kept). False if b is full. */
 bool url_encode_append(struct buf *b, const char *s);
 
+/* An SQLite FTS5 query for free text q: every word (a run without white
+ * space that has a letter or digit) becomes a quoted phrase, so nothing the
+ * user types is FTS5 syntax; a trailing '*' keeps prefix search. Malloc'd,
+ * or NULL when q has no word in it. */
+char *fts_query(const char *q);
+
 #endif

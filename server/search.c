@@ -18,43 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *fts_query(const char *q)
-{
-    struct buf b;
-    buf_init(&b, 4096);
-    const char *p = q;
-    while (*p) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        size_t n = strcspn(p, " \t");
-        if (!n)
-            break;
-        bool prefix = n > 1 && p[n - 1] == '*';
-        size_t len = prefix ? n - 1 : n;
-        bool word = false;
-        for (size_t i = 0; i < len; i++)
-            word = word || ((unsigned char)p[i] >= 0x80) ||
-                   ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') || (p[i] >= '0' && p[i] <= '9');
-        if (word) {
-            if (b.len)
-                buf_putc(&b, ' ');
-            buf_putc(&b, '"');
-            for (size_t i = 0; i < len; i++) {
-                if (p[i] == '"')
-                    buf_putc(&b, '"');
-                buf_putc(&b, p[i]);
-            }
-            buf_puts(&b, prefix ? "\" *" : "\"");
-        }
-        p += n;
-    }
-    if (!b.len) {
-        buf_free(&b);
-        return NULL;
-    }
-    return buf_detach(&b, NULL);
-}
-
 static const char *enum_value(const char *v, const char *const values[])
 {
     for (size_t i = 0; values[i]; i++)

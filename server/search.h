@@ -43,8 +43,6 @@ struct buf;
 void pledge_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql);
 void announcement_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql);
 
-/* An FTS5 query for free text q, or NULL when q has no word in it. */
-char *fts_query(const char *q);
 
 /* Path ids are positive integers. */
 bool id_param(const char *text, int64_t *id);

@@ -22,7 +22,12 @@ for build in sys.argv[1:]:
         for line in fh:
             if not line.strip():
                 continue
-            t = json.loads(line)
+            try:
+                t = json.loads(line)
+            except ValueError:
+                failed += 1
+                problems.append("%s: an unreadable line in the test log" % build)
+                continue
             out = t.get("stdout") or ""
             ok = len(re.findall(r"^ok \d+", out, re.M))
             bad = len(re.findall(r"^not ok \d+", out, re.M))

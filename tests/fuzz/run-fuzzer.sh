@@ -5,7 +5,7 @@
 set -u
 fuzzer=$1 seeds=$2 seconds=$3 name=$4
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$work.log"' EXIT
 cp -r "$seeds"/. "$work/" 2>/dev/null
 if "$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 -print_final_stats=1 \
       -artifact_prefix="$work/" "$work" >"$work.log" 2>&1; then
@@ -14,7 +14,9 @@ if "$fuzzer" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=1024 -print_fin
     rc=0
 else
     echo "not ok 1 - fuzz $name for ${seconds}s"
-    grep -E 'ERROR|SUMMARY|Test unit written|Base64' "$work.log" | head -20 | sed 's/^/# /'
+    grep -E 'ERROR|SUMMARY|Test unit written|#[0-9]+ 0x' "$work.log" | head -20 | cut -c1-200 | sed 's/^/# /'
+    echo "# reproduce: $fuzzer <the crash file above> (kept in $seeds/../crashes/)"
+    mkdir -p "$seeds/../crashes" && cp "$work"/crash-* "$seeds/../crashes/" 2>/dev/null
     rc=1
 fi
 rm -f "$work.log"
