@@ -3,6 +3,7 @@
  * its company must be one of the announcement's (or null: joint) and its
  * evidence must cite the announcement's sources. */
 #include "api.h"
+#include "date.h"
 #include "csv.h"
 #include "handlers.h"
 #include "jsonx.h"
@@ -39,6 +40,43 @@ void h_pledge_get(const struct request *rq, struct response *rs)
         respond_json_get(rq, rs, doc);
 }
 
+/* The announcement's date, company slugs and source URLs (into the
+ * caller's arrays, strings owned by `keep`): 1 found, 0 not, -1 error. Only
+ * what a pledge is checked against is read, never the other pledges. */
+static int announcement_context(struct db *db, int64_t id, char date[DATE_TEXT], json_t *keep)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT announced_on FROM announcements WHERE id = ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(date, DATE_TEXT, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? 0 : -1;
+    json_t *companies = json_array(), *urls = json_array();
+    json_object_set_new(keep, "companies", companies);
+    json_object_set_new(keep, "urls", urls);
+    static const char *const sql[2] = {
+        "SELECT c.slug FROM announcement_companies ac JOIN companies c ON c.id = ac.company_id"
+        " WHERE ac.announcement_id = ? ORDER BY ac.position",
+        "SELECT url FROM sources WHERE announcement_id = ? ORDER BY position"};
+    for (int i = 0; i < 2; i++) {
+        st = db_prepare(db, sql[i]);
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, id);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            json_array_append_new(i ? urls : companies,
+                                  json_string((const char *)sqlite3_column_text(st, 0)));
+        db_done(st);
+        if (rc != SQLITE_DONE)
+            return -1;
+    }
+    return 1;
+}
+
 /* Validates a stand-alone pledge document against its announcement and
  * resolves its company. Returns 1 when valid (*ann_date and *company_id
  * set), 0 when errors were added, -1 on a database error. */
@@ -48,36 +86,34 @@ static int pledge_validate(struct db *db, const json_t *doc, struct pledge_input
     pledge_input_parse(doc, true, "", p, errors);
     if (!p->announcement_id)
         return 0;
-    json_t *ann = NULL;
-    int found = announcement_load(db, p->announcement_id, &ann);
-    if (found < 0)
-        return -1;
-    if (found == 0) {
-        jsonx_error_add(errors, "announcement_id", "no announcement has the id %lld",
-                        (long long)p->announcement_id);
-        return 0;
+    json_t *ctx = json_object();
+    int found = announcement_context(db, p->announcement_id, ann_date, ctx);
+    if (found <= 0) {
+        if (found == 0)
+            jsonx_error_add(errors, "announcement_id", "no announcement has the id %lld",
+                            (long long)p->announcement_id);
+        json_decref(ctx);
+        return found;
     }
     const char *companies[ANN_COMPANIES_MAX], *urls[ANN_SOURCES_MAX];
     size_t nc = 0, ns = 0, i;
     json_t *item;
-    json_array_foreach(json_object_get(ann, "companies"), i, item)
+    json_array_foreach(json_object_get(ctx, "companies"), i, item)
         if (nc < ANN_COMPANIES_MAX)
             companies[nc++] = json_string_value(item);
-    json_array_foreach(json_object_get(ann, "sources"), i, item)
+    json_array_foreach(json_object_get(ctx, "urls"), i, item)
         if (ns < ANN_SOURCES_MAX)
-            urls[ns++] = json_string_value(json_object_get(item, "url"));
+            urls[ns++] = json_string_value(item);
     pledge_check_context(p, companies, nc, urls, ns, "", errors);
-    snprintf(ann_date, DATE_TEXT, "%s", json_string_value(json_object_get(ann, "announced_on")));
     int result = json_array_size(errors) ? 0 : 1;
     *company_id = 0;
     if (result == 1 && p->company) {
         *company_id = company_id_of(db, p->company);
         if (*company_id <= 0)
             result = -1; /* the announcement names it, so it exists */
-        else
-            p->company = NULL; /* borrowed from `ann`, which goes now */
     }
-    json_decref(ann);
+    p->company = NULL; /* borrowed from ctx, which goes now */
+    json_decref(ctx);
     return result;
 }
 

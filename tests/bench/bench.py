@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""make bench: pledged at 100,000 pledges against the ceiling of its stack.
+
+Generates 100,000 pledges (gen_pledges.py), imports them into a temporary
+database, starts the release pledged and the bare libmicrohttpd `ceiling`
+server on free loopback ports, runs wrk (2 threads, 32 connections) against
+each request below, and prints requests/s, p99 latency, the ratio to the
+ceiling and pledged's peak memory (VmHWM). Servers listen on 127.0.0.1 and
+are stopped by PID; every loop is bounded.
+
+usage: bench.py BUILD_DIR [SECONDS=10] [PLEDGES=100000]"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+build = sys.argv[1]
+seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+pledges = int(sys.argv[3]) if len(sys.argv) > 3 else 100000
+pledged = os.path.join(build, "server", "pledged")
+ceiling = os.path.join(build, "tests", "bench", "ceiling")
+here = os.path.dirname(os.path.abspath(__file__))
+work = tempfile.mkdtemp(prefix="pledged-bench-")
+db = os.path.join(work, "bench.db")
+procs = []
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port):
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nothing listens on port %d" % port)
+
+
+def wrk(url, script=None):
+    cmd = ["wrk", "-t2", "-c32", "-d%ds" % seconds, "--latency"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, p99, int(non2xx.group(1)) if non2xx else 0
+
+
+try:
+    data = os.path.join(work, "data.jsonl")
+    with open(data, "w") as fh:
+        subprocess.run([sys.executable, os.path.join(here, "gen_pledges.py"), str(pledges)], stdout=fh, check=True)
+    t = time.time()
+    subprocess.run([pledged, "import", data, "--db", db], check=True, stdout=subprocess.DEVNULL)
+    print("imported %d pledges in %.1f s" % (pledges, time.time() - t))
+    token = subprocess.run([pledged, "token", "add", "bench", "--db", db], capture_output=True, text=True,
+                           check=True).stdout.strip().splitlines()[-1]
+    threads = str(os.cpu_count() or 2)
+    p_port, c_port = free_port(), free_port()
+    server = subprocess.Popen([pledged, "serve", "--port", str(p_port), "--bind", "127.0.0.1", "--db", db,
+                               "--threads", threads, "--no-access-log"], stderr=subprocess.DEVNULL)
+    procs.append(server)
+    ceil = subprocess.Popen([ceiling, str(c_port), threads], stderr=subprocess.DEVNULL)
+    procs.append(ceil)
+    wait_port(p_port)
+    wait_port(c_port)
+    post = os.path.join(work, "post.lua")
+    with open(post, "w") as fh:
+        fh.write('wrk.method = "POST"\n')
+        fh.write("wrk.body = %s\n" % json.dumps(json.dumps(
+            {"announcement_id": 1, "company": None, "kind": "other", "description": "bench"})))
+        fh.write('wrk.headers["Content-Type"] = "application/json"\n')
+        fh.write('wrk.headers["Authorization"] = "Bearer %s"\n' % token)
+    base = "http://127.0.0.1:%d" % p_port
+    rows = [("ceiling: bare libmicrohttpd, fixed JSON", "http://127.0.0.1:%d/" % c_port, None)]
+    rows += [("GET /v1/pledges/{id}", base + "/v1/pledges/%d" % (pledges // 2), None),
+             ("GET /v1/companies/{slug}", base + "/v1/companies/co-0001", None),
+             ("GET /v1/pledges?kind&country, -amount_usd, 50", base + "/v1/pledges?kind=investment&country=JP&sort=-amount_usd&limit=50", None),
+             ("GET /v1/stats/totals?group_by=company", base + "/v1/stats/totals?group_by=company", None),
+             ("POST /v1/pledges", base + "/v1/pledges", post)]
+    results = []
+    for name, url, script in rows:
+        results.append((name,) + wrk(url, script))
+    ceiling_rps = results[0][1]
+    status = open("/proc/%d/status" % server.pid).read()
+    hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+    print("\n| request | requests/s | p99 | vs ceiling |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, rps, p99, errors in results:
+        note = " (%d non-2xx)" % errors if errors else ""
+        print("| %s | %s%s | %s | %.2fx |" % (name, "{:,.0f}".format(rps), note, p99, ceiling_rps / rps))
+    print("\npledged peak memory (VmHWM) at %d pledges: %.1f MiB" % (pledges, hwm / 1024))
+finally:
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    shutil.rmtree(work, ignore_errors=True)
