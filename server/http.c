@@ -3,6 +3,8 @@
 
 #include "api.h"
 #include "buf.h"
+#include "cache.h"
+#include "db.h"
 #include "log.h"
 #include "metrics.h"
 #include "ratelimit.h"
@@ -201,6 +203,38 @@ static bool rate_allowed(struct MHD_Connection *c, const char *authorization,
     return ok;
 }
 
+/* Calls the route's handler, through the answer cache for GETs under /v1/
+ * (see cache.h). The cache key is the path, the query as sent and the
+ * Accept header (which picks JSON or CSV). */
+static void run_handler(const struct route *route, const struct request *rq, struct response *rs)
+{
+    struct db *db = NULL;
+    if (strcmp(route->method, "GET") != 0 || strncmp(route->pattern, "/v1/", 4) != 0 ||
+        !(db = db_reader())) {
+        route->handler(rq, rs);
+        return;
+    }
+    struct buf key;
+    buf_init(&key, 8192);
+    buf_puts(&key, rq->path);
+    for (size_t i = 0; i < rq->n_query; i++)
+        buf_printf(&key, "%c%s=%s", i ? '&' : '?', rq->query[i].key, rq->query[i].value);
+    buf_printf(&key, "\n%s", rq->accept ? rq->accept : "");
+    int64_t version = cache_version(db);
+    bool keyed = key.len < key.max;
+    if (keyed && cache_get(buf_str(&key), version, rs)) {
+        respond_not_modified_if(rq, rs);
+    } else {
+        struct request full = *rq;
+        full.if_none_match = NULL; /* cache the whole answer, then apply it */
+        route->handler(&full, rs);
+        if (keyed)
+            cache_put(buf_str(&key), version, rs);
+        respond_not_modified_if(rq, rs);
+    }
+    buf_free(&key);
+}
+
 /* Routes a complete request and fills rs. */
 static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *method,
                      const char *url, struct response *rs)
@@ -261,7 +295,7 @@ static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *
                 respond_header(rs, "WWW-Authenticate", "Bearer realm=\"pledged\"");
             return;
         }
-        route->handler(&rq, rs);
+        run_handler(route, &rq, rs);
         return;
     case ROUTE_NO_METHOD:
         if (options) {

@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "bulk.h"
+#include "cache.h"
 #include "db.h"
 #include "http.h"
 #include "log.h"
@@ -533,6 +534,7 @@ static int cmd_serve(const struct config *cfg)
     for (int i = 0; i < 1000 && atomic_load(&g_app.in_flight) > 0; i++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     http_stop(server);
+    cache_free_all();
     db_pool_stop();
     log_info("stopped");
     return 0;

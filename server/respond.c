@@ -210,3 +210,16 @@ void respond_header(struct response *rs, const char *name, const char *fmt, ...)
     rs->headers[rs->n_headers].value = value;
     rs->n_headers++;
 }
+
+void respond_not_modified_if(const struct request *rq, struct response *rs)
+{
+    if (rs->status != 200 || !rq->if_none_match)
+        return;
+    for (size_t i = 0; i < rs->n_headers; i++) {
+        if (strcmp(rs->headers[i].name, "ETag") == 0 &&
+            etag_listed(rq->if_none_match, rs->headers[i].value, true)) {
+            set_body(rs, 304, NULL, NULL, 0);
+            return;
+        }
+    }
+}

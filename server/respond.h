@@ -24,6 +24,10 @@ void respond_json_get(const struct request *rq, struct response *rs, json_t *doc
  * bodiless 304 when If-None-Match names it. */
 void respond_with_etag(const struct request *rq, struct response *rs);
 
+/* Turns a 200 answer that carries an ETag header into a bodiless 304 when
+ * the request's If-None-Match names that ETag. */
+void respond_not_modified_if(const struct request *rq, struct response *rs);
+
 /* Adds the ETag of the answer's body (after a write: the new version). */
 void respond_etag(struct response *rs);
 

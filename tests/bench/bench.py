@@ -5,7 +5,8 @@ Generates 100,000 pledges (gen_pledges.py), imports them into a temporary
 database, starts the release pledged and the bare libmicrohttpd `ceiling`
 server on free loopback ports, runs wrk (2 threads, 32 connections) against
 each request below, and prints requests/s, p99 latency, the ratio to the
-ceiling and pledged's peak memory (VmHWM). Servers listen on 127.0.0.1 and
+ceiling and pledged's peak memory (VmHWM). Repeating one URL measures the
+answer cache (see server/cache.h); random ids measure the uncached path. Servers listen on 127.0.0.1 and
 are stopped by PID; every loop is bounded.
 
 usage: bench.py BUILD_DIR [SECONDS=10] [PLEDGES=100000]"""
@@ -85,9 +86,13 @@ try:
             {"announcement_id": 1, "company": None, "kind": "other", "description": "bench"})))
         fh.write('wrk.headers["Content-Type"] = "application/json"\n')
         fh.write('wrk.headers["Authorization"] = "Bearer %s"\n' % token)
+    rand = os.path.join(work, "random.lua")
+    with open(rand, "w") as fh:
+        fh.write("request = function() return wrk.format('GET', '/v1/pledges/' .. math.random(1, %d)) end\n" % pledges)
     base = "http://127.0.0.1:%d" % p_port
     rows = [("ceiling: bare libmicrohttpd, fixed JSON", "http://127.0.0.1:%d/" % c_port, None)]
-    rows += [("GET /v1/pledges/{id}", base + "/v1/pledges/%d" % (pledges // 2), None),
+    rows += [("GET /v1/pledges/{id}, one id (answer cache hit)", base + "/v1/pledges/%d" % (pledges // 2), None),
+             ("GET /v1/pledges/{id}, random ids (cache miss)", base + "/", rand),
              ("GET /v1/companies/{slug}", base + "/v1/companies/co-0001", None),
              ("GET /v1/pledges?kind&country, -amount_usd, 50", base + "/v1/pledges?kind=investment&country=JP&sort=-amount_usd&limit=50", None),
              ("GET /v1/stats/totals?group_by=company", base + "/v1/stats/totals?group_by=company", None),

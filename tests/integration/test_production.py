@@ -162,6 +162,21 @@ tap.check(check == "ok" and rows >= before, "the copy is consistent and has ever
 res = run_cli(binary, "backup", dest, "--db", d.db)
 tap.check(res.returncode == 1 and "exists" in res.stderr, "backup refuses to overwrite a file", res)
 
+# --- the answer cache never serves stale data -----------------------------------------------
+url = "/v1/companies?count=true&limit=1"
+first = d.get(url)
+again = d.get(url)
+tap.check(first.body == again.body and first.header("ETag") == again.header("ETag"),
+          "a repeated GET answers the same bytes and ETag", (first, again))
+res = run_cli(binary, "seed", "--db", d.db)  # another process writes
+after = d.get(url)
+tap.check(res.returncode == 0 and after.json["total"] == first.json["total"] + 8,
+          "a write by another process is seen at once (%d -> %d)" % (first.json["total"], after.json["total"]), after)
+r304 = d.get(url, headers={"If-None-Match": after.header("ETag")})
+tap.eq(r304.status, 304, "If-None-Match still gives 304 through the cache")
+r = d.request("PATCH", "/v1/companies/microsoft", body={"website": None})
+tap.eq(d.get("/v1/companies/microsoft").json["website"], None, "a write by the daemon is seen at once")
+
 # --- the container entry point ---------------------------------------------------------------
 entry = os.path.join(os.path.dirname(__file__), "..", "..", "docker", "entrypoint.sh")
 data = os.path.join(d.dir, "data")
