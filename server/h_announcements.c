@@ -247,6 +247,11 @@ out:
     json_decref(current);
 }
 
+static json_t *announcement_row(struct db *db, sqlite3_stmt *st)
+{
+    return announcement_json(db, st, false);
+}
+
 const struct sort_field announcement_sorts[] = {
     {"announced_on", "a.announced_on", SORT_TEXT},
     {"created_at", "a.created_at", SORT_TEXT},
@@ -274,58 +279,19 @@ void h_announcements_list(const struct request *rq, struct response *rs)
         filter_free(&f);
         return;
     }
-    struct buf sql;
+    struct buf sql, count;
     buf_init(&sql, 8192);
+    buf_init(&count, 8192);
     announcement_list_sql(&f, &pg, &sql);
-    struct db *db = db_reader();
+    buf_printf(&count, "SELECT count(*) FROM announcements a WHERE 1=1%s", buf_str(&f.where));
     json_t *data = json_array();
-    char *next = NULL, *last = NULL;
-    int64_t n = 0, total = -1;
-    int rc = SQLITE_ERROR;
-    sqlite3_stmt *st = db ? db_prepare(db, buf_str(&sql)) : NULL;
-    if (st) {
-        filter_bind(&f, st);
-        page_bind(&pg, st);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            if (n == pg.limit) {
-                next = last;
-                last = NULL;
-                break;
-            }
-            json_t *item = announcement_json(db, st, false);
-            if (!item) {
-                rc = SQLITE_ERROR;
-                break;
-            }
-            json_array_append_new(data, item);
-            if (++n == pg.limit)
-                last = page_cursor_at(&pg, st, ANNOUNCEMENT_NCOLS);
-        }
-        db_done(st);
-    }
-    if ((rc == SQLITE_ROW || rc == SQLITE_DONE) && pg.count) {
-        buf_reset(&sql);
-        buf_printf(&sql, "SELECT count(*) FROM announcements a WHERE 1=1%s", buf_str(&f.where));
-        st = db_prepare(db, buf_str(&sql));
-        rc = SQLITE_ERROR;
-        if (st) {
-            filter_bind(&f, st);
-            if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-                total = sqlite3_column_int64(st, 0);
-            db_done(st);
-        }
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        respond_internal(rq, rs, "announcement list failed");
-        json_decref(data);
-    } else if (csv) {
-        page_respond_csv(rq, rs, data, columns, next, total);
-    } else {
-        page_respond(rq, rs, data, next, total);
-    }
-    free(next);
-    free(last);
+    char *next = NULL;
+    int64_t total = -1;
+    bool ok = page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count), filter_bind_fn, &f,
+                       announcement_row, ANNOUNCEMENT_NCOLS, data, &next, &total);
+    page_answer(rq, rs, ok, csv, data, columns, next, total, "announcement list failed");
     buf_free(&sql);
+    buf_free(&count);
     page_free(&pg);
     filter_free(&f);
 }

@@ -152,6 +152,23 @@ static char *like_pattern(const char *q)
     return buf_detach(&b, NULL);
 }
 
+/* The values of the company list's filters, bound by name. */
+struct company_filter {
+    const char *country; /* NULL: no filter */
+    char *pattern;       /* owned LIKE pattern for q, or NULL */
+};
+
+static void company_bind(const void *ctx, sqlite3_stmt *st)
+{
+    const struct company_filter *f = ctx;
+    if (f->country)
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":country"), f->country, -1,
+                          SQLITE_STATIC);
+    if (f->pattern)
+        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":q"), f->pattern, -1,
+                          SQLITE_STATIC);
+}
+
 static const char company_filter_q[] =
     " AND (c.name LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(c.aliases) a"
     " WHERE a.value LIKE :q ESCAPE '\\'))";
@@ -182,89 +199,31 @@ void h_companies_list(const struct request *rq, struct response *rs)
         page_free(&pg);
         return;
     }
-    struct db *db = db_reader();
-    struct buf filter, sql;
+    struct buf filter, sql, count;
     buf_init(&filter, 4096);
     buf_init(&sql, 8192);
-    char *pattern = q ? like_pattern(q) : NULL;
-    json_t *data = json_array();
-    char *next = NULL;
-    int64_t total = -1;
+    buf_init(&count, 8192);
+    struct company_filter cf = {ctry ? ctry->code : NULL, q ? like_pattern(q) : NULL};
     if (ctry)
         buf_puts(&filter, " AND c.country = :country");
     if (q)
         buf_puts(&filter, company_filter_q);
-
     buf_puts(&sql, "SELECT " COMPANY_COLS);
     page_select_keys(&pg, &sql);
     buf_printf(&sql, " FROM companies c WHERE 1=1%s", buf_str(&filter));
     page_where_after(&pg, &sql);
     page_order_limit(&pg, &sql);
-    sqlite3_stmt *st = db ? db_prepare(db, buf_str(&sql)) : NULL;
-    if (!st)
-        goto fail;
-    if (ctry)
-        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":country"), ctry->code, -1,
-                          SQLITE_STATIC);
-    if (q)
-        sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":q"), pattern, -1,
-                          SQLITE_STATIC);
-    page_bind(&pg, st);
-    int rc;
-    int64_t n = 0;
-    char *last_cursor = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == pg.limit) {
-            next = last_cursor;
-            last_cursor = NULL;
-            break;
-        }
-        json_t *item = company_json(db, st);
-        if (!item) {
-            rc = SQLITE_ERROR;
-            break;
-        }
-        json_array_append_new(data, item);
-        if (++n == pg.limit)
-            last_cursor = page_cursor_at(&pg, st, COMPANY_NCOLS);
-    }
-    free(last_cursor);
-    db_done(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        goto fail;
-
-    if (pg.count) {
-        buf_reset(&sql);
-        buf_printf(&sql, "SELECT count(*) FROM companies c WHERE 1=1%s", buf_str(&filter));
-        st = db_prepare(db, buf_str(&sql));
-        if (!st)
-            goto fail;
-        if (ctry)
-            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":country"), ctry->code, -1,
-                              SQLITE_STATIC);
-        if (q)
-            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":q"), pattern, -1,
-                              SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            total = sqlite3_column_int64(st, 0);
-        db_done(st);
-        if (total < 0)
-            goto fail;
-    }
-    if (csv)
-        page_respond_csv(rq, rs, data, columns, next, total);
-    else
-        page_respond(rq, rs, data, next, total);
-    data = NULL;
-    goto done;
-fail:
-    respond_internal(rq, rs, "company list failed");
-done:
-    json_decref(data);
-    free(next);
-    free(pattern);
+    buf_printf(&count, "SELECT count(*) FROM companies c WHERE 1=1%s", buf_str(&filter));
+    json_t *data = json_array();
+    char *next = NULL;
+    int64_t total = -1;
+    bool ok = page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count), company_bind, &cf,
+                  company_json, COMPANY_NCOLS, data, &next, &total);
+    page_answer(rq, rs, ok, csv, data, columns, next, total, "company list failed");
+    free(cf.pattern);
     buf_free(&filter);
     buf_free(&sql);
+    buf_free(&count);
     page_free(&pg);
 }
 

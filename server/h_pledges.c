@@ -283,6 +283,12 @@ const struct sort_field pledge_sorts[] = {
     {NULL, NULL, SORT_TEXT},
 };
 
+static json_t *pledge_row(struct db *db, sqlite3_stmt *st)
+{
+    (void)db;
+    return pledge_json(st);
+}
+
 const char *const pledge_list_params[] = {
     "company", "announcement", "country", "kind", "status", "currency", "min_usd", "max_usd",
     "from", "to", "q", "sort", "limit", "cursor", "count", "format", NULL};
@@ -306,53 +312,19 @@ void h_pledges_list(const struct request *rq, struct response *rs)
         filter_free(&f);
         return;
     }
-    struct buf sql;
+    struct buf sql, count;
     buf_init(&sql, 8192);
+    buf_init(&count, 8192);
     pledge_list_sql(&f, &pg, &sql);
-    struct db *db = db_reader();
+    buf_printf(&count, "SELECT count(*) FROM pledges p WHERE 1=1%s", buf_str(&f.where));
     json_t *data = json_array();
-    char *next = NULL, *last = NULL;
-    int64_t n = 0, total = -1;
-    int rc = SQLITE_ERROR;
-    sqlite3_stmt *st = db ? db_prepare(db, buf_str(&sql)) : NULL;
-    if (st) {
-        filter_bind(&f, st);
-        page_bind(&pg, st);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            if (n == pg.limit) {
-                next = last;
-                last = NULL;
-                break;
-            }
-            json_array_append_new(data, pledge_json(st));
-            if (++n == pg.limit)
-                last = page_cursor_at(&pg, st, PLEDGE_NCOLS);
-        }
-        db_done(st);
-    }
-    if ((rc == SQLITE_ROW || rc == SQLITE_DONE) && pg.count) {
-        buf_reset(&sql);
-        buf_printf(&sql, "SELECT count(*) FROM pledges p WHERE 1=1%s", buf_str(&f.where));
-        st = db_prepare(db, buf_str(&sql));
-        rc = SQLITE_ERROR;
-        if (st) {
-            filter_bind(&f, st);
-            if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-                total = sqlite3_column_int64(st, 0);
-            db_done(st);
-        }
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        respond_internal(rq, rs, "pledge list failed");
-        json_decref(data);
-    } else if (csv) {
-        page_respond_csv(rq, rs, data, columns, next, total);
-    } else {
-        page_respond(rq, rs, data, next, total);
-    }
-    free(next);
-    free(last);
+    char *next = NULL;
+    int64_t total = -1;
+    bool ok = page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count), filter_bind_fn, &f,
+                       pledge_row, PLEDGE_NCOLS, data, &next, &total);
+    page_answer(rq, rs, ok, csv, data, columns, next, total, "pledge list failed");
     buf_free(&sql);
+    buf_free(&count);
     page_free(&pg);
     filter_free(&f);
 }

@@ -69,6 +69,29 @@ static bool date_param(const char *value, const char *field, json_t *errors)
     return false;
 }
 
+/* The values of the rates list's filters, bound by name. */
+struct rate_filter {
+    const char *currency, *from, *to; /* NULL: no filter */
+};
+
+static void rate_bind(const void *ctx, sqlite3_stmt *st)
+{
+    const struct rate_filter *f = ctx;
+    const char *names[3] = {":currency", ":from", ":to"};
+    const char *values[3] = {f->currency, f->from, f->to};
+    for (int i = 0; i < 3; i++)
+        if (values[i])
+            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, names[i]), values[i], -1,
+                              SQLITE_STATIC);
+}
+
+static json_t *rate_point(struct db *db, sqlite3_stmt *st)
+{
+    (void)db;
+    return json_pack("{s:s, s:s, s:s}", "date", sqlite3_column_text(st, 0), "currency",
+                     sqlite3_column_text(st, 1), "per_usd", sqlite3_column_text(st, 2));
+}
+
 static const struct sort_field rate_sorts[] = {
     {"date", "r.date", SORT_TEXT},
     {"currency", "r.currency", SORT_TEXT},
@@ -118,67 +141,19 @@ void h_rates_list(const struct request *rq, struct response *rs)
     page_where_after(&pg, &sql);
     page_order_limit(&pg, &sql);
 
-    struct db *db = db_reader();
+    struct buf count;
+    buf_init(&count, 4096);
+    buf_printf(&count, "SELECT count(*) FROM rates r WHERE 1=1%s", buf_str(&filter));
+    struct rate_filter rf = {c ? c->code : NULL, from, to};
     json_t *data = json_array();
-    char *next = NULL, *last = NULL;
-    int64_t total = -1, n = 0;
-    int rc = SQLITE_ERROR;
-    for (int pass = 0; pass < 2; pass++) {
-        if (pass == 1) {
-            if (!pg.count)
-                break;
-            buf_reset(&sql);
-            buf_printf(&sql, "SELECT count(*) FROM rates r WHERE 1=1%s", buf_str(&filter));
-        }
-        sqlite3_stmt *st = db ? db_prepare(db, buf_str(&sql)) : NULL;
-        if (!st) {
-            rc = SQLITE_ERROR;
-            break;
-        }
-        if (c)
-            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":currency"), c->code, -1,
-                              SQLITE_STATIC);
-        if (from)
-            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":from"), from, -1,
-                              SQLITE_STATIC);
-        if (to)
-            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":to"), to, -1, SQLITE_STATIC);
-        if (pass == 0) {
-            page_bind(&pg, st);
-            while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-                if (n == pg.limit) {
-                    next = last;
-                    last = NULL;
-                    break;
-                }
-                json_array_append_new(
-                    data, json_pack("{s:s, s:s, s:s}", "date", sqlite3_column_text(st, 0),
-                                    "currency", sqlite3_column_text(st, 1), "per_usd",
-                                    sqlite3_column_text(st, 2)));
-                if (++n == pg.limit)
-                    last = page_cursor_at(&pg, st, 3);
-            }
-        } else {
-            rc = sqlite3_step(st);
-            if (rc == SQLITE_ROW)
-                total = sqlite3_column_int64(st, 0);
-        }
-        db_done(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        respond_internal(rq, rs, "rates list failed");
-        json_decref(data);
-    } else if (csv) {
-        page_respond_csv(rq, rs, data, columns, next, total);
-    } else {
-        page_respond(rq, rs, data, next, total);
-    }
-    free(next);
-    free(last);
+    char *next = NULL;
+    int64_t total = -1;
+    bool ok = page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count), rate_bind, &rf, rate_point,
+                  3, data, &next, &total);
+    page_answer(rq, rs, ok, csv, data, columns, next, total, "rates list failed");
     buf_free(&filter);
     buf_free(&sql);
+    buf_free(&count);
     page_free(&pg);
 }
 

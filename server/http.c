@@ -134,6 +134,12 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *ex,
     ex->status = rs->status;
     ex->bytes = rs->body_len;
     ex->answered = true;
+    /* Counted when queued, so a client that has its answer sees it counted. */
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    metrics_record(ex->route, rs->status,
+                   (now.tv_sec - ex->start.tv_sec) * 1000000LL +
+                       (now.tv_nsec - ex->start.tv_nsec) / 1000);
     enum MHD_Result ret = MHD_queue_response(c, rs->status, r);
     MHD_destroy_response(r);
     response_free(rs);
@@ -378,7 +384,6 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     clock_gettime(CLOCK_MONOTONIC, &end);
     long long us = (end.tv_sec - ex->start.tv_sec) * 1000000LL +
                    (end.tv_nsec - ex->start.tv_nsec) / 1000;
-    metrics_record(ex->route, ex->status, us);
     if (g_app.cfg.access_log) {
         char ts[32];
         time_t now = time(NULL);

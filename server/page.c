@@ -3,6 +3,7 @@
 
 #include "api.h"
 #include "csv.h"
+#include "db.h"
 #include "respond.h"
 #include "text.h"
 
@@ -295,4 +296,63 @@ static void add_link(const struct request *rq, struct response *rs, const char *
     buf_printf(&link, "cursor=%s>; rel=\"next\"", next_cursor);
     respond_header(rs, "Link", "%s", buf_str(&link));
     buf_free(&link);
+}
+
+bool page_run(struct db *db, const struct page *pg, const char *sql, const char *count_sql,
+              page_bind_fn *bind, const void *ctx, page_row_fn *row, int key_col, json_t *data,
+              char **next, int64_t *total)
+{
+    *next = NULL;
+    *total = -1;
+    sqlite3_stmt *st = db ? db_prepare(db, sql) : NULL;
+    if (!st)
+        return false;
+    bind(ctx, st);
+    page_bind(pg, st);
+    char *last = NULL;
+    int64_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == pg->limit) {
+            *next = last; /* a row follows the page: its last row's cursor */
+            last = NULL;
+            break;
+        }
+        json_t *item = row(db, st);
+        if (!item) {
+            rc = SQLITE_ERROR;
+            break;
+        }
+        json_array_append_new(data, item);
+        if (++n == pg->limit)
+            last = page_cursor_at(pg, st, key_col);
+    }
+    db_done(st);
+    free(last);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return false;
+    if (!pg->count)
+        return true;
+    st = db_prepare(db, count_sql);
+    if (!st)
+        return false;
+    bind(ctx, st);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *total = sqlite3_column_int64(st, 0);
+    db_done(st);
+    return *total >= 0;
+}
+
+void page_answer(const struct request *rq, struct response *rs, bool ok, bool csv, json_t *data,
+                 const char *const columns[], char *next, int64_t total, const char *what)
+{
+    if (!ok) {
+        respond_internal(rq, rs, what);
+        json_decref(data);
+    } else if (csv) {
+        page_respond_csv(rq, rs, data, columns, next, total);
+    } else {
+        page_respond(rq, rs, data, next, total);
+    }
+    free(next);
 }

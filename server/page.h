@@ -67,6 +67,27 @@ void page_bind(const struct page *p, sqlite3_stmt *st);
  * `first_key_col`. Malloc'd; NULL when out of memory. */
 char *page_cursor_at(const struct page *p, sqlite3_stmt *st, int first_key_col);
 
+struct db;
+
+/* Makes one list item from the row st is on; NULL on a database error. */
+typedef json_t *page_row_fn(struct db *db, sqlite3_stmt *st);
+/* Binds a list's filter values to a statement. */
+typedef void page_bind_fn(const void *ctx, sqlite3_stmt *st);
+
+/* Runs a page: `sql` (built with page_select_keys, page_where_after and
+ * page_order_limit; its key columns start at key_col) with the filters
+ * bound by bind(ctx), appending up to pg->limit items made by row to data
+ * and setting *next (malloc'd) when more rows follow; with pg->count, runs
+ * count_sql for *total (else -1). False on a database error. */
+bool page_run(struct db *db, const struct page *pg, const char *sql, const char *count_sql,
+              page_bind_fn *bind, const void *ctx, page_row_fn *row, int key_col, json_t *data,
+              char **next, int64_t *total);
+
+/* Answers a page_run result: 500 (logging `what`) when !ok, else the page as
+ * CSV with `columns` when csv, else as JSON. Steals data and next. */
+void page_answer(const struct request *rq, struct response *rs, bool ok, bool csv, json_t *data,
+                 const char *const columns[], char *next, int64_t total, const char *what);
+
 /* Answers {"data": data, "next_cursor": next|null[, "total": total]} with a
  * Link rel="next" header when there is a next page. Steals data; total < 0
  * leaves it out. */

@@ -203,6 +203,11 @@ void filter_bind(const struct list_filter *f, sqlite3_stmt *st)
     bind_named_int(st, ":max_usd", f->max_usd);
 }
 
+void filter_bind_fn(const void *ctx, sqlite3_stmt *st)
+{
+    filter_bind(ctx, st);
+}
+
 void filter_free(struct list_filter *f)
 {
     buf_free(&f->where);

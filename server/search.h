@@ -34,6 +34,8 @@ struct list_filter {
 bool filter_parse(const struct request *rq, struct response *rs, struct list_filter *f,
                   enum filter_target target);
 void filter_bind(const struct list_filter *f, sqlite3_stmt *st);
+/* The same, in the shape page_run takes (ctx is the filter). */
+void filter_bind_fn(const void *ctx, sqlite3_stmt *st);
 void filter_free(struct list_filter *f);
 
 struct page;
