@@ -86,5 +86,29 @@ for name, size in [("dashboard.png", "1280,1400"), ("dashboard-phone.png", "390,
     ok = os.path.exists(path) and open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n" and os.path.getsize(path) > 20000
     tap.check(ok, "a screenshot is saved: %s" % os.path.normpath(path), shot.stderr[-800:])
 
+# Clicks and typing, through playwright-core (npm) driving the same Chromium.
+tools = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(binary))), "tools")
+pw = os.path.join(tools, "node_modules", "playwright-core")
+if not os.path.isdir(pw):
+    subprocess.run(["npm", "install", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error",
+                    "playwright-core@1.49.1"], capture_output=True, timeout=600)
+run = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "dashboard_click.js"), pw, url],
+                     capture_output=True, text=True, timeout=180)
+try:
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+except (ValueError, IndexError):
+    seen = None
+tap.check(seen is not None, "playwright-core drives the page", (run.stdout[-500:], run.stderr[-1500:]))
+if seen:
+    def num(v):
+        return float(v.replace(",", "")) if v and v[0].isdigit() else None
+    asc = [num(v) for v in seen["ascending"] if num(v) is not None]
+    tap.check(asc == sorted(asc) and len(asc) >= 5 and seen["first"][0] == "18,900,000,000.00",
+              "clicking USD sorts the table ascending", seen["ascending"])
+    tap.check(len(seen["found"]) == 1 and "GPUs" in seen["found"][0] and "2,900,000,000.00" in seen["found"][0]
+              and seen["status"].startswith("1 of 1"),
+              "typing 'GPUs' in the search box finds the one pledge that mentions them", seen)
+    tap.eq(seen["outside"], [], "the browser requested nothing from another host")
+
 shutil.rmtree(profile, ignore_errors=True)
 finish(tap, d)

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import threading
 
@@ -329,5 +330,31 @@ tap.check(res.returncode == 1 and "line 2:" in res.stderr and "line 3:" in res.s
 res = run_cli(d.binary, "export", "--db", empty)
 tap.check(res.stdout.count('"title":"ok"') == 1 and "fine-co" in res.stdout,
           "nothing of a bad line remains", res.stdout[-500:])
+
+# --- the import's progress line on a terminal ---------------------------------------------------
+import pty
+import subprocess
+gen = os.path.join(os.path.dirname(__file__), "..", "bench", "gen_pledges.py")
+big = os.path.join(d.dir, "big.jsonl")
+with open(big, "w") as fh:
+    subprocess.run([sys.executable, gen, "6000"], stdout=fh, check=True)
+master, slave = pty.openpty()
+proc = subprocess.Popen([d.binary, "import", big, "--db", os.path.join(d.dir, "progress.db")],
+                        stdout=subprocess.PIPE, stderr=slave, text=True)
+os.close(slave)
+seen = b""
+while True:
+    try:
+        chunk = os.read(master, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+out, _ = proc.communicate(timeout=120)
+os.close(master)
+tap.check(proc.returncode == 0 and re.search(rb"\r\d+ lines, \d+ lines/s, ETA \d+ s", seen)
+          and "refused" in out, "on a terminal the import shows lines, rate and ETA, then a summary",
+          (seen[-300:], out))
 
 finish(tap, d)
