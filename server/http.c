@@ -215,8 +215,8 @@ static bool rate_allowed(struct MHD_Connection *c, const char *authorization,
 static void run_handler(const struct route *route, const struct request *rq, struct response *rs)
 {
     struct db *db = NULL;
-    if (strcmp(route->method, "GET") != 0 || strncmp(route->pattern, "/v1/", 4) != 0 ||
-        !(db = db_reader())) {
+    if (!g_app.cfg.answer_cache || strcmp(route->method, "GET") != 0 ||
+        strncmp(route->pattern, "/v1/", 4) != 0 || !(db = db_reader())) {
         route->handler(rq, rs);
         return;
     }

@@ -39,7 +39,7 @@
 static const char usage_text[] =
     "usage: pledged serve   [--port 8080] [--bind 127.0.0.1] [--db pledged.db] [--threads N]\n"
     "                       [--max-body BYTES] [--no-access-log] [--cors-origin ORIGIN]...\n"
-    "                       [--private] [--timeout SECONDS] [--max-connections N]\n"
+    "                       [--private] [--no-answer-cache] [--timeout SECONDS] [--max-connections N]\n"
     "                       [--max-connections-per-ip N] [--rate-limit N] [--token-rate-limit N]\n"
     "       pledged migrate [--db FILE]\n"
     "       pledged token add NAME [--read-only] [--db FILE]  print a new API token (shown once)\n"
@@ -74,7 +74,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 enum opt_id { OPT_PORT = 'p', OPT_BIND = 'b', OPT_DB = 'd', OPT_THREADS = 't',
               OPT_HELP = 'h', OPT_VERSION = 'V', OPT_MAX_BODY = 1000, OPT_NO_LOG, OPT_CORS, OPT_PRIVATE,
               OPT_READ_ONLY, OPT_TIMEOUT, OPT_MAX_CONNS, OPT_MAX_CONNS_IP, OPT_IP_RATE,
-              OPT_TOKEN_RATE };
+              OPT_TOKEN_RATE, OPT_NO_CACHE };
 
 /* Options that only `serve` takes. */
 static bool serve_only(int opt)
@@ -82,7 +82,7 @@ static bool serve_only(int opt)
     return opt == OPT_PORT || opt == OPT_BIND || opt == OPT_THREADS || opt == OPT_MAX_BODY ||
            opt == OPT_NO_LOG || opt == OPT_CORS || opt == OPT_PRIVATE || opt == OPT_TIMEOUT ||
            opt == OPT_MAX_CONNS || opt == OPT_MAX_CONNS_IP || opt == OPT_IP_RATE ||
-           opt == OPT_TOKEN_RATE;
+           opt == OPT_TOKEN_RATE || opt == OPT_NO_CACHE;
 }
 
 static bool set_number(const char *text, int64_t min, int64_t max, int64_t *out)
@@ -134,6 +134,9 @@ static int apply_option(struct config *cfg, int opt, const char *val, const char
         break;
     case OPT_PRIVATE:
         cfg->private_mode = true;
+        break;
+    case OPT_NO_CACHE:
+        cfg->answer_cache = false;
         break;
     case OPT_TIMEOUT:
         if (!set_number(val, 1, 3600, &n))
@@ -559,6 +562,7 @@ int main(int argc, char **argv)
         .max_conns = 1024,
         .max_conns_ip = 128,
         .access_log = true,
+        .answer_cache = true,
     };
     unsigned char inst[4];
     randombytes_buf(inst, sizeof inst);
@@ -576,6 +580,7 @@ int main(int argc, char **argv)
         {"no-access-log", no_argument, NULL, OPT_NO_LOG},
         {"cors-origin", required_argument, NULL, OPT_CORS},
         {"private", no_argument, NULL, OPT_PRIVATE},
+        {"no-answer-cache", no_argument, NULL, OPT_NO_CACHE},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
         {"max-connections-per-ip", required_argument, NULL, OPT_MAX_CONNS_IP},

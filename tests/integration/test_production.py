@@ -18,7 +18,7 @@ tap = Tap()
 binary = sys.argv[1]
 
 # --- read-only tokens and --private --------------------------------------------------
-d = Daemon(binary, "--private")
+d = Daemon(binary, "--private", "--no-answer-cache")
 ro = run_cli(binary, "token", "add", "reader", "--read-only", "--db", d.db).stdout.strip().splitlines()[-1]
 tap.check(ro.startswith("pld_"), "token add --read-only prints a token")
 listing = run_cli(binary, "token", "list", "--db", d.db).stdout
