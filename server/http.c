@@ -296,11 +296,8 @@ static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *
         ex->route = (int)(route - routes);
         if (g_app.cfg.private_mode && strcmp(route->method, "GET") == 0 &&
             strcmp(route->pattern, "/healthz") != 0 && strcmp(route->pattern, "/readyz") != 0 &&
-            !api_require_reader(&rq, rs)) {
-            if (rs->status == 401)
-                respond_header(rs, "WWW-Authenticate", "Bearer realm=\"pledged\"");
-            return;
-        }
+            !api_require_reader(&rq, rs))
+            return; /* 401 with WWW-Authenticate, from api_require_reader */
         run_handler(route, &rq, rs);
         return;
     case ROUTE_NO_METHOD:

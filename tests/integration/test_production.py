@@ -26,6 +26,8 @@ tap.check("reader" in listing and " read " in listing and " write " in listing, 
 r = d.get("/v1/companies", auth=None)
 tap.check(r.status == 401 and (r.header("WWW-Authenticate") or "").startswith("Bearer"),
           "--private: reads without a token are 401", r)
+raw = d.raw_exchange(b"GET /v1/companies HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+tap.eq(raw.lower().count(b"www-authenticate:"), 1, "--private: the 401 has exactly one WWW-Authenticate")
 r = d.get("/v1/companies", headers={"Authorization": "Bearer " + ro})
 tap.eq(r.status, 200, "--private: a read-only token reads")
 r = d.request("POST", "/v1/companies", body={"name": "Nope"}, auth="Bearer " + ro)
