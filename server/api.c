@@ -5,6 +5,7 @@
 #include "db.h"
 #include "jsonx.h"
 #include "respond.h"
+#include "text.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -235,4 +236,42 @@ bool api_idempotent_store(const struct request *rq, const struct response *rs, s
     int rc = sqlite3_step(st);
     db_done(st);
     return rc == SQLITE_DONE;
+}
+
+void api_delete_by_id(const struct request *rq, struct response *rs,
+                      int (*load)(struct db *db, int64_t id, json_t **out),
+                      bool (*del)(struct db *db, int64_t id),
+                      void (*not_found)(struct response *rs, const char *id), const char *what)
+{
+    int64_t id;
+    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    if (!int_parse(rq->params[0], 1, INT64_MAX, &id)) {
+        not_found(rs, rq->params[0]);
+        return;
+    }
+    json_t *current = NULL;
+    bool failed = true;
+    struct db *db = db_writer_lock();
+    if (!db_begin(db))
+        goto out;
+    int found = load(db, id, &current);
+    failed = found < 0;
+    if (found == 0)
+        not_found(rs, rq->params[0]);
+    if (found <= 0 || !api_check_if_match(rq, rs, current))
+        goto out;
+    failed = true;
+    if (!del(db, id) || !db_commit(db))
+        goto out;
+    failed = false;
+    rs->status = 204;
+out:
+    db_rollback(db); /* no-op after a commit */
+    db_writer_unlock();
+    if (failed) {
+        response_free(rs);
+        respond_internal(rq, rs, what);
+    }
+    json_decref(current);
 }

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* For writes: 401 with WWW-Authenticate unless the request carries a valid
  * token, 403 when it is read-only. */
@@ -37,6 +38,15 @@ bool api_query_check(const struct request *rq, struct response *rs,
  * name the ETag of `current` (the resource's representation now), fills rs
  * with 412 and returns false. */
 bool api_check_if_match(const struct request *rq, struct response *rs, const json_t *current);
+
+/* DELETE of a resource addressed by a positive integer id in the path:
+ * loads it (load: 1 found, 0 not, -1 error), honours If-Match, deletes it
+ * with del, all in one writer transaction; 204, 404 through not_found, 412,
+ * or 500 logged as `what`. */
+void api_delete_by_id(const struct request *rq, struct response *rs,
+                      int (*load)(struct db *db, int64_t id, json_t **out),
+                      bool (*del)(struct db *db, int64_t id),
+                      void (*not_found)(struct response *rs, const char *id), const char *what);
 
 /* Idempotency-Key on POST, inside the caller's writer transaction. When the
  * key was used before on this path: with the same body the first answer is

@@ -214,37 +214,8 @@ out:
 
 void h_announcement_delete(const struct request *rq, struct response *rs)
 {
-    int64_t id;
-    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
-    if (!id_param(rq->params[0], &id)) {
-        respond_no_announcement(rs, rq->params[0]);
-        return;
-    }
-    json_t *current = NULL;
-    bool failed = true;
-    struct db *db = db_writer_lock();
-    if (!db_begin(db))
-        goto out;
-    int found = announcement_load(db, id, &current);
-    failed = found < 0;
-    if (found == 0)
-        respond_no_announcement(rs, rq->params[0]);
-    if (found <= 0 || !api_check_if_match(rq, rs, current))
-        goto out;
-    failed = true;
-    if (!announcement_delete(db, id) || !db_commit(db))
-        goto out;
-    failed = false;
-    rs->status = 204;
-out:
-    db_rollback(db);
-    db_writer_unlock();
-    if (failed) {
-        response_free(rs);
-        respond_internal(rq, rs, "announcement delete failed");
-    }
-    json_decref(current);
+    api_delete_by_id(rq, rs, announcement_load, announcement_delete, respond_no_announcement,
+                     "announcement delete failed");
 }
 
 static json_t *announcement_row(struct db *db, sqlite3_stmt *st)

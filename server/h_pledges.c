@@ -241,37 +241,8 @@ out:
 
 void h_pledge_delete(const struct request *rq, struct response *rs)
 {
-    int64_t id;
-    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
-    if (!id_param(rq->params[0], &id)) {
-        respond_no_pledge(rs, rq->params[0]);
-        return;
-    }
-    json_t *current = NULL;
-    bool failed = true;
-    struct db *db = db_writer_lock();
-    if (!db_begin(db))
-        goto out;
-    int found = pledge_load(db, id, &current);
-    failed = found < 0;
-    if (found == 0)
-        respond_no_pledge(rs, rq->params[0]);
-    if (found <= 0 || !api_check_if_match(rq, rs, current))
-        goto out;
-    failed = true;
-    if (!pledge_delete(db, id) || !db_commit(db))
-        goto out;
-    failed = false;
-    rs->status = 204;
-out:
-    db_rollback(db);
-    db_writer_unlock();
-    if (failed) {
-        response_free(rs);
-        respond_internal(rq, rs, "pledge delete failed");
-    }
-    json_decref(current);
+    api_delete_by_id(rq, rs, pledge_load, pledge_delete, respond_no_pledge,
+                     "pledge delete failed");
 }
 
 const struct sort_field pledge_sorts[] = {

@@ -171,6 +171,14 @@ static const struct currency *rate_path(const struct request *rq, struct respons
     return c;
 }
 
+/* 404: no rate of `code` is in force on `date` (NULL: none at all). */
+static void respond_no_rate(struct response *rs, const char *code, const char *date)
+{
+    char why[160];
+    rates_none_text(code, date, why, sizeof why);
+    respond_problem(rs, 404, "no-rate", "No rate in force", "%s", why);
+}
+
 void h_rate_get(const struct request *rq, struct response *rs)
 {
     if (!api_query_check(rq, rs, (const char *const[]){NULL}))
@@ -185,9 +193,7 @@ void h_rate_get(const struct request *rq, struct response *rs)
     if (r == RATE_ERROR) {
         respond_internal(rq, rs, "rate look-up failed");
     } else if (r == RATE_NONE) {
-        respond_problem(rs, 404, "no-rate", "No rate in force",
-                        "no %s rate was published on %s or in the %d days before it", c->code,
-                        date, RATE_MAX_AGE_DAYS);
+        respond_no_rate(rs, c->code, date);
     } else {
         respond_json_get(rq, rs,
                          json_pack("{s:s, s:s, s:s, s:s}", "currency", c->code, "date", date,
@@ -365,14 +371,7 @@ void h_convert(const struct request *rq, struct response *rs)
         return;
     }
     if (a == RATE_NONE || b == RATE_NONE) {
-        const char *missing = a == RATE_NONE ? cf->code : ct->code;
-        if (date)
-            respond_problem(rs, 404, "no-rate", "No rate in force",
-                            "no %s rate was published on %s or in the %d days before it",
-                            missing, date, RATE_MAX_AGE_DAYS);
-        else
-            respond_problem(rs, 404, "no-rate", "No rate in force", "no %s rate is known",
-                            missing);
+        respond_no_rate(rs, a == RATE_NONE ? cf->code : ct->code, date);
         return;
     }
     money_u128 out;

@@ -50,6 +50,15 @@ enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const c
     return res;
 }
 
+void rates_none_text(const char *code, const char *date, char *out, size_t len)
+{
+    if (date)
+        snprintf(out, len, "no %s rate was published on %s or in the %d days before it", code,
+                 date, RATE_MAX_AGE_DAYS);
+    else
+        snprintf(out, len, "no %s rate is known", code);
+}
+
 /* Splits the next line off [*p, end); returns its length without CR/LF. */
 static size_t next_line(const char **p, const char *end, const char **line)
 {

@@ -34,6 +34,10 @@ enum rate_lookup { RATE_FOUND, RATE_NONE, RATE_ERROR };
 enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const char *date,
                                 struct rate_found *out);
 
+/* Why no rate is in force for `code` on `date` (NULL: no rate at all), as
+ * the API says it in problems and in a pledge's amount_usd_error. */
+void rates_none_text(const char *code, const char *date, char *out, size_t len);
+
 struct rates_load_result {
     size_t lines;   /* data lines read */
     size_t loaded;  /* rows inserted or changed */

@@ -266,9 +266,7 @@ static bool usd_value(struct db *db, const struct currency *c, uint64_t minor, c
     if (r == RATE_ERROR)
         return false;
     if (r == RATE_NONE) {
-        snprintf(out->error, sizeof out->error,
-                 "no %s rate was published on %s or in the %d days before it", c->code, date,
-                 RATE_MAX_AGE_DAYS);
+        rates_none_text(c->code, date, out->error, sizeof out->error);
         return true;
     }
     const struct currency *usd = currency_find("USD");
