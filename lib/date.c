@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static bool digits(const char *s, size_t n, int *out)
 {
@@ -72,4 +73,17 @@ bool date_add_days(const char *s, int delta, char out[DATE_TEXT])
         return false;
     snprintf(out, DATE_TEXT, "%04d-%02d-%02d", y, m, d);
     return true;
+}
+
+void date_tomorrow_utc(char out[DATE_TEXT])
+{
+    int64_t today = (int64_t)(time(NULL) / 86400);
+    int y, m, d;
+    date_from_days(today + 1, &y, &m, &d);
+    snprintf(out, DATE_TEXT, "%04d-%02d-%02d", y, m, d);
+}
+
+bool date_within(const char *s, const char *first, const char *last)
+{
+    return strcmp(s, first) >= 0 && strcmp(s, last) <= 0;
 }

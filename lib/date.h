@@ -20,4 +20,19 @@ void date_from_days(int64_t days, int *year, int *month, int *day);
  * not a date or the result leaves years 1000-9999. */
 bool date_add_days(const char *s, int delta, char out[DATE_TEXT]);
 
+/* The range of dates the service records (API.md §7): announcements,
+ * sources and rates from DATE_FIRST to tomorrow (UTC); a pledge's
+ * starts_on and ends_on from DATE_FIRST to DATE_LAST_PLANNED. Anything
+ * else is almost certainly a typo, and one such date would stretch every
+ * time series it falls in. */
+#define DATE_FIRST "1970-01-01"
+#define DATE_LAST_PLANNED "2100-12-31"
+
+/* Tomorrow's date in UTC (from the system clock) into out. */
+void date_tomorrow_utc(char out[DATE_TEXT]);
+
+/* Whether the valid date `s` lies within [first, last] (both valid dates;
+ * the fixed-width form orders like the calendar). */
+bool date_within(const char *s, const char *first, const char *last);
+
 #endif

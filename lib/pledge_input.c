@@ -17,14 +17,17 @@ const char *const pledge_kinds[] = {"investment", "training", "facility", "resea
                                     "partnership", "target", "other", NULL};
 const char *const pledge_statuses[] = {"announced", "in_progress", "fulfilled", "cancelled",
                                        NULL};
+const char *const figure_qualifiers[] = {"about", "at_least", "up_to", NULL};
+const char *const date_precisions[] = {"day", "month", "year", NULL};
 
 static const char *const pledge_fields[] = {
-    "company", "kind", "description", "country", "amount", "people", "starts_on", "ends_on",
-    "duration_months", "status", "evidence", NULL};
+    "company", "kind", "description", "country", "amount", "amount_qualifier", "people",
+    "people_qualifier", "starts_on", "ends_on", "duration_months", "status", "evidence", NULL};
 static const char *const pledge_fields_standalone[] = {
-    "announcement_id", "company", "kind", "description", "country", "amount", "people",
-    "starts_on", "ends_on", "duration_months", "status", "evidence", NULL};
-static const char *const pledge_read_only[] = {"id", "announced_on", "amount_usd",
+    "announcement_id", "company", "kind", "description", "country", "amount",
+    "amount_qualifier", "people", "people_qualifier", "starts_on", "ends_on", "duration_months",
+    "status", "evidence", NULL};
+static const char *const pledge_read_only[] = {"id", "announced_on", "announced_on_precision", "amount_usd",
                                                "amount_usd_error", "created_at", "updated_at",
                                                NULL};
 
@@ -70,9 +73,9 @@ static const char *text_field(const json_t *obj, const char *name, size_t max, b
     return json_string_value(v);
 }
 
-/* A date field; writes "" when absent or invalid. */
-static bool date_field(const json_t *obj, const char *name, bool required, const char *prefix,
-                       char out[DATE_TEXT], json_t *errors)
+/* A date field within [first, last]; writes "" when absent or invalid. */
+static bool date_field(const json_t *obj, const char *name, bool required, const char *first,
+                       const char *last, const char *prefix, char out[DATE_TEXT], json_t *errors)
 {
     char field[160];
     out[0] = '\0';
@@ -86,6 +89,11 @@ static bool date_field(const json_t *obj, const char *name, bool required, const
     if (!json_is_string(v) || !date_parse(json_string_value(v), &y, &m, &d)) {
         jsonx_error_add(errors, path(field, sizeof field, prefix, name),
                         "must be a real date YYYY-MM-DD");
+        return false;
+    }
+    if (!date_within(json_string_value(v), first, last)) {
+        jsonx_error_add(errors, path(field, sizeof field, prefix, name),
+                        "must be from %s to %s", first, last);
         return false;
     }
     snprintf(out, DATE_TEXT, "%s", json_string_value(v));
@@ -199,6 +207,26 @@ static void amount_field(const json_t *obj, const char *prefix, struct pledge_in
     }
 }
 
+/* `figure`_qualifier: NULL (stated exactly) or one of figure_qualifiers; a
+ * qualifier needs its figure. */
+static const char *qualifier_field(const json_t *obj, const char *figure, const char *prefix,
+                                   json_t *errors)
+{
+    char name[32], field[160];
+    snprintf(name, sizeof name, "%s_qualifier", figure);
+    json_t *v = json_object_get(obj, name);
+    if (!v || json_is_null(v))
+        return NULL;
+    const char *q = enum_field(obj, name, figure_qualifiers, NULL, prefix, errors);
+    json_t *fig = json_object_get(obj, figure);
+    if (q && (!fig || json_is_null(fig))) {
+        jsonx_error_add(errors, path(field, sizeof field, prefix, name),
+                        "needs %s: a qualifier says how a figure was stated", figure);
+        return NULL;
+    }
+    return q;
+}
+
 static void evidence_field(const json_t *obj, const char *prefix, struct pledge_input *out,
                            json_t *errors)
 {
@@ -272,8 +300,12 @@ void pledge_input_parse(const json_t *body, bool standalone, const char *prefix,
     country_field(body, "country", prefix, out->country, errors);
     amount_field(body, prefix, out, errors);
     out->people = int_field(body, "people", 1, PEOPLE_MAX, prefix, errors);
-    bool starts_ok = date_field(body, "starts_on", false, prefix, out->starts_on, errors);
-    bool ends_ok = date_field(body, "ends_on", false, prefix, out->ends_on, errors);
+    out->amount_qualifier = qualifier_field(body, "amount", prefix, errors);
+    out->people_qualifier = qualifier_field(body, "people", prefix, errors);
+    bool starts_ok = date_field(body, "starts_on", false, DATE_FIRST, DATE_LAST_PLANNED, prefix,
+                                out->starts_on, errors);
+    bool ends_ok = date_field(body, "ends_on", false, DATE_FIRST, DATE_LAST_PLANNED, prefix,
+                              out->ends_on, errors);
     if (starts_ok && ends_ok && out->starts_on[0] && out->ends_on[0] &&
         strcmp(out->ends_on, out->starts_on) < 0)
         jsonx_error_add(errors, path(field, sizeof field, prefix, "ends_on"),
@@ -330,14 +362,16 @@ void pledge_check_context(struct pledge_input *p, const char *const companies[],
     }
 }
 
-static const char *const ann_fields[] = {"title", "announced_on", "companies", "countries",
-                                         "summary", "sources", "pledges", NULL};
-static const char *const ann_read_only[] = {"id", "total_usd", "pledge_count", "created_at",
+static const char *const ann_fields[] = {"title", "announced_on", "announced_on_precision",
+                                         "companies", "countries", "summary", "sources",
+                                         "pledges", NULL};
+static const char *const ann_read_only[] = {"id", "total_usd", "targets_usd", "pledge_count", "created_at",
                                             "updated_at", NULL};
 static const char *const source_fields[] = {"url", "publisher", "title", "language",
                                             "published_on", NULL};
 
-static void sources_field(const json_t *body, struct announcement_input *out, json_t *errors)
+static void sources_field(const json_t *body, const char *tomorrow,
+                          struct announcement_input *out, json_t *errors)
 {
     json_t *v = json_object_get(body, "sources");
     if (!v || json_is_null(v))
@@ -381,19 +415,42 @@ static void sources_field(const json_t *body, struct announcement_input *out, js
             (!json_is_string(lang) || !language_check(json_string_value(lang), s.language)))
             jsonx_error_add(errors, path(field, sizeof field, prefix, "language"),
                             "must be a BCP 47 language tag such as \"en\" or \"fr\"");
-        date_field(item, "published_on", false, prefix, s.published_on, errors);
+        date_field(item, "published_on", false, DATE_FIRST, tomorrow, prefix, s.published_on,
+                   errors);
         if (s.url)
             out->sources[out->n_sources++] = s;
     }
+}
+
+/* With month precision the date is the 1st of its month; with year
+ * precision, 1 January (API.md §7). */
+static void precision_check(const struct announcement_input *a, json_t *errors)
+{
+    const char *p = a->announced_on_precision;
+    if (!p || !a->announced_on[0])
+        return;
+    if (strcmp(p, "month") == 0 && strcmp(a->announced_on + 8, "01") != 0)
+        jsonx_error_add(errors, "announced_on",
+                        "must be the first day of the month when announced_on_precision is "
+                        "\"month\" (%.7s-01)", a->announced_on);
+    else if (strcmp(p, "year") == 0 && strcmp(a->announced_on + 5, "01-01") != 0)
+        jsonx_error_add(errors, "announced_on",
+                        "must be 1 January when announced_on_precision is \"year\" (%.4s-01-01)",
+                        a->announced_on);
 }
 
 void announcement_input_parse(const json_t *body, struct announcement_input *out,
                               json_t *errors)
 {
     memset(out, 0, sizeof *out);
+    char tomorrow[DATE_TEXT];
+    date_tomorrow_utc(tomorrow);
     jsonx_check_fields(body, ann_fields, ann_read_only, "", errors);
     out->title = text_field(body, "title", TITLE_MAX, false, true, "", errors);
-    date_field(body, "announced_on", true, "", out->announced_on, errors);
+    date_field(body, "announced_on", true, DATE_FIRST, tomorrow, "", out->announced_on, errors);
+    out->announced_on_precision = enum_field(body, "announced_on_precision", date_precisions,
+                                             "day", "", errors);
+    precision_check(out, errors);
     out->summary = text_field(body, "summary", SUMMARY_MAX, true, false, "", errors);
 
     json_t *v = json_object_get(body, "companies");
@@ -450,7 +507,7 @@ void announcement_input_parse(const json_t *body, struct announcement_input *out
         }
     }
 
-    sources_field(body, out, errors);
+    sources_field(body, tomorrow, out, errors);
 
     v = json_object_get(body, "pledges");
     if (v && !json_is_null(v)) {

@@ -42,6 +42,11 @@
 
 extern const char *const pledge_kinds[];    /* NULL-terminated */
 extern const char *const pledge_statuses[]; /* NULL-terminated */
+/* How a figure was stated (API.md §7): about, at_least, up_to; a NULL
+ * qualifier means the figure was stated exactly. NULL-terminated. */
+extern const char *const figure_qualifiers[];
+/* How precisely an announcement's date is known: day, month, year. */
+extern const char *const date_precisions[];
 
 struct pledge_input {
     bool company_given;        /* false: take the announcement's only company */
@@ -52,14 +57,20 @@ struct pledge_input {
     char country[3];           /* "" when absent */
     const struct currency *currency; /* NULL when no amount */
     uint64_t amount_minor;
+    const char *amount_qualifier; /* one of figure_qualifiers (static), NULL: exact */
     int64_t people;            /* 0 when absent */
+    const char *people_qualifier; /* as amount_qualifier, for people */
     char starts_on[DATE_TEXT], ends_on[DATE_TEXT]; /* "" when absent */
     int duration_months;       /* 0 when absent */
     json_t *evidence;          /* new ref: [{"source", "quote"}], possibly [] */
     int64_t announcement_id;   /* stand-alone pledges only */
 };
 
-/* Validates one pledge object. `prefix` ("" or "pledges[2]") goes before
+/* Dates: a pledge's starts_on and ends_on lie in DATE_FIRST to
+ * DATE_LAST_PLANNED; an announcement's date and its sources' published_on
+ * in DATE_FIRST to tomorrow (UTC, read from the clock at each call).
+ *
+ * Validates one pledge object. `prefix` ("" or "pledges[2]") goes before
  * field names; `standalone` requires announcement_id. */
 void pledge_input_parse(const json_t *body, bool standalone, const char *prefix,
                         struct pledge_input *out, json_t *errors);
@@ -82,6 +93,7 @@ struct source_input {
 struct announcement_input {
     const char *title;
     char announced_on[DATE_TEXT];
+    const char *announced_on_precision;            /* one of date_precisions (static) */
     const char *summary;                           /* NULL when absent */
     const char *companies[ANN_COMPANIES_MAX];      /* slugs */
     size_t n_companies;

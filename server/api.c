@@ -163,8 +163,12 @@ bool api_idempotent_replay(const struct request *rq, struct response *rs, struct
                         "Idempotency-Key must be 1 to 255 printable ASCII characters");
         return true;
     }
+    /* A key belongs to the token that used it: another token's same key is
+     * another request. Write handlers verify the token before this. */
+    char token[AUTH_KEY_ID_TEXT] = "";
+    auth_key_id(rq->authorization, token);
     sqlite3_stmt *st = db_prepare(db, "SELECT body_hash, status, location, response FROM"
-                                      " idempotency_keys WHERE key = ? AND path = ?"
+                                      " idempotency_keys WHERE key = ? AND path = ? AND token = ?"
                                       " AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')");
     if (!st) {
         *failed = true;
@@ -173,6 +177,7 @@ bool api_idempotent_replay(const struct request *rq, struct response *rs, struct
     }
     sqlite3_bind_text(st, 1, rq->idempotency_key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, rq->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, token, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     bool answered = false;
     if (rc == SQLITE_ROW) {
@@ -220,9 +225,11 @@ bool api_idempotent_store(const struct request *rq, const struct response *rs, s
         return false;
     }
     db_done(purge);
+    char token[AUTH_KEY_ID_TEXT] = "";
+    auth_key_id(rq->authorization, token);
     sqlite3_stmt *st = db_prepare(db, "INSERT OR REPLACE INTO idempotency_keys (key, path,"
-                                      " body_hash, status, location, response, created_at)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?)");
+                                      " body_hash, status, location, response, created_at, token)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return false;
     sqlite3_bind_text(st, 1, rq->idempotency_key, -1, SQLITE_STATIC);
@@ -233,6 +240,7 @@ bool api_idempotent_store(const struct request *rq, const struct response *rs, s
         sqlite3_bind_text(st, 5, location, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, rs->body ? rs->body : "", (int)rs->body_len, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, token, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st);
     db_done(st);
     return rc == SQLITE_DONE;

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define KEY_ID_LEN 8
+#define KEY_ID_LEN (AUTH_KEY_ID_TEXT - 1)
 
 static bool name_ok(const char *name)
 {
@@ -107,15 +107,15 @@ bool token_list(struct db *db, FILE *out)
     return rc == SQLITE_DONE;
 }
 
-enum auth_result auth_check(struct db *db, const char *authorization)
+/* The token in an Authorization value ("Bearer pld_..."), or NULL when the
+ * value does not have that shape. Points into `authorization`. */
+static const char *bearer_token(const char *authorization)
 {
-    if (!authorization)
-        return AUTH_MISSING;
     const char *p = authorization;
     while (*p == ' ')
         p++;
     if (strncasecmp(p, "Bearer ", 7) != 0)
-        return AUTH_INVALID;
+        return NULL;
     p += 7;
     while (*p == ' ')
         p++;
@@ -123,6 +123,26 @@ enum auth_result auth_check(struct db *db, const char *authorization)
     while (n > 0 && p[n - 1] == ' ')
         n--;
     if (n != TOKEN_LEN || memcmp(p, "pld_", 4) != 0)
+        return NULL;
+    return p;
+}
+
+bool auth_key_id(const char *authorization, char out[AUTH_KEY_ID_TEXT])
+{
+    const char *p = authorization ? bearer_token(authorization) : NULL;
+    if (!p)
+        return false;
+    memcpy(out, p + 4, KEY_ID_LEN);
+    out[KEY_ID_LEN] = '\0';
+    return true;
+}
+
+enum auth_result auth_check(struct db *db, const char *authorization)
+{
+    if (!authorization)
+        return AUTH_MISSING;
+    const char *p = bearer_token(authorization);
+    if (!p)
         return AUTH_INVALID;
     unsigned char hash[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(hash, (const unsigned char *)p, TOKEN_LEN);

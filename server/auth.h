@@ -32,4 +32,10 @@ enum auth_result { AUTH_OK, AUTH_READ_ONLY, AUTH_MISSING, AUTH_INVALID, AUTH_ERR
  * token, AUTH_READ_ONLY for a read-only one. */
 enum auth_result auth_check(struct db *db, const char *authorization);
 
+/* The key_id (the 8 characters after "pld_") of the bearer token in an
+ * Authorization value, which names the token's row. Only meaningful once
+ * auth_check accepted the value. False when there is no such token shape. */
+#define AUTH_KEY_ID_TEXT 9
+bool auth_key_id(const char *authorization, char out[AUTH_KEY_ID_TEXT]);
+
 #endif

@@ -234,8 +234,9 @@ void h_announcements_list(const struct request *rq, struct response *rs)
 {
     static const char *const allowed[] = {"company", "country", "from", "to", "q", "sort",
                                           "limit", "cursor", "count", "format", NULL};
-    static const char *const columns[] = {"id", "title", "announced_on", "companies",
-                                          "countries", "summary", "pledge_count", "total_usd",
+    static const char *const columns[] = {"id", "title", "announced_on",
+                                          "announced_on_precision", "companies", "countries",
+                                          "summary", "pledge_count", "total_usd", "targets_usd",
                                           "created_at", "updated_at", NULL};
     if (!api_query_check(rq, rs, allowed))
         return;

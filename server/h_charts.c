@@ -4,7 +4,8 @@
  * The SVG is drawn here from the same totals as the JSON answer: one
  * horizontal bar per group (time in order for year and month), labels
  * escaped for XML, no script, no external reference. Bar lengths are the
- * only place money becomes approximate, and only in pixels. */
+ * only place money becomes approximate, and only in pixels. Bars are
+ * committed money; targets are named in a footnote, never added in. */
 #include "api.h"
 #include "app.h"
 #include "buf.h"
@@ -96,19 +97,28 @@ void h_stats_totals_svg(const struct request *rq, struct response *rs)
     json_t *doc;
     if (stats_totals(rq, rs, &group, &doc) < 0)
         return;
-    json_t *rows = json_object_get(doc, "rows");
+    json_t *rows = json_object_get(doc, "rows"), *total = json_object_get(doc, "total");
+    /* Bars are committed money; targets are never added in. A chart of
+     * targets alone (kind=target) draws the targets, and says so. */
+    const char *targets = json_string_value(
+        json_object_get(json_object_get(total, "targets_usd"), "value"));
+    bool only_targets = magnitude(json_string_value(json_object_get(
+                            json_object_get(total, "amount_usd"), "value"))) == 0 &&
+                        magnitude(targets) > 0;
+    const char *measure = only_targets ? "targets_usd" : "amount_usd";
     size_t n = json_array_size(rows);
     if (n > 60)
         n = 60; /* a chart of more bars than this helps nobody */
     double max = 1;
     for (size_t i = 0; i < n; i++) {
         double v = magnitude(json_string_value(
-            json_object_get(json_object_get(json_array_get(rows, i), "amount_usd"), "value")));
+            json_object_get(json_object_get(json_array_get(rows, i), measure), "value")));
         if (v > max)
             max = v;
     }
     const int width = 720, label_w = 180, row_h = 26, top = 34;
-    int height = top + (int)n * row_h + 12;
+    bool footnote = !only_targets && magnitude(targets) > 0;
+    int height = top + (int)n * row_h + 12 + (footnote ? 20 : 0);
     struct buf b;
     buf_init(&b, 1 << 20);
     buf_printf(&b,
@@ -116,11 +126,11 @@ void h_stats_totals_svg(const struct request *rq, struct response *rs)
                " font-family=\"system-ui, sans-serif\" font-size=\"12\">\n"
                "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n"
                "<text x=\"12\" y=\"22\" font-size=\"14\" font-weight=\"600\" fill=\"#1d2433\">"
-               "Pledged in US dollars, by %s</text>\n",
-               width, height, width, height, group);
+               "%s, in US dollars, by %s</text>\n",
+               width, height, width, height, only_targets ? "Targets" : "Committed", group);
     for (size_t i = 0; i < n; i++) {
         json_t *row = json_array_get(rows, i);
-        const char *value = json_string_value(json_object_get(json_object_get(row, "amount_usd"), "value"));
+        const char *value = json_string_value(json_object_get(json_object_get(row, measure), "value"));
         double len = (width - label_w - 120) * magnitude(value) / max;
         int y = top + (int)i * row_h;
         char shown[64];
@@ -134,6 +144,13 @@ void h_stats_totals_svg(const struct request *rq, struct response *rs)
         xml_escape(&b, json_string_value(json_object_get(row, "label")));
         buf_printf(&b, ": US$%s</title></rect>\n<text x=\"%.1f\" y=\"%d\" fill=\"#5c6478\">%s</text>\n",
                    value, label_w + len + 6, y + 16, shown);
+    }
+    if (footnote) {
+        char shown[64];
+        short_usd(targets, shown, sizeof shown);
+        buf_printf(&b, "<text x=\"12\" y=\"%d\" fill=\"#5c6478\">Targets, not included above: %s"
+                       " (US$%s)</text>\n",
+                   top + (int)n * row_h + 16, shown, targets);
     }
     buf_puts(&b, "</svg>\n");
     json_decref(doc);

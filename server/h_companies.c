@@ -36,20 +36,23 @@ static json_t *text_or_null(sqlite3_stmt *st, int col)
     return s ? json_string((const char *)s) : json_null();
 }
 
-/* Adds pledge_count, announcement_count and total_usd (the company's own
- * pledges; joint ones are not split) to c. False on a database error. */
+/* Adds pledge_count, announcement_count, total_usd (committed money) and
+ * targets_usd (the company's own pledges; joint ones are not split) to c.
+ * False on a database error. */
 static bool company_totals(struct db *db, int64_t id, json_t *c)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT amount_usd_minor FROM pledges WHERE company_id = ?");
+    sqlite3_stmt *st = db_prepare(db, "SELECT amount_usd_minor, kind FROM pledges"
+                                      " WHERE company_id = ?");
     if (!st)
         return false;
     sqlite3_bind_int64(st, 1, id);
-    __int128 total = 0;
+    struct usd_totals totals = {0};
     int64_t count = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         count++;
-        total += sqlite3_column_int64(st, 0);
+        usd_totals_add(&totals, (const char *)sqlite3_column_text(st, 1),
+                       sqlite3_column_int64(st, 0));
     }
     db_done(st);
     if (rc != SQLITE_DONE)
@@ -64,7 +67,8 @@ static bool company_totals(struct db *db, int64_t id, json_t *c)
         return false;
     json_object_set_new(c, "pledge_count", json_integer(count));
     json_object_set_new(c, "announcement_count", json_integer(announcements));
-    json_object_set_new(c, "total_usd", usd_json(total));
+    json_object_set_new(c, "total_usd", usd_json(totals.committed));
+    json_object_set_new(c, "targets_usd", usd_json(totals.targets));
     return true;
 }
 

@@ -262,14 +262,15 @@ static json_t *pledge_row(struct db *db, sqlite3_stmt *st)
 
 const char *const pledge_list_params[] = {
     "company", "announcement", "country", "kind", "status", "currency", "min_usd", "max_usd",
-    "from", "to", "q", "sort", "limit", "cursor", "count", "format", NULL};
+    "approximate", "from", "to", "q", "sort", "limit", "cursor", "count", "format", NULL};
 
 void h_pledges_list(const struct request *rq, struct response *rs)
 {
     static const char *const columns[] = {
-        "id", "announcement_id", "announced_on", "company", "kind", "description", "country", "amount.currency",
-        "amount.value", "amount_usd", "people", "starts_on", "ends_on", "duration_months",
-        "status", "created_at", "updated_at", NULL};
+        "id", "announcement_id", "announced_on", "announced_on_precision", "company", "kind",
+        "description", "country", "amount.currency", "amount.value", "amount_qualifier",
+        "amount_usd", "people", "people_qualifier", "starts_on", "ends_on", "duration_months", "status", "created_at",
+        "updated_at", NULL};
     if (!api_query_check(rq, rs, pledge_list_params))
         return;
     struct list_filter f;

@@ -242,6 +242,11 @@ void h_rate_put(const struct request *rq, struct response *rs)
     jsonx_check_fields(body, fields, read_only, "", errors);
     if (strcmp(c->code, "USD") == 0)
         jsonx_error_add(errors, "currency", "USD is 1 per USD by definition");
+    char tomorrow[DATE_TEXT];
+    date_tomorrow_utc(tomorrow);
+    if (!date_within(date, DATE_FIRST, tomorrow))
+        jsonx_error_add(errors, "date", "must be from %s to %s: a rate is published for a day "
+                                        "that has come", DATE_FIRST, tomorrow);
     json_t *v = json_object_get(body, "per_usd");
     char text[MONEY_TEXT] = "", why[128];
     struct rate r = {0, 0};

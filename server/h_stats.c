@@ -5,7 +5,12 @@
  * Totals are exact. SQLite's sum() of 64-bit integers raises an error
  * rather than overflow, so each sum is taken in two parts, the amount
  * divided by 10^9 and its remainder, which cannot overflow for any
- * realistic row count, and recombined in 128 bits here. */
+ * realistic row count, and recombined in 128 bits here.
+ *
+ * Money totals count committed money only: pledges of kind "target" (a
+ * revenue goal, not money anyone spends) are summed apart as targets_usd
+ * and never added in (API.md §7). `approximate` counts the pledges whose
+ * amount or people figure carries a qualifier. */
 #include "api.h"
 #include "csv.h"
 #include "handlers.h"
@@ -24,7 +29,7 @@
 
 const char *const stats_params[] = {
     "group_by", "company", "announcement", "country", "kind", "status", "currency", "min_usd",
-    "max_usd", "from", "to", "q", "format", NULL};
+    "max_usd", "approximate", "from", "to", "q", "format", NULL};
 
 static const struct {
     const char *name;
@@ -38,20 +43,34 @@ static const struct {
     {"status", "p.status", 0, "none", "None"},
     {"currency", "p.amount_currency", 0, "none", "No amount"},
     {"year", "p.announced_on", 4, "none", "None"},
-    {"month", "p.announced_on", 7, "none", "None"},
+    /* A date known only to the year has no month: it is not January. */
+    {"month",
+     "CASE WHEN (SELECT announced_on_precision FROM announcements WHERE id = p.announcement_id)"
+     " = 'year' THEN NULL ELSE p.announced_on END",
+     7, "none", "Month not known"},
 };
 
 /* One group while summing: an open-addressing table keyed by text. */
 struct group {
     char key[24];          /* "" marks an empty slot; "\1" the NULL key */
     int64_t pledges;
-    __int128 usd, people;
+    int64_t approximate;   /* pledges with a qualified figure */
+    struct usd_totals usd; /* committed money and targets, US cents */
+    __int128 people;
 };
 
 struct groups {
     struct group *slots;
     size_t cap, used;
 };
+
+static size_t key_hash(const char *key)
+{
+    size_t h = 5381;
+    for (const char *p = key; *p; p++)
+        h = h * 33 + (unsigned char)*p;
+    return h;
+}
 
 static struct group *group_at(struct groups *g, const char *key)
 {
@@ -63,10 +82,7 @@ static struct group *group_at(struct groups *g, const char *key)
         for (size_t i = 0; i < g->cap; i++) {
             if (!g->slots[i].key[0])
                 continue;
-            size_t h = 5381;
-            for (const char *p = g->slots[i].key; *p; p++)
-                h = h * 33 + (unsigned char)*p;
-            size_t j = h & (cap - 1);
+            size_t j = key_hash(g->slots[i].key) & (cap - 1);
             while (slots[j].key[0])
                 j = (j + 1) & (cap - 1);
             slots[j] = g->slots[i];
@@ -75,10 +91,7 @@ static struct group *group_at(struct groups *g, const char *key)
         g->slots = slots;
         g->cap = cap;
     }
-    size_t h = 5381;
-    for (const char *p = key; *p; p++)
-        h = h * 33 + (unsigned char)*p;
-    size_t j = h & (g->cap - 1);
+    size_t j = key_hash(key) & (g->cap - 1);
     while (g->slots[j].key[0] && strcmp(g->slots[j].key, key) != 0)
         j = (j + 1) & (g->cap - 1);
     if (!g->slots[j].key[0]) {
@@ -93,15 +106,28 @@ static int by_key(const void *a, const void *b)
     return strcmp(((const struct group *)a)->key, ((const struct group *)b)->key);
 }
 
-static json_t *totals_row(const char *key, const char *label, int64_t pledges, __int128 usd,
-                          __int128 people)
+/* Largest committed amount first, then largest targets, then most
+ * pledges, then key. */
+static int by_size(const void *a, const void *b)
 {
-    return json_pack("{s:s, s:s, s:I, s:o, s:I}", "key", key, "label", label, "pledges",
-                     (json_int_t)pledges, "amount_usd", usd_json(usd), "people",
-                     (json_int_t)people);
+    const struct group *x = a, *y = b;
+    if (x->usd.committed != y->usd.committed)
+        return x->usd.committed > y->usd.committed ? -1 : 1;
+    if (x->usd.targets != y->usd.targets)
+        return x->usd.targets > y->usd.targets ? -1 : 1;
+    if (x->pledges != y->pledges)
+        return x->pledges > y->pledges ? -1 : 1;
+    return strcmp(x->key, y->key);
 }
 
-/* The slug and name of the company with id `id_text`. */
+static json_t *totals_row(const char *key, const char *label, const struct group *g)
+{
+    return json_pack("{s:s, s:s, s:I, s:o, s:o, s:I, s:I}", "key", key, "label", label,
+                     "pledges", (json_int_t)g->pledges, "amount_usd", usd_json(g->usd.committed),
+                     "targets_usd", usd_json(g->usd.targets), "people", (json_int_t)g->people,
+                     "approximate", (json_int_t)g->approximate);
+}
+
 static void company_names(struct db *db, const char *id_text, char *slug, size_t slug_len,
                           char *name, size_t name_len)
 {
@@ -139,27 +165,6 @@ static void label_of(const char *group, const char *key, char *out, size_t len)
     }
 }
 
-/* Largest amount first, then most pledges, then key. Amounts are plain
- * decimals with the same two decimals, so the longer string is larger. */
-static int by_size(const void *a, const void *b)
-{
-    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    const char *ux = json_string_value(json_object_get(json_object_get(x, "amount_usd"), "value"));
-    const char *uy = json_string_value(json_object_get(json_object_get(y, "amount_usd"), "value"));
-    size_t lx = strlen(ux), ly = strlen(uy);
-    if (lx != ly)
-        return lx > ly ? -1 : 1;
-    int c = strcmp(ux, uy);
-    if (c)
-        return -c;
-    json_int_t px = json_integer_value(json_object_get(x, "pledges")),
-               py = json_integer_value(json_object_get(y, "pledges"));
-    if (px != py)
-        return px > py ? -1 : 1;
-    return strcmp(json_string_value(json_object_get(x, "key")),
-                  json_string_value(json_object_get(y, "key")));
-}
-
 /* The next period after `key` ("2024" -> "2025", "2024-12" -> "2025-01"). */
 static void next_period(const char *key, bool month, char out[8])
 {
@@ -195,7 +200,9 @@ int stats_totals(const struct request *rq, struct response *rs, const char **gro
      * reading every row. */
     struct buf sql;
     buf_init(&sql, 8192);
-    buf_printf(&sql, "SELECT %s, p.amount_usd_minor, p.people FROM pledges p%s WHERE 1=1%s",
+    buf_printf(&sql, "SELECT %s, p.amount_usd_minor, p.people, p.kind,"
+                     " p.amount_qualifier IS NOT NULL OR p.people_qualifier IS NOT NULL"
+                     " FROM pledges p%s WHERE 1=1%s",
                groupings[g].column, f.where.len ? "" : " NOT INDEXED", buf_str(&f.where));
     struct db *db = db_reader();
     sqlite3_stmt *st = db ? db_prepare(db, buf_str(&sql)) : NULL;
@@ -218,8 +225,10 @@ int stats_totals(const struct request *rq, struct response *rs, const char **gro
                 break;
             }
             grp->pledges++;
-            grp->usd += sqlite3_column_int64(st, 1);
+            usd_totals_add(&grp->usd, (const char *)sqlite3_column_text(st, 3),
+                           sqlite3_column_int64(st, 1));
             grp->people += sqlite3_column_int64(st, 2);
+            grp->approximate += sqlite3_column_int(st, 4);
         }
         db_done(st);
     }
@@ -230,15 +239,15 @@ int stats_totals(const struct request *rq, struct response *rs, const char **gro
         respond_internal(rq, rs, "totals failed");
         return -1;
     }
-    /* Compact the table and put it in key order. */
+    /* Compact the table; time in key order, everything else largest first. */
     size_t n = 0;
     for (size_t i = 0; i < groups.cap; i++)
         if (groups.slots[i].key[0])
             groups.slots[n++] = groups.slots[i];
-    qsort(groups.slots, n, sizeof *groups.slots, by_key);
+    bool timeline = strcmp(group, "year") == 0 || strcmp(group, "month") == 0;
+    qsort(groups.slots, n, sizeof *groups.slots, timeline ? by_key : by_size);
     json_t *rows = json_array();
-    int64_t t_pledges = 0;
-    __int128 t_usd = 0, t_people = 0;
+    struct group total = {.key = "total"};
     for (size_t i = 0; i < n; i++) {
         const struct group *grp = &groups.slots[i];
         char key[64], label[256];
@@ -251,50 +260,35 @@ int stats_totals(const struct request *rq, struct response *rs, const char **gro
             snprintf(key, sizeof key, "%s", grp->key);
             label_of(group, key, label, sizeof label);
         }
-        json_array_append_new(rows, totals_row(key, label, grp->pledges, grp->usd, grp->people));
-        t_pledges += grp->pledges;
-        t_usd += grp->usd;
-        t_people += grp->people;
+        /* A timeline has every empty period between its first and last as
+         * a zero row ("\1", no date, sorts first and is kept apart). */
+        if (timeline && i > 0 && strcmp(groups.slots[i - 1].key, "\1") != 0) {
+            static const struct group empty;
+            char period[8];
+            next_period(groups.slots[i - 1].key, strcmp(group, "month") == 0, period);
+            for (int guard = 0; strcmp(period, grp->key) < 0 && guard < 12 * 200; guard++) {
+                json_array_append_new(rows, totals_row(period, period, &empty));
+                next_period(period, strcmp(group, "month") == 0, period);
+            }
+        }
+        json_array_append_new(rows, totals_row(key, label, grp));
+        total.pledges += grp->pledges;
+        total.approximate += grp->approximate;
+        total.usd.committed += grp->usd.committed;
+        total.usd.targets += grp->usd.targets;
+        total.people += grp->people;
     }
     free(groups.slots);
-    bool timeline = strcmp(group, "year") == 0 || strcmp(group, "month") == 0;
-    n = json_array_size(rows);
-    json_t **items = malloc((n ? n : 1) * sizeof *items);
-    for (size_t i = 0; i < n; i++)
-        items[i] = json_incref(json_array_get(rows, i));
-    json_decref(rows);
-    rows = json_array();
-    if (timeline) {
-        /* SQLite returned the periods in key order; put every empty period
-         * between the first and the last in as a zero row. */
-        for (size_t i = 0; i < n; i++) {
-            const char *key = json_string_value(json_object_get(items[i], "key"));
-            if (i > 0 && strcmp(key, "none") != 0) {
-                char period[8];
-                next_period(json_string_value(json_object_get(items[i - 1], "key")),
-                            strcmp(group, "month") == 0, period);
-                for (int guard = 0; strcmp(period, key) < 0 && guard < 12 * 10000; guard++) {
-                    json_array_append_new(rows, totals_row(period, period, 0, 0, 0));
-                    next_period(period, strcmp(group, "month") == 0, period);
-                }
-            }
-            json_array_append_new(rows, items[i]);
-        }
-    } else {
-        qsort(items, n, sizeof *items, by_size);
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(rows, items[i]);
-    }
-    free(items);
     *group_out = groupings[g].name;
     *doc_out = json_pack("{s:s, s:o, s:o}", "group_by", groupings[g].name, "rows", rows, "total",
-                         totals_row("total", "Total", t_pledges, t_usd, t_people));
+                         totals_row("total", "Total", &total));
     return 0;
 }
 
 void h_stats_totals(const struct request *rq, struct response *rs)
 {
-    static const char *const columns[] = {"key", "label", "pledges", "amount_usd", "people", NULL};
+    static const char *const columns[] = {"key", "label", "pledges", "amount_usd", "targets_usd",
+                                          "people", "approximate", NULL};
     if (!api_query_check(rq, rs, stats_params))
         return;
     int csv = csv_wanted(rq, rs);
@@ -314,6 +308,20 @@ void h_stats_totals(const struct request *rq, struct response *rs)
     respond_json_get(rq, rs, doc);
 }
 
+static json_t *text_or_null(sqlite3_stmt *st, int col)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    return s ? json_string((const char *)s) : json_null();
+}
+
+/* How precisely the first (last) announcement date is known: the most
+ * precise of the announcements on that date ("2024-01-01" may be a day, or
+ * stand for "some time in 2024"). */
+#define PRECISION_AT(fn)                                                                  \
+    " (SELECT announced_on_precision FROM announcements WHERE announced_on ="             \
+    " (SELECT " fn "(announced_on) FROM announcements) ORDER BY CASE"                     \
+    " announced_on_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END LIMIT 1)"
+
 void h_stats_summary(const struct request *rq, struct response *rs)
 {
     if (!api_query_check(rq, rs, (const char *const[]){NULL}))
@@ -323,27 +331,37 @@ void h_stats_summary(const struct request *rq, struct response *rs)
         "SELECT (SELECT count(*) FROM companies), (SELECT count(*) FROM announcements),"
         " (SELECT count(*) FROM pledges), (SELECT min(announced_on) FROM announcements),"
         " (SELECT max(announced_on) FROM announcements),"
-        " (SELECT sum(amount_usd_minor / 1000000000) FROM pledges),"
-        " (SELECT sum(amount_usd_minor % 1000000000) FROM pledges),"
+        " (SELECT sum(amount_usd_minor / 1000000000) FROM pledges WHERE kind != 'target'),"
+        " (SELECT sum(amount_usd_minor % 1000000000) FROM pledges WHERE kind != 'target'),"
         " (SELECT count(*) FROM pledges WHERE amount_minor IS NOT NULL AND amount_usd_minor IS NULL),"
-        " (SELECT sum(people) FROM pledges)") : NULL;
+        " (SELECT sum(people) FROM pledges),"
+        " (SELECT sum(amount_usd_minor / 1000000000) FROM pledges WHERE kind = 'target'),"
+        " (SELECT sum(amount_usd_minor % 1000000000) FROM pledges WHERE kind = 'target'),"
+        " (SELECT count(*) FROM pledges WHERE amount_qualifier IS NOT NULL"
+        "  OR people_qualifier IS NOT NULL),"
+        PRECISION_AT("min") "," PRECISION_AT("max")) : NULL;
     if (!st || sqlite3_step(st) != SQLITE_ROW) {
         db_done(st);
         respond_internal(rq, rs, "summary failed");
         return;
     }
     __int128 usd = (__int128)sqlite3_column_int64(st, 5) * SPLIT + sqlite3_column_int64(st, 6);
-    json_t *doc = json_pack("{s:I, s:I, s:I, s:o, s:I, s:I, s:o, s:o}",
+    __int128 targets = (__int128)sqlite3_column_int64(st, 9) * SPLIT + sqlite3_column_int64(st, 10);
+    json_t *doc = json_pack("{s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o}",
         "companies", (json_int_t)sqlite3_column_int64(st, 0),
         "announcements", (json_int_t)sqlite3_column_int64(st, 1),
         "pledges", (json_int_t)sqlite3_column_int64(st, 2),
         "total_usd", usd_json(usd),
+        "targets_usd", usd_json(targets),
+        "approximate", (json_int_t)sqlite3_column_int64(st, 11),
         "people", (json_int_t)sqlite3_column_int64(st, 8),
         "pledges_without_usd", (json_int_t)sqlite3_column_int64(st, 7),
         "first_announced_on", sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null()
                                 : json_string((const char *)sqlite3_column_text(st, 3)),
         "last_announced_on", sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null()
-                               : json_string((const char *)sqlite3_column_text(st, 4)));
+                               : json_string((const char *)sqlite3_column_text(st, 4)),
+        "first_announced_on_precision", text_or_null(st, 12),
+        "last_announced_on_precision", text_or_null(st, 13));
     db_done(st);
     respond_json_get(rq, rs, doc);
 }

@@ -78,11 +78,34 @@ int migrate_current(struct db *db)
     return v;
 }
 
+/* True when no row breaks a foreign key (PRAGMA foreign_key_check finds
+ * nothing); otherwise names the first table that does. */
+static bool foreign_keys_hold(sqlite3 *h, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(h, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot check foreign keys: %s", sqlite3_errmsg(h));
+        return false;
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(err, errlen, "a migration left a row of %s without its parent in %s",
+                 (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 2));
+    else if (rc != SQLITE_DONE)
+        snprintf(err, errlen, "cannot check foreign keys: %s", sqlite3_errmsg(h));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE;
+}
+
 bool migrate_apply(struct db *db, int *applied, char *err, size_t errlen)
 {
     sqlite3 *h = db_handle(db);
     char *msg = NULL;
     *applied = 0;
+    /* Foreign keys off for the whole run (the pragma is a no-op inside a
+     * transaction): migrations that rebuild a table drop and re-create a
+     * parent, which must cascade nothing. They are checked before COMMIT. */
+    sqlite3_exec(h, "PRAGMA foreign_keys=OFF", NULL, NULL, NULL);
     if (sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
         goto sql_error;
     if (sqlite3_exec(h, create_table, NULL, NULL, &msg) != SQLITE_OK)
@@ -143,8 +166,11 @@ bool migrate_apply(struct db *db, int *applied, char *err, size_t errlen)
             goto sql_error_h;
         (*applied)++;
     }
+    if (*applied && !foreign_keys_hold(h, err, errlen))
+        goto fail;
     if (sqlite3_exec(h, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
         goto sql_error;
+    sqlite3_exec(h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     return true;
 
 sql_error_h:
@@ -156,6 +182,7 @@ sql_error:
 fail:
     if (!sqlite3_get_autocommit(h))
         sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
     *applied = 0;
     return false;
 }

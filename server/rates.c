@@ -102,8 +102,9 @@ bool rates_load_csv(struct db *db, const char *text, size_t len, const char *sou
         snprintf(err, errlen, "cannot prepare the rates insert");
         return false;
     }
-    char now[21];
+    char now[21], tomorrow[DATE_TEXT];
     db_now(now);
+    date_tomorrow_utc(tomorrow);
     while (p < end) {
         n = next_line(&p, end, &line);
         lineno++;
@@ -130,6 +131,8 @@ bool rates_load_csv(struct db *db, const char *text, size_t len, const char *sou
         char why[256], rwhy[128];
         if (!date_parse(date, &y, &m, &d)) {
             snprintf(why, sizeof why, "'%.20s' is not a date YYYY-MM-DD", date);
+        } else if (!date_within(date, DATE_FIRST, tomorrow)) {
+            snprintf(why, sizeof why, "%s is not from %s to %s", date, DATE_FIRST, tomorrow);
         } else if (!c || strcmp(c->code, code) != 0) {
             snprintf(why, sizeof why, "'%.10s' is not an upper-case ISO 4217 code", code);
         } else if (strcmp(code, "USD") == 0) {

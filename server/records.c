@@ -30,12 +30,26 @@ json_t *usd_json(__int128 cents)
     return json_pack("{s:s, s:s}", "currency", "USD", "value", text);
 }
 
+bool pledge_kind_is_target(const char *kind)
+{
+    return kind && strcmp(kind, "target") == 0;
+}
+
+void usd_totals_add(struct usd_totals *t, const char *kind, int64_t cents)
+{
+    if (pledge_kind_is_target(kind))
+        t->targets += cents;
+    else
+        t->committed += cents;
+}
+
 json_t *pledge_json(sqlite3_stmt *st)
 {
     json_t *p = json_object();
     json_object_set_new(p, "id", col_int(st, 0));
     json_object_set_new(p, "announcement_id", col_int(st, 1));
     json_object_set_new(p, "announced_on", col_text(st, 20));
+    json_object_set_new(p, "announced_on_precision", col_text(st, 23));
     json_object_set_new(p, "company", col_text(st, 2));
     json_object_set_new(p, "kind", col_text(st, 3));
     json_object_set_new(p, "description", col_text(st, 4));
@@ -49,6 +63,7 @@ json_t *pledge_json(sqlite3_stmt *st)
     } else {
         json_object_set_new(p, "amount", json_null());
     }
+    json_object_set_new(p, "amount_qualifier", col_text(st, 21));
     if (sqlite3_column_type(st, 8) != SQLITE_NULL) {
         json_t *usd = usd_json(sqlite3_column_int64(st, 8));
         json_object_set_new(usd, "rate", col_text(st, 9));
@@ -60,6 +75,7 @@ json_t *pledge_json(sqlite3_stmt *st)
             json_object_set_new(p, "amount_usd_error", col_text(st, 11));
     }
     json_object_set_new(p, "people", col_int(st, 12));
+    json_object_set_new(p, "people_qualifier", col_text(st, 22));
     json_object_set_new(p, "starts_on", col_text(st, 13));
     json_object_set_new(p, "ends_on", col_text(st, 14));
     json_object_set_new(p, "duration_months", col_int(st, 15));
@@ -109,6 +125,7 @@ json_t *announcement_json(struct db *db, sqlite3_stmt *row, bool with_pledges)
     json_object_set_new(a, "id", json_integer(id));
     json_object_set_new(a, "title", col_text(row, 1));
     json_object_set_new(a, "announced_on", col_text(row, 2));
+    json_object_set_new(a, "announced_on_precision", col_text(row, 6));
     json_object_set_new(a, "companies", companies);
     json_object_set_new(a, "countries", countries);
     json_object_set_new(a, "summary", col_text(row, 3));
@@ -135,20 +152,21 @@ json_t *announcement_json(struct db *db, sqlite3_stmt *row, bool with_pledges)
         ok = rc == SQLITE_DONE;
         db_done(st);
     }
-    /* Pledges (or just their USD amounts) for the totals. */
-    __int128 total = 0;
+    /* Pledges (or just their kinds and USD amounts) for the totals. */
+    struct usd_totals totals = {0};
     int64_t count = 0;
     st = ok ? db_prepare(db, with_pledges
                                  ? "SELECT " PLEDGE_COLS " FROM pledges p LEFT JOIN companies c"
                                    " ON c.id = p.company_id WHERE p.announcement_id = ? ORDER BY p.position"
-                                 : "SELECT amount_usd_minor FROM pledges WHERE announcement_id = ?")
+                                 : "SELECT amount_usd_minor, kind FROM pledges WHERE announcement_id = ?")
             : NULL;
     if (st) {
         sqlite3_bind_int64(st, 1, id);
-        int rc, usd_col = with_pledges ? 8 : 0;
+        int rc, usd_col = with_pledges ? 8 : 0, kind_col = with_pledges ? 3 : 1;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             count++;
-            total += sqlite3_column_int64(st, usd_col);
+            usd_totals_add(&totals, (const char *)sqlite3_column_text(st, kind_col),
+                           sqlite3_column_int64(st, usd_col));
             if (with_pledges)
                 json_array_append_new(pledges, pledge_json(st));
         }
@@ -159,7 +177,8 @@ json_t *announcement_json(struct db *db, sqlite3_stmt *row, bool with_pledges)
     }
     if (with_pledges)
         json_object_set_new(a, "pledges", pledges);
-    json_object_set_new(a, "total_usd", usd_json(total));
+    json_object_set_new(a, "total_usd", usd_json(totals.committed));
+    json_object_set_new(a, "targets_usd", usd_json(totals.targets));
     json_object_set_new(a, "pledge_count", json_integer(count));
     json_object_set_new(a, "created_at", created);
     json_object_set_new(a, "updated_at", updated);
@@ -203,8 +222,9 @@ static void strip(json_t *obj, const char *const drop[], const char *keep_null)
 
 json_t *pledge_as_input(const json_t *rendered)
 {
-    static const char *const drop[] = {"id", "announced_on", "amount_usd", "amount_usd_error",
-                                       "created_at", "updated_at", NULL};
+    static const char *const drop[] = {"id", "announced_on", "announced_on_precision",
+                                       "amount_usd", "amount_usd_error", "created_at",
+                                       "updated_at", NULL};
     json_t *p = json_deep_copy(rendered);
     strip(p, drop, "company");
     return p;
@@ -212,8 +232,8 @@ json_t *pledge_as_input(const json_t *rendered)
 
 json_t *announcement_as_input(const json_t *rendered)
 {
-    static const char *const drop[] = {"id", "total_usd", "pledge_count", "created_at",
-                                       "updated_at", NULL};
+    static const char *const drop[] = {"id", "total_usd", "targets_usd", "pledge_count",
+                                       "created_at", "updated_at", NULL};
     static const char *const none[] = {NULL};
     json_t *a = json_deep_copy(rendered);
     strip(a, drop, NULL);
@@ -321,7 +341,8 @@ static bool pledge_fts_sync(struct db *db, int64_t id, const char *description)
     return rc == SQLITE_DONE;
 }
 
-/* Binds the pledge fields shared by insert and update (?1..?17). */
+/* Binds the pledge fields shared by insert and update (?1..?19, ?21, ?22;
+ * ?20 is the caller's). */
 static bool bind_pledge(struct db *db, sqlite3_stmt *st, int64_t ann_id, const char *announced_on,
                         const struct pledge_input *p, int64_t company_id, const char *now,
                         char **evidence_text)
@@ -354,6 +375,8 @@ static bool bind_pledge(struct db *db, sqlite3_stmt *st, int64_t ann_id, const c
         sqlite3_bind_text(st, 18, usd.error, -1, SQLITE_TRANSIENT);
     }
     sqlite3_bind_text(st, 19, now, -1, SQLITE_TRANSIENT);
+    bind_text_or_null(st, 21, p->amount_qualifier);
+    bind_text_or_null(st, 22, p->people_qualifier);
     return true;
 }
 
@@ -364,9 +387,9 @@ bool pledge_insert(struct db *db, int64_t ann_id, int position, const char *anno
         db, "INSERT INTO pledges (announcement_id, company_id, kind, status, description, country,"
             " amount_currency, amount_minor, people, starts_on, ends_on, duration_months, evidence,"
             " announced_on, amount_usd_minor, usd_rate, usd_rate_date, usd_error, created_at,"
-            " updated_at, position)"
+            " updated_at, position, amount_qualifier, people_qualifier)"
             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-            " ?18, ?19, ?19, ?20)");
+            " ?18, ?19, ?19, ?20, ?21, ?22)");
     char *evidence = NULL;
     if (!st || !bind_pledge(db, st, ann_id, announced_on, p, company_id, now, &evidence)) {
         db_done(st);
@@ -390,7 +413,8 @@ bool pledge_update(struct db *db, int64_t id, int64_t ann_id, const char *announ
             " description = ?5, country = ?6, amount_currency = ?7, amount_minor = ?8, people = ?9,"
             " starts_on = ?10, ends_on = ?11, duration_months = ?12, evidence = ?13,"
             " announced_on = ?14, amount_usd_minor = ?15, usd_rate = ?16, usd_rate_date = ?17,"
-            " usd_error = ?18, updated_at = ?19 WHERE id = ?20");
+            " usd_error = ?18, updated_at = ?19, amount_qualifier = ?21, people_qualifier = ?22"
+            " WHERE id = ?20");
     char *evidence = NULL;
     if (!st || !bind_pledge(db, st, ann_id, announced_on, p, company_id, now, &evidence)) {
         db_done(st);
@@ -431,10 +455,10 @@ bool announcement_write(struct db *db, const struct announcement_input *a,
     sqlite3_stmt *st;
     if (*id == 0) {
         st = db_prepare(db, "INSERT INTO announcements (title, announced_on, summary, created_at,"
-                            " updated_at) VALUES (?1, ?2, ?3, ?4, ?4)");
+                            " updated_at, announced_on_precision) VALUES (?1, ?2, ?3, ?4, ?4, ?6)");
     } else {
         st = db_prepare(db, "UPDATE announcements SET title = ?1, announced_on = ?2, summary = ?3,"
-                            " updated_at = ?4 WHERE id = ?5");
+                            " updated_at = ?4, announced_on_precision = ?6 WHERE id = ?5");
         if (!exec_id(db, "DELETE FROM announcement_companies WHERE announcement_id = ?", *id) ||
             !exec_id(db, "DELETE FROM announcement_countries WHERE announcement_id = ?", *id) ||
             !exec_id(db, "DELETE FROM sources WHERE announcement_id = ?", *id))
@@ -448,6 +472,8 @@ bool announcement_write(struct db *db, const struct announcement_input *a,
     sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
     if (*id)
         sqlite3_bind_int64(st, 5, *id);
+    sqlite3_bind_text(st, 6, a->announced_on_precision ? a->announced_on_precision : "day", -1,
+                      SQLITE_STATIC);
     int rc = sqlite3_step(st);
     db_done(st);
     if (rc != SQLITE_DONE)

@@ -22,10 +22,14 @@
     "p.id, p.announcement_id, c.slug, p.kind, p.description, p.country,"              \
     " p.amount_currency, p.amount_minor, p.amount_usd_minor, p.usd_rate,"             \
     " p.usd_rate_date, p.usd_error, p.people, p.starts_on, p.ends_on,"                \
-    " p.duration_months, p.status, p.evidence, p.created_at, p.updated_at, p.announced_on"
-#define PLEDGE_NCOLS 21
-#define ANNOUNCEMENT_COLS "a.id, a.title, a.announced_on, a.summary, a.created_at, a.updated_at"
-#define ANNOUNCEMENT_NCOLS 6
+    " p.duration_months, p.status, p.evidence, p.created_at, p.updated_at, p.announced_on,"   \
+    " p.amount_qualifier, p.people_qualifier,"                                       \
+    " (SELECT announced_on_precision FROM announcements WHERE id = p.announcement_id)"
+#define PLEDGE_NCOLS 24
+#define ANNOUNCEMENT_COLS                                                              \
+    "a.id, a.title, a.announced_on, a.summary, a.created_at, a.updated_at,"           \
+    " a.announced_on_precision"
+#define ANNOUNCEMENT_NCOLS 7
 
 /* The pledge on the current row of st (columns PLEDGE_COLS from col 0). */
 json_t *pledge_json(sqlite3_stmt *st);
@@ -99,5 +103,15 @@ int company_insert(struct db *db, const struct company_input *in, const char *no
 
 /* USD minor units as a money object {"currency": "USD", "value": "..."}. */
 json_t *usd_json(__int128 cents);
+
+/* Money totals count committed money only: every kind but "target"
+ * (API.md §7). A pledge's USD value (cents, 0 when unknown) goes to the
+ * committed or the targets sum by its kind. */
+struct usd_totals {
+    __int128 committed;    /* US cents, every kind but target */
+    __int128 targets;      /* US cents, kind target */
+};
+void usd_totals_add(struct usd_totals *t, const char *kind, int64_t cents);
+bool pledge_kind_is_target(const char *kind);
 
 #endif

@@ -157,6 +157,18 @@ bool filter_parse(const struct request *rq, struct response *rs, struct list_fil
         usd_filter(rq, "max_usd", &f->max_usd, errors);
         if (f->min_usd >= 0 && f->max_usd >= 0 && f->min_usd > f->max_usd)
             jsonx_error_add(errors, "max_usd", "must not be less than min_usd");
+        v = api_query(rq, "approximate");
+        if (v) {
+            /* A pledge is approximate when either of its figures carries a
+             * qualifier ("nearly", "more than", "up to"). */
+            if (strcmp(v, "true") == 0)
+                buf_puts(&f->where, " AND (p.amount_qualifier IS NOT NULL OR"
+                                    " p.people_qualifier IS NOT NULL)");
+            else if (strcmp(v, "false") == 0)
+                buf_puts(&f->where, " AND p.amount_qualifier IS NULL AND p.people_qualifier IS NULL");
+            else
+                jsonx_error_add(errors, "approximate", "must be true or false");
+        }
         if (f->min_usd >= 0)
             buf_puts(&f->where, " AND p.amount_usd_minor >= :min_usd");
         if (f->max_usd >= 0)

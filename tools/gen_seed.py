@@ -100,7 +100,8 @@ announcements = [
      "summary": "A three-year partnership to speed up the adoption of generative AI: Microsoft Cloud, Azure "
                 "OpenAI Service and GitHub Copilot in Hitachi's Lumada business. Hitachi also plans to train "
                 "more than 50,000 generative-AI professionals and to spend 300 billion yen on generative AI in "
-                "fiscal 2024.",
+                "fiscal 2024. The article gives no day: 4 June 2024 is the date of the companies' joint "
+                "statement that it quotes. The Lumada revenue goal is a target, not money committed.",
      "sources": [source(A000)],
      "pledges": [
          {"company": None, "kind": "partnership", "duration_months": 36,
@@ -110,7 +111,7 @@ announcements = [
                                 "the adoption of generative AI."),
                        ev(A000, "as part of the three-year partnership, the Japanese conglomerate will add Microsoft "
                                 "products like Microsoft Cloud and GitHub Copilot to Lumada")]},
-         {"company": "hitachi", "kind": "training", "people": 50000,
+         {"company": "hitachi", "kind": "training", "people": 50000, "people_qualifier": "at_least",
           "description": "Train more than 50,000 generative-AI professionals with GitHub Copilot and Azure OpenAI Service",
           "evidence": [ev(A000, "Hitachi also wants to use GitHub Copilot and Azure OpenAI Service to teach more than "
                                 "50,000 generative AI professionals how to make advanced software.")]},
@@ -127,8 +128,9 @@ announcements = [
                                 "its Lumada business.")]},
      ]},
     {"title": "Microsoft to invest US$2.2 billion in cloud and AI infrastructure in Malaysia",
-     "announced_on": "2024-05-02", "companies": ["microsoft"], "countries": ["MY"],
-     "summary": "Reported in passing by the article on the Hitachi and Microsoft partnership.",
+     "announced_on": "2024-05-01", "announced_on_precision": "month", "companies": ["microsoft"], "countries": ["MY"],
+     "summary": "Reported in passing by the article on the Hitachi and Microsoft partnership (June 2024), "
+                "which dates it \"last month\".",
      "sources": [source(A000, "malaysia")],
      "pledges": [
          {"kind": "investment", "country": "MY", "amount": {"currency": "USD", "value": "2200000000.00"},
@@ -136,16 +138,18 @@ announcements = [
           "evidence": [ev(A000, "The U.S. tech giant said last month that it would invest $2.2 billion in cloud and "
                                 "AI infrastructure in Malaysia.", "malaysia")]}]},
     {"title": "Microsoft announces cloud and AI investment in Indonesia",
-     "announced_on": "2024-04-30", "companies": ["microsoft"], "countries": ["ID"],
-     "summary": "Mentioned by the article on the Hitachi and Microsoft partnership, which gives no amount.",
+     "announced_on": "2024-01-01", "announced_on_precision": "year", "companies": ["microsoft"], "countries": ["ID"],
+     "summary": "Mentioned by the article on the Hitachi and Microsoft partnership, which gives no amount and "
+                "no date: only that it came before the Malaysia announcement of May 2024.",
      "sources": [source(A000, "indonesia")],
      "pledges": [
          {"kind": "investment", "country": "ID",
           "description": "Cloud and AI infrastructure in Indonesia (no amount in the article)",
           "evidence": [ev(A000, "This came after it said the same thing in Thailand and Indonesia.", "indonesia")]}]},
     {"title": "Microsoft announces cloud and AI investment in Thailand",
-     "announced_on": "2024-05-01", "companies": ["microsoft"], "countries": ["TH"],
-     "summary": "Mentioned by the article on the Hitachi and Microsoft partnership, which gives no amount.",
+     "announced_on": "2024-01-01", "announced_on_precision": "year", "companies": ["microsoft"], "countries": ["TH"],
+     "summary": "Mentioned by the article on the Hitachi and Microsoft partnership, which gives no amount and "
+                "no date: only that it came before the Malaysia announcement of May 2024.",
      "sources": [source(A000, "thailand")],
      "pledges": [
          {"kind": "investment", "country": "TH",
@@ -165,8 +169,8 @@ announcements = [
                                 "companies, including Microsoft, Nvidia and Amazon, as well as the Japanese SoftBank "
                                 "Group and its British subsidiary Arm.", "university-partnerships")]}]},
     {"title": "Hitachi and Google partner on generative AI",
-     "announced_on": "2024-05-31", "companies": ["hitachi", "google"], "countries": ["JP"],
-     "summary": "The article dates the partnership to the end of May 2024 without giving the day.",
+     "announced_on": "2024-05-01", "announced_on_precision": "month", "companies": ["hitachi", "google"], "countries": ["JP"],
+     "summary": "The article (June 2024) dates the partnership \"at the end of last month\", without the day.",
      "sources": [source(A000, "google")],
      "pledges": [
          {"company": "hitachi", "kind": "partnership",
@@ -174,17 +178,17 @@ announcements = [
           "evidence": [ev(A000, "Hitachi would set up a business unit to help businesses use Google’s AI technology "
                                 "to solve problems in their fields.", "google")]}]},
     {"title": "Google opens a cybersecurity centre of excellence in Tokyo",
-     "announced_on": "2024-03-01", "companies": ["google"], "countries": ["JP"],
-     "summary": "Opened in March 2024 (the article gives the month only).",
+     "announced_on": "2024-03-01", "announced_on_precision": "month", "companies": ["google"], "countries": ["JP"],
+     "summary": "Opened \"last month\" in the article of April 2024, which gives no day.",
      "sources": [source(A002, "google")],
      "pledges": [
          {"kind": "facility", "country": "JP", "status": "fulfilled",
           "description": "Cybersecurity centre of excellence in Tokyo",
           "evidence": [ev(A002, "Google also opened a cybersecurity center of excellence in Tokyo last month.", "google")]}]},
     {"title": "TSMC inaugurates its first plant in Japan",
-     "announced_on": "2024-02-24", "companies": ["tsmc"], "countries": ["JP"],
-     "summary": "TSMC's first plant in Japan, in the south-west of the country, inaugurated in February 2024; "
-                "the group has confirmed it intends to build a second on the site.",
+     "announced_on": "2024-02-01", "announced_on_precision": "month", "companies": ["tsmc"], "countries": ["JP"],
+     "summary": "TSMC's first plant in Japan, in the south-west of the country, inaugurated in February 2024 "
+                "(the article gives no day); the group has confirmed it intends to build a second on the site.",
      "sources": [source(A002, "tsmc")],
      "pledges": [
          {"kind": "facility", "country": "JP", "status": "fulfilled",
@@ -195,8 +199,8 @@ announcements = [
           "description": "A second TSMC plant on the same site",
           "evidence": [ev(A002, "the group has already confirmed that it intends to build a second on site.", "tsmc")]}]},
     {"title": "Microsoft opens an AI hub in London",
-     "announced_on": "2024-04-07", "companies": ["microsoft"], "countries": ["GB"],
-     "summary": "Announced in the week of the Japan investment, as AI Magazine reports it.",
+     "announced_on": "2024-04-01", "announced_on_precision": "month", "companies": ["microsoft"], "countries": ["GB"],
+     "summary": "Announced \"just this week (April 2024)\", as AI Magazine reports it, without the day.",
      "sources": [source(A004, "london")],
      "pledges": [
          {"kind": "research", "country": "GB",
@@ -204,9 +208,9 @@ announcements = [
           "evidence": [ev(A004, "The new AI hub in London aims to drive pioneering work to advance language models "
                                 "and create world-class tooling for foundation models.", "london")]}]},
     {"title": "Microsoft commits to AI skills in India by 2025",
-     "announced_on": "2024-02-07", "companies": ["microsoft"], "countries": ["IN"],
-     "summary": "A commitment AI Magazine mentions as preceding the Japan one; the article says millions of "
-                "people without an exact number.",
+     "announced_on": "2024-01-01", "announced_on_precision": "year", "companies": ["microsoft"], "countries": ["IN"],
+     "summary": "A \"recent\" commitment AI Magazine (April 2024) mentions as preceding the Japan one, with no "
+                "date; the article says millions of people without an exact number.",
      "sources": [source(A004, "india")],
      "pledges": [
          {"kind": "training", "country": "IN", "ends_on": "2025-12-31",

@@ -1,8 +1,11 @@
 """The dashboard page in a real browser: Debian's Chromium, headless,
 loads / from the daemon with the sample data; the DOM must show the right
-headline figures, charts and table rows, and the page must ask nothing of
-any other host. Screenshots (laptop and phone sizes) are saved as test
-artifacts in tests/artifacts/."""
+headline figures (committed money, targets apart), charts and table rows
+(company names, dates as precisely as known, qualified figures, a word on
+placeholder source links), and the page must ask nothing of any other
+host. playwright-core measures the layout at 1280 and 390 px (nothing cut
+off or hidden, dates on one line, chart labels readable) and saves the
+screenshots as test artifacts in tests/artifacts/."""
 import json
 import os
 import re
@@ -49,26 +52,62 @@ def field(id_):
     return m.group(1) if m else None
 
 
+def short(v):
+    n = int(v.split(".")[0])
+    for size, word in [(10**12, "trillion"), (10**9, "billion"), (10**6, "million")]:
+        if n >= size:
+            return "$%.1f %s" % (n / size, word)
+    return "$" + grouped(v)
+
+
 tap.check(dom.returncode == 0 and 'data-ready="true"' in html, "the page loads and finishes its requests",
           dom.stderr[-1500:])
+tap.check("Committed, in US dollars" in html and "Pledged, in US dollars" not in html,
+          "the headline says what it counts: committed money")
 tap.eq(field("total-usd-exact"), "US$" + grouped(summary["total_usd"]["value"]),
-       "the exact total in USD is shown (US$26,047,108,542.65)")
-tap.eq(field("total-usd"), "$26.0 billion", "the headline total is shown")
+       "the exact committed total is shown (US$7,147,108,542.65)")
+tap.eq(field("total-usd-exact"), "US$7,147,108,542.65", "the sample data's committed money is US$7,147,108,542.65")
+tap.eq(field("total-usd"), "$7.1 billion", "the headline total is committed money")
+tap.check(field("targets-usd") == short(summary["targets_usd"]["value"]) == "$18.9 billion"
+          and re.search(r'id="targets"(?![^>]*hidden)', html) and 'class="aside"' in html,
+          "targets are shown apart, smaller, and not added in", field("targets-usd"))
 tap.eq(field("pledge-count"), str(summary["pledges"]), "the pledge count is shown")
+tap.eq(field("pledge-note"), "1 approximate", "the card says how many pledges are approximate")
 tap.eq(field("company-count"), str(summary["companies"]), "the company count is shown")
 tap.eq(field("announcement-count"), str(summary["announcements"]), "the announcement count is shown")
+tap.eq(field("date-range"), "2024 to 2024-06-04", "the date range is shown as precisely as it is known")
 for chart, label in [("chart-company", "Hitachi"), ("chart-country", "Japan"), ("chart-month", "2024-06")]:
     m = re.search(r'id="%s"[^>]*>(.*?)</div>' % chart, html, re.S)
     tap.check(m and "<svg" in m.group(1) and "<rect" in m.group(1) and label in m.group(1),
               "the %s chart is drawn (shows %s)" % (chart, label), m.group(1)[:300] if m else html[:300])
+m = re.search(r'id="chart-company"[^>]*>(.*?)</div>', html, re.S)
+tap.check(m and "$1.9 billion" in m.group(1) and "$20.8 billion" not in m.group(1) and "$5.1 billion" in m.group(1),
+          "the company bars are committed money (Hitachi $1.9 billion, not $20.8 billion)", m.group(1)[:600] if m else None)
+m = re.search(r'id="chart-month"[^>]*>(.*?)</div>', html, re.S)
+tap.check(m and "2024-01" not in m.group(1) and "2024-02" in m.group(1),
+          "dates known only to the year are not drawn as January", m.group(1)[:600] if m else None)
 body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
-rows = re.findall(r"<tr>", body.group(1)) if body else []
+rows = re.findall(r"<tr[ >]", body.group(1)) if body else []
 tap.eq(len(rows), summary["pledges"], "the table lists every pledge")
 tap.check(body and "1,937,108,542.65" in body.group(1) and "articles.pledged.invalid" in body.group(1)
           and re.search(r'<a href="https://articles\.pledged\.invalid/', body.group(1)),
           "table rows show USD amounts and link their sources", body.group(1)[:500] if body else None)
-first_usd = re.findall(r'<td class="num">([0-9,\.]+)</td>', body.group(1)) if body else []
+cells = re.findall(r'<td data-label="Company">([^<]*)</td>', body.group(1)) if body else []
+tap.check(cells and "Hitachi" in cells and "TSMC" in cells and "Joint" in cells
+          and not {"hitachi", "tsmc", "microsoft", "softbank-group"} & set(cells),
+          "the table shows company names, not slugs", cells)
+dates = re.findall(r'<td data-label="Date" class="date">([^<]*)</td>', body.group(1)) if body else []
+tap.check("May 2024" in dates and "2024" in dates and "2024-06-04" in dates and "2024-05-01" not in dates,
+          "month- and year-precise dates read 'May 2024' and '2024'", dates)
+tap.check(body and "≥ 50,000" in body.group(1), "a qualified figure carries its sign (≥ 50,000 people)",
+          body.group(1)[:300] if body else None)
+tap.check(re.search(r'id="placeholder-note"(?![^>]*hidden)', html) and "articles.pledged.invalid" in html,
+          "the page says the sample source links are placeholders")
+first_usd = re.findall(r'<td data-label="USD" class="num">([0-9,\.]+)</td>', body.group(1)) if body else []
 tap.check(first_usd[:2] == ["18,900,000,000.00", "2,900,000,000.00"], "the table is sorted by USD, largest first", first_usd[:4])
+tap.check(re.search(r'<tr class="target"><td data-label="Date" class="date">2024-06-04</td><td data-label="Company">Hitachi</td>'
+                    r'<td data-label="Kind">target</td>', body.group(1) if body else ""),
+          "the target row is marked apart in the table", body.group(1)[:400] if body else None)
 
 # Nothing from outside: the page references no other host for anything it loads.
 page = d.get("/").body.decode()
@@ -78,21 +117,16 @@ paths = [json.loads(l)["path"] for l in d.log_text().splitlines() if '"path"' in
 tap.check({"/", "/v1/stats/summary", "/v1/stats/totals", "/v1/pledges"} <= set(paths),
           "the browser read the JSON API of this server", sorted(set(paths)))
 
-for name, size in [("dashboard.png", "1280,1400"), ("dashboard-phone.png", "390,1600")]:
-    path = os.path.join(artifacts, name)
-    if os.path.exists(path):
-        os.remove(path)
-    shot = browser("--window-size=" + size, "--hide-scrollbars", "--screenshot=" + path)
-    ok = os.path.exists(path) and open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n" and os.path.getsize(path) > 20000
-    tap.check(ok, "a screenshot is saved: %s" % os.path.normpath(path), shot.stderr[-800:])
-
 # Clicks and typing, through playwright-core (npm) driving the same Chromium.
 tools = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(binary))), "tools")
 pw = os.path.join(tools, "node_modules", "playwright-core")
 if not os.path.isdir(pw):
     subprocess.run(["npm", "install", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error",
                     "playwright-core@1.49.1"], capture_output=True, timeout=600)
-run = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "dashboard_click.js"), pw, url],
+for name in ("dashboard.png", "dashboard-phone.png"):
+    if os.path.exists(os.path.join(artifacts, name)):
+        os.remove(os.path.join(artifacts, name))
+run = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "dashboard_click.js"), pw, url, artifacts],
                      capture_output=True, text=True, timeout=180)
 try:
     seen = json.loads(run.stdout.strip().splitlines()[-1])
@@ -109,6 +143,20 @@ if seen:
               and seen["status"].startswith("1 of 1"),
               "typing 'GPUs' in the search box finds the one pledge that mentions them", seen)
     tap.eq(seen["outside"], [], "the browser requested nothing from another host")
+    for size in ("laptop", "phone"):
+        m = seen[size]
+        tap.check(m["scrollWidth"] <= m["width"] and m["cut"] == [], "at %d px nothing is cut off or needs sideways "
+                  "scrolling" % m["width"], m)
+        tap.check(m["hidden"] == [] and {"Date", "Company", "Kind", "Description", "Amount", "USD", "People", "Source"}
+                  <= set(m["labels"]), "at %d px every column is shown" % m["width"], m)
+        tap.eq(m["wrappedDates"], [], "at %d px every date stays on one line" % m["width"])
+        tap.check(m["smallestChartText"] >= 11, "at %d px chart labels are readable (%.1f px)" % (m["width"], m["smallestChartText"]), m)
+    tap.check(seen["phoneSorted"][0] == "2024-06-04" and seen["phoneSorted"][-1] == "2024",
+              "on a phone the sort menu orders the pledges (newest first)", seen["phoneSorted"])
+    for name in ("dashboard.png", "dashboard-phone.png"):
+        path = os.path.join(artifacts, name)
+        ok = os.path.exists(path) and open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n" and os.path.getsize(path) > 20000
+        tap.check(ok, "a screenshot is saved: %s" % os.path.normpath(path))
 
 shutil.rmtree(profile, ignore_errors=True)
 finish(tap, d)

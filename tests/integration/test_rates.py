@@ -201,20 +201,37 @@ d.request("PUT", "/v1/rates/JPY/1999-01-02", body={"per_usd": "200"})
 got = [d.get("/v1/convert?amount=%d&from=JPY&to=USD&date=1999-01-02" % n).json["to"]["value"] for n, _ in ties]
 tap.eq(got, ["0.00", "0.02", "0.02", "0.04"], "ties round half to even both ways (¥1,3,5,7 at 200)")
 
+# --- dates in range (API.md §7): a rate is for a day that has come ----------------------
+import datetime
+tomorrow = (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=1)).isoformat()
+after = (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=2)).isoformat()
+for date in ["9999-12-31", after, "1969-12-31", "1000-01-01"]:
+    r = d.request("PUT", "/v1/rates/CHF/" + date, body={"per_usd": "0.9"})
+    tap.check(r.status == 422 and [e["field"] for e in r.json["errors"]] == ["date"],
+              "PUT /v1/rates/CHF/%s is 422 naming the date" % date, r)
+latest = d.get("/v1/rates?currency=CHF&sort=-date&limit=1").json["data"][0]["date"]
+tap.check(latest <= tomorrow, "a refused far-future rate never becomes the latest CHF rate", latest)
+r = d.request("PUT", "/v1/rates/CHF/" + tomorrow, body={"per_usd": "0.9"})
+tap.check(r.status == 201, "a rate for tomorrow (UTC) is accepted: some markets are ahead of UTC", r)
+
 # --- rates import ------------------------------------------------------------------------
 path = os.path.join(d.dir, "rates.csv")
 with open(path, "w") as fh:
-    fh.write("date,currency,per_usd\n2031-01-02,JPY,150.5\n2031-01-03,jpy,150\n2031-02-30,JPY,1\n")
+    fh.write("date,currency,per_usd\n2026-06-02,JPY,150.5\n2026-06-03,jpy,150\n2026-02-30,JPY,1\n"
+             "2999-01-02,JPY,150\n1969-12-31,JPY,360\n")
 res = run_cli(d.binary, "rates", "import", path, "--db", d.db)
 tap.check(res.returncode == 1 and "line 3:" in res.stderr and "line 4:" in res.stderr
-          and "nothing was imported" in res.stderr, "a bad import names each bad line and writes nothing", res)
-problem(d.get("/v1/rates/JPY/2031-01-02"), 404, "nothing of the bad file landed")
+          and "line 5: 2999-01-02 is not from 1970-01-01 to" in res.stderr
+          and "line 6: 1969-12-31 is not from 1970-01-01 to" in res.stderr
+          and "nothing was imported" in res.stderr, "a bad import names each bad line (dates out of range too) "
+          "and writes nothing", res)
+problem(d.get("/v1/rates/JPY/2026-06-02"), 404, "nothing of the bad file landed")
 with open(path, "w") as fh:
-    fh.write("date,currency,per_usd\n2031-01-02,JPY,150.5\n2031-01-03,JPY,150.25\n2024-06-04,JPY,154.8700\n")
+    fh.write("date,currency,per_usd\n2026-06-02,JPY,150.5\n2026-06-03,JPY,150.25\n2024-06-04,JPY,154.8700\n")
 res = run_cli(d.binary, "rates", "import", path, "--db", d.db)
 tap.check(res.returncode == 0 and "3 lines read, 2 rates added or changed" in res.stdout,
           "a good import adds the new rows and leaves equal ones alone", res)
-r = d.get("/v1/rates/JPY/2031-01-04")
+r = d.get("/v1/rates/JPY/2026-06-04")
 tap.check(r.status == 200 and r.json["per_usd"] == "150.25", "the running daemon sees imported rates", r)
 
 finish(tap, d)

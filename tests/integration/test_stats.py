@@ -1,5 +1,6 @@
 """Stats, CORS and metrics over HTTP: totals agree exactly with summing the
-pledge list, under every grouping and with filters; year and month rows are
+pledge list, under every grouping and with filters, committed money
+(every kind but target) apart from targets, never added in; year and month rows are
 in time order with no holes; CSV and SVG; the summary; CORS only for
 allowed origins, with preflight; /metrics parsed by a real Prometheus
 text-format parser (npm) and by the format's rules."""
@@ -34,14 +35,27 @@ def cents(v):
     return int(whole) * 100 + int(frac)
 
 
+def usd(p):
+    return cents(p["amount_usd"]["value"]) if p["amount_usd"] else 0
+
+
 def expected(key_of, rows):
-    out = defaultdict(lambda: [0, 0, 0])
+    """[pledges, committed cents, target cents, people, approximate] per key,
+    summed from the pledge list: the reference model of the totals."""
+    out = defaultdict(lambda: [0, 0, 0, 0, 0])
     for p in rows:
         k = key_of(p)
         out[k][0] += 1
-        out[k][1] += cents(p["amount_usd"]["value"]) if p["amount_usd"] else 0
-        out[k][2] += p["people"] or 0
+        out[k][1 if p["kind"] != "target" else 2] += usd(p)
+        out[k][3] += p["people"] or 0
+        out[k][4] += 1 if (p["amount_qualifier"] or p["people_qualifier"]) else 0
     return dict(out)
+
+
+def row_figures(row):
+    return [row["pledges"], cents(row["amount_usd"]["value"]), cents(row["targets_usd"]["value"]),
+            row["people"], row["approximate"]]
+
 
 
 keys = {
@@ -51,23 +65,33 @@ keys = {
     "status": lambda p: p["status"],
     "currency": lambda p: p["amount"]["currency"] if p["amount"] else "none",
     "year": lambda p: p["announced_on"][:4],
-    "month": lambda p: p["announced_on"][:7],
+    # a date known only to the year has no month: it is not January
+    "month": lambda p: "none" if p["announced_on_precision"] == "year" else p["announced_on"][:7],
 }
 for group, key_of in keys.items():
     r = d.get("/v1/stats/totals?group_by=" + group)
-    got = {row["key"]: [row["pledges"], cents(row["amount_usd"]["value"]), row["people"]]
-           for row in r.json["rows"] if row["pledges"]}
-    tap.eq(got, expected(key_of, pledges), "totals by %s equal the sum of the pledge list" % group)
+    got = {row["key"]: row_figures(row) for row in r.json["rows"] if row["pledges"]}
+    tap.eq(got, expected(key_of, pledges), "totals by %s equal the sum of the pledge list "
+           "(committed and targets apart)" % group)
     total = r.json["total"]
-    tap.check(total["pledges"] == len(pledges)
-              and cents(total["amount_usd"]["value"]) == sum(cents(p["amount_usd"]["value"]) for p in pledges if p["amount_usd"]),
-              "the total row of %s is the sum of all pledges" % group, total)
+    tap.eq(row_figures(total), [len(pledges), sum(usd(p) for p in pledges if p["kind"] != "target"),
+                                sum(usd(p) for p in pledges if p["kind"] == "target"),
+                                sum(p["people"] or 0 for p in pledges),
+                                sum(1 for p in pledges if p["amount_qualifier"] or p["people_qualifier"])],
+           "the total row of %s sums all pledges, targets apart" % group)
+    # amount_usd + targets_usd of the rows = the pledge list filtered by kind
+    listed_targets = sum(usd(p) for p in d.get("/v1/pledges?limit=500&kind=target").json["data"])
+    tap.eq(sum(cents(row["targets_usd"]["value"]) for row in r.json["rows"]), listed_targets,
+           "the %s rows' targets_usd add up to the pledges listed with kind=target" % group)
+    tap.eq(sum(cents(row["amount_usd"]["value"]) for row in r.json["rows"]),
+           sum(usd(p) for p in pledges) - listed_targets,
+           "the %s rows' amount_usd add up to every pledge listed but kind=target" % group)
     if group in ("year", "month"):
-        ks = [row["key"] for row in r.json["rows"]]
+        ks = [row["key"] for row in r.json["rows"] if row["key"] != "none"]
         tap.check(ks == sorted(ks), "%s rows are in time order" % group, ks)
     else:
-        amounts = [cents(row["amount_usd"]["value"]) for row in r.json["rows"]]
-        tap.check(amounts == sorted(amounts, reverse=True), "%s rows are largest first" % group, amounts)
+        amounts = [(cents(row["amount_usd"]["value"]), cents(row["targets_usd"]["value"])) for row in r.json["rows"]]
+        tap.check(amounts == sorted(amounts, reverse=True), "%s rows are largest first (committed, then targets)" % group, amounts)
 
 r = d.get("/v1/stats/totals?group_by=year")
 tap.eq([row["key"] for row in r.json["rows"]], ["2021", "2022", "2023", "2024"],
@@ -75,9 +99,14 @@ tap.eq([row["key"] for row in r.json["rows"]], ["2021", "2022", "2023", "2024"],
 tap.check(r.json["rows"][2]["pledges"] == 0 and r.json["rows"][2]["amount_usd"]["value"] == "0.00",
           "the empty year is all zeros", r.json["rows"][2])
 r = d.get("/v1/stats/totals?group_by=month")
-months = [row["key"] for row in r.json["rows"]]
+months = [row["key"] for row in r.json["rows"] if row["key"] != "none"]
 tap.check(months[0] == "2021-03" and months[-1] == "2024-06" and len(months) == 40,
           "months run without holes from 2021-03 to 2024-06 (40 rows)", months[:3] + months[-3:])
+unknown = [row for row in r.json["rows"] if row["key"] == "none"]
+jan = [row for row in r.json["rows"] if row["key"] == "2024-01"]
+tap.check(len(unknown) == 1 and unknown[0]["label"] == "Month not known" and unknown[0]["pledges"] == 3
+          and jan[0]["pledges"] == 0,
+          "pledges dated only to the year are under 'Month not known', not in January", unknown)
 r = d.get("/v1/stats/totals?group_by=company")
 labels = {row["key"]: row["label"] for row in r.json["rows"]}
 tap.check(labels.get("joint") == "Joint pledges" and labels.get("softbank-group") is None and labels["hitachi"] == "Hitachi",
@@ -85,13 +114,28 @@ tap.check(labels.get("joint") == "Joint pledges" and labels.get("softbank-group"
 
 r = d.get("/v1/stats/totals?group_by=kind&company=hitachi&from=2024-01-01")
 hit = [p for p in pledges if p["company"] == "hitachi" and p["announced_on"] >= "2024-01-01"]
-got = {row["key"]: [row["pledges"], cents(row["amount_usd"]["value"]), row["people"]] for row in r.json["rows"]}
+got = {row["key"]: row_figures(row) for row in r.json["rows"]}
 tap.eq(got, expected(keys["kind"], hit), "totals take the pledge filters")
+r = d.get("/v1/stats/totals?group_by=company&kind=target")
+tap.check(r.json["total"]["amount_usd"]["value"] == "0.00" and r.json["total"]["targets_usd"]["value"] == "18900000000.00"
+          and r.json["rows"][0]["key"] == "hitachi",
+          "kind=target sums targets on their own: amount_usd 0, targets_usd holds them", r.json)
+for flag, want in [("true", [p for p in pledges if p["amount_qualifier"] or p["people_qualifier"]]),
+                   ("false", [p for p in pledges if not (p["amount_qualifier"] or p["people_qualifier"])])]:
+    r = d.get("/v1/stats/totals?group_by=kind&approximate=" + flag)
+    tap.eq({row["key"]: row_figures(row) for row in r.json["rows"]}, expected(keys["kind"], want),
+           "totals take approximate=%s" % flag)
+tap.check(len(want) > 0 and len(pledges) - len(want) == 1, "the sample data has exactly one approximate pledge")
+r = d.get("/v1/stats/totals?group_by=kind&approximate=maybe")
+tap.check(r.status == 400 and [e["field"] for e in r.json["errors"]] == ["approximate"],
+          "approximate=maybe is 400 naming approximate", r)
 r = d.get("/v1/stats/totals?group_by=kind&format=csv")
 rows = list(csv.DictReader(io.StringIO(r.body.decode())))
 j = d.get("/v1/stats/totals?group_by=kind").json
 tap.check(r.header("Content-Type").startswith("text/csv") and [x["key"] for x in rows] == [x["key"] for x in j["rows"]] + ["total"]
-          and rows[-1]["amount_usd"] == j["total"]["amount_usd"]["value"], "totals as CSV, with the total row last", rows)
+          and rows[-1]["amount_usd"] == j["total"]["amount_usd"]["value"]
+          and rows[-1]["targets_usd"] == j["total"]["targets_usd"]["value"] == "18900000000.00"
+          and rows[-1]["approximate"] == "1", "totals as CSV, with targets_usd, approximate and the total row last", rows)
 for q, param in [("", "group_by"), ("group_by=colour", "group_by"), ("group_by=kind&kind=bribe", "kind"),
                  ("group_by=kind&foo=1", "foo")]:
     r = d.get("/v1/stats/totals?" + q)
@@ -109,13 +153,19 @@ try:
 except Exception as e:
     well_formed = str(e)
 tap.eq(well_formed, True, "the SVG is well-formed XML")
+tap.check(b"Committed, in US dollars" in r.body and b"Targets, not included above: $18.9 billion" in r.body
+          and b"$20.8 billion" not in r.body,
+          "the SVG draws committed money and names the targets apart", r.body[:400])
+r = d.get("/v1/stats/totals.svg?group_by=company&kind=target")
+tap.check(b"Targets, in US dollars" in r.body and b"$18.9 billion" in r.body, "an SVG of targets alone says so", r.body[:400])
 
 r = d.get("/v1/stats/summary")
 s = r.json
 tap.check(s["pledges"] == len(pledges) and s["companies"] == 8 and s["announcements"] == 13
           and s["first_announced_on"] == "2021-03-15" and s["last_announced_on"] == "2024-06-04"
-          and cents(s["total_usd"]["value"]) == sum(cents(p["amount_usd"]["value"]) for p in pledges if p["amount_usd"]),
-          "the summary counts and totals everything", s)
+          and cents(s["total_usd"]["value"]) == sum(usd(p) for p in pledges if p["kind"] != "target")
+          and cents(s["targets_usd"]["value"]) == 1890000000000 and s["approximate"] == 1,
+          "the summary counts everything and totals committed money, targets apart", s)
 
 # --- CORS -------------------------------------------------------------------------
 r = d.get("/v1/companies", headers={"Origin": "https://dash.example"})
