@@ -22,7 +22,8 @@ ASAN_BUILD ?= build-asan
 DB         ?= pledged.db
 PORT       ?= 8080
 
-.PHONY: run test build deps clean bench
+.PHONY: run test build deps clean bench install
+PREFIX     ?= /usr/local
 RELEASE_BUILD ?= build-release
 
 deps:
@@ -52,6 +53,11 @@ $(ASAN_BUILD)/build.ninja:
 
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
+
+# make install: the binary on your PATH (meson install; PREFIX=/usr/local).
+install: build
+	meson configure $(BUILD) -Dprefix=$(PREFIX)
+	meson install -C $(BUILD)
 
 run: build
 	$(BUILD)/server/pledged migrate --db $(DB)

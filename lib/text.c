@@ -193,21 +193,72 @@ bool int_parse(const char *s, int64_t min, int64_t max, int64_t *out)
 bool json_escape_append(struct buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
         bool ok;
-        if (*p == '"' || *p == '\\') {
+        uint32_t cp;
+        size_t len = *p >= 0x80 ? utf8_decode(p, &cp) : 1;
+        if (len == 0) {
+            /* Not UTF-8: the byte is shown as the four characters \xHH, so
+             * the output stays valid JSON in valid UTF-8. */
+            char esc[5] = {'\\', '\\', 'x', hex[*p >> 4], hex[*p & 15]};
+            ok = buf_append(b, esc, 5);
+            len = 1;
+        } else if (*p == '"' || *p == '\\') {
             char esc[2] = {'\\', (char)*p};
             ok = buf_append(b, esc, 2);
         } else if (*p < 0x20 || *p == 0x7F) {
             char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
             ok = buf_append(b, esc, 6);
         } else {
-            ok = buf_putc(b, (char)*p);
+            ok = buf_append(b, (const char *)p, len);
         }
         if (!ok)
             return false;
+        p += len;
     }
     return true;
+}
+
+bool utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        uint32_t cp;
+        size_t len = utf8_decode(p, &cp);
+        if (!len)
+            return false;
+        p += len;
+    }
+    return true;
+}
+
+void text_shown(const char *s, size_t max_bytes, char *out, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && n + 5 < len && (size_t)(p - (const unsigned char *)s) < max_bytes) {
+        uint32_t cp;
+        size_t l = utf8_decode(p, &cp);
+        if (l == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0)) {
+            size_t bytes = l ? l : 1;
+            for (size_t i = 0; i < bytes && n + 5 < len; i++) {
+                out[n++] = '\\';
+                out[n++] = 'x';
+                out[n++] = hex[p[i] >> 4];
+                out[n++] = hex[p[i] & 15];
+            }
+            p += bytes;
+        } else {
+            if (n + l + 1 > len)
+                break;
+            memcpy(out + n, p, l);
+            n += l;
+            p += l;
+        }
+    }
+    out[n] = '\0';
 }
 
 bool url_encode_append(struct buf *b, const char *s)

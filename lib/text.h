@@ -1,7 +1,8 @@
 /* text — bounded checks and parsers for strings that come from the network.
  *
- * Every function here is total: it never reads past the NUL, never
- * allocates, and says why it refused. Messages are short English phrases the
+ * Every function here is total: it never reads past the NUL and says why it
+ * refused. Only fts_query allocates (its result is the caller's to free);
+ * the appenders write into a capped struct buf. Messages are short English phrases the
  * API shows as-is in a problem document ("must be an http or https URL").
  */
 #ifndef PLEDGED_TEXT_H
@@ -32,8 +33,20 @@ const char *url_check_http(const char *s);
 bool int_parse(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* Appends `s` to b as the inside of a JSON string (quotes not added),
- * escaping '"', '\\' and control characters. False if b is full. */
+ * escaping '"', '\\' and control characters; a byte that is not part of
+ * valid UTF-8 is written as the text \xHH, so the result is always valid
+ * JSON and valid UTF-8 (an access log line stays parseable whatever a
+ * client sends). False if b is full. */
 bool json_escape_append(struct buf *b, const char *s);
+
+/* Whether s is valid UTF-8 (no overlong forms, no surrogates). */
+bool utf8_valid(const char *s);
+
+/* A printable rendering of untrusted text for messages: valid, printable
+ * UTF-8 is copied, and every other byte (invalid UTF-8, control characters
+ * including a NUL decoded from %00) is written as \xHH. At most max_bytes
+ * of s are read and out (len bytes) is always NUL-terminated. */
+void text_shown(const char *s, size_t max_bytes, char *out, size_t len);
 
 /* Appends `s` percent-encoded for a URL query component (RFC 3986
  * unreserved characters are kept). False if b is full. */

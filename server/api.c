@@ -1,9 +1,11 @@
 /* api — token, body and query-string checks shared by handlers (api.h). */
 #include "api.h"
 
+#include "app.h"
 #include "auth.h"
 #include "db.h"
 #include "jsonx.h"
+#include "ratelimit.h"
 #include "respond.h"
 #include "text.h"
 
@@ -12,10 +14,39 @@
 #include <string.h>
 #include <strings.h>
 
+/* The per-token rate limit (--token-rate-limit), charged only once a token
+ * is verified, so nobody can drain another's bucket with a token that only
+ * looks like it. A failed authentication is charged to the client's
+ * address instead, at the same rate, so guessing is throttled too. False
+ * after answering 429. */
+static bool token_rate_allowed(const struct request *rq, struct response *rs, bool verified)
+{
+    unsigned rate = g_app.cfg.token_rate, retry = 0;
+    if (!rate)
+        return true;
+    char key[64];
+    bool ok;
+    if (verified && auth_key_id(rq->authorization, key)) {
+        ok = ratelimit_take(RL_TOKEN, key, rate, &retry);
+    } else {
+        snprintf(key, sizeof key, "auth-failed %s", rq->client_ip ? rq->client_ip : "?");
+        ok = ratelimit_take(RL_IP, key, rate, &retry);
+    }
+    if (!ok) {
+        respond_problem(rs, 429, "rate-limited", "Too many requests",
+                        "slow down: retry in %u second%s", retry, retry == 1 ? "" : "s");
+        respond_header(rs, "Retry-After", "%u", retry);
+    }
+    return ok;
+}
+
 static bool require(const struct request *rq, struct response *rs, bool write)
 {
     struct db *db = db_reader();
     enum auth_result r = db ? auth_check(db, rq->authorization) : AUTH_ERROR;
+    if ((r == AUTH_OK || r == AUTH_READ_ONLY || r == AUTH_INVALID) &&
+        !token_rate_allowed(rq, rs, r != AUTH_INVALID))
+        return false;
     switch (r) {
     case AUTH_OK:
         return true;

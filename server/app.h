@@ -6,6 +6,8 @@
 #ifndef PLEDGED_APP_H
 #define PLEDGED_APP_H
 
+#include "net.h"
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +21,8 @@ struct config {
     unsigned threads;        /* HTTP worker threads, 1-256 */
     size_t max_body;         /* largest request body accepted, bytes */
     unsigned conn_timeout;   /* seconds a connection may stay silent before it is cut */
+    unsigned header_timeout; /* seconds to deliver a request's headers, however trickled */
+    unsigned body_min_rate;  /* bytes/s a body must average after header_timeout of grace */
     unsigned max_conns;      /* simultaneous connections in all */
     unsigned max_conns_ip;   /* simultaneous connections from one IP address */
     unsigned ip_rate;        /* requests per second per client IP (burst 2x); 0: off */
@@ -28,6 +32,8 @@ struct config {
     bool private_mode;       /* reads need a token too (all but /healthz, /readyz) */
     const char *cors_origins[16]; /* origins browsers may read from; "*" for any */
     size_t n_cors;
+    struct net_cidr trusted_proxies[16]; /* peers whose X-Forwarded-For is believed */
+    size_t n_trusted;
 };
 
 struct app {

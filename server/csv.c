@@ -11,6 +11,7 @@
 
 int csv_wanted(const struct request *rq, struct response *rs)
 {
+    respond_header(rs, "Vary", "Accept"); /* JSON or CSV, by Accept */
     const char *format = api_query(rq, "format");
     if (format) {
         if (strcmp(format, "csv") == 0)
@@ -28,15 +29,31 @@ int csv_wanted(const struct request *rq, struct response *rs)
     return csv && (!json || csv < json) ? 1 : 0;
 }
 
-static void put_field(struct buf *b, const char *s)
+/* A text cell that a spreadsheet would run as a formula: OWASP's list of
+ * leading characters (=, +, -, @, tab, carriage return). */
+static bool formula_like(const char *s)
 {
+    return *s && strchr("=+-@\t\r", *s) != NULL;
+}
+
+/* Writes one cell, quoted when RFC 4180 needs it. A text cell that looks
+ * like a formula gets a leading apostrophe, so opening the file in a
+ * spreadsheet shows the text instead of running it; numbers and dates are
+ * never text cells here, so they stay as they are. */
+static void put_field(struct buf *b, const char *s, bool text)
+{
+    bool neutralise = text && formula_like(s);
     bool quote = strpbrk(s, ",\"\r\n") != NULL || (*s == ' ') ||
                  (*s && s[strlen(s) - 1] == ' ');
     if (!quote) {
+        if (neutralise)
+            buf_putc(b, '\'');
         buf_puts(b, s);
         return;
     }
     buf_putc(b, '"');
+    if (neutralise)
+        buf_putc(b, '\'');
     for (; *s; s++) {
         if (*s == '"')
             buf_putc(b, '"');
@@ -50,7 +67,7 @@ static void put_value(struct buf *b, const json_t *v)
     char num[32];
     switch (json_typeof(v)) {
     case JSON_STRING:
-        put_field(b, json_string_value(v));
+        put_field(b, json_string_value(v), true);
         break;
     case JSON_INTEGER:
         snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -62,9 +79,9 @@ static void put_value(struct buf *b, const json_t *v)
     case JSON_FALSE:
         buf_puts(b, "false");
         break;
-    case JSON_OBJECT: /* money: its value */
-        if (json_object_get(v, "value"))
-            put_value(b, json_object_get(v, "value"));
+    case JSON_OBJECT: /* money: its value, a plain decimal */
+        if (json_is_string(json_object_get(v, "value")))
+            put_field(b, json_string_value(json_object_get(v, "value")), false);
         break;
     case JSON_ARRAY: {
         struct buf joined;
@@ -77,7 +94,7 @@ static void put_value(struct buf *b, const json_t *v)
             if (json_is_string(item))
                 buf_puts(&joined, json_string_value(item));
         }
-        put_field(b, buf_str(&joined));
+        put_field(b, buf_str(&joined), true);
         buf_free(&joined);
         break;
     }
@@ -109,7 +126,7 @@ void respond_csv(struct response *rs, const char *const columns[], const json_t 
     for (size_t c = 0; columns[c]; c++) {
         if (c)
             buf_putc(&b, ',');
-        put_field(&b, columns[c]);
+        put_field(&b, columns[c], false);
     }
     buf_puts(&b, "\r\n");
     size_t i;

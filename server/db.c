@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 struct stmt_slot {
@@ -41,12 +42,44 @@ void db_global_init(void)
     sqlite3_initialize();
 }
 
+/* Set when this thread's last failed statement met another process's
+ * lock past the busy timeout; read (and cleared) by db_take_busy. */
+static _Thread_local bool t_busy;
+
+static void note_busy(int rc)
+{
+    int primary = rc & 0xff;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        t_busy = true;
+}
+
+bool db_take_busy(void)
+{
+    bool busy = t_busy;
+    t_busy = false;
+    return busy;
+}
+
 struct db *db_open(const char *path, bool readonly, char *err, size_t errlen)
 {
     struct db *db = calloc(1, sizeof *db);
     if (!db) {
         snprintf(err, errlen, "out of memory");
         return NULL;
+    }
+    /* SQLite's own message for a missing folder is "unable to open database
+     * file"; say which folder is missing instead. */
+    char folder[4096];
+    snprintf(folder, sizeof folder, "%s", path);
+    char *slash = strrchr(folder, '/');
+    struct stat st_dir;
+    if (slash && slash != folder) {
+        *slash = '\0';
+        if (stat(folder, &st_dir) != 0 || !S_ISDIR(st_dir.st_mode)) {
+            snprintf(err, errlen, "cannot open database %s: the folder %s does not exist", path,
+                     folder);
+            goto fail;
+        }
     }
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     flags |= SQLITE_OPEN_NOMUTEX; /* each connection is used by one thread at a time */
@@ -57,9 +90,12 @@ struct db *db_open(const char *path, bool readonly, char *err, size_t errlen)
     }
     sqlite3_extended_result_codes(db->h, 1);
     sqlite3_busy_timeout(db->h, 5000);
+    /* Temporary tables and indexes (FTS5 builds some) stay in memory, so a
+     * read-only root filesystem needs nothing but the database's folder. */
     const char *setup = readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                                   " PRAGMA temp_store=MEMORY;"
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                   " PRAGMA foreign_keys=ON;";
+                                   " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
     if (sqlite3_exec(db->h, setup, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "cannot set up database %s: %s", path, msg ? msg : "?");
@@ -130,7 +166,9 @@ sqlite3_stmt *db_prepare(struct db *db, const char *sql)
         i = (i + 1) & (db->n_slots - 1);
     }
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+    int prc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (prc != SQLITE_OK) {
+        note_busy(prc);
         char msg[1024];
         snprintf(msg, sizeof msg, "cannot prepare SQL: %s: %.600s", sqlite3_errmsg(db->h), sql);
         log_error(NULL, msg);
@@ -153,7 +191,7 @@ void db_done(sqlite3_stmt *st)
 {
     if (!st)
         return;
-    sqlite3_reset(st);
+    note_busy(sqlite3_reset(st)); /* reset returns the step's error, if any */
     sqlite3_clear_bindings(st);
 }
 
@@ -161,6 +199,7 @@ int db_exec(struct db *db, const char *sql)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    note_busy(rc);
     if (rc != SQLITE_OK) {
         char line[1024];
         snprintf(line, sizeof line, "SQL failed: %s", msg ? msg : sqlite3_errstr(rc));

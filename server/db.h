@@ -57,6 +57,12 @@ struct db *db_reader(void);        /* this thread's reader; NULL on failure */
 struct db *db_writer_lock(void);   /* blocks until the writer is ours */
 void db_writer_unlock(void);
 
+/* Whether a statement of this thread failed because another process held
+ * the database's lock past the busy timeout (5 s) since the last call;
+ * clears the flag. Such a failure is the server's momentary state, not the
+ * client's mistake: it answers 503 with Retry-After (respond_internal). */
+bool db_take_busy(void);
+
 /* The current UTC time as RFC 3339 with seconds, "2024-04-09T10:15:00Z". */
 void db_now(char out[21]);
 

@@ -18,6 +18,13 @@
 
 extern const char dashboard_html[];
 extern const size_t dashboard_html_len;
+extern const char dashboard_js[];
+extern const size_t dashboard_js_len;
+
+/* The page runs no inline script and cannot be framed (clickjacking). */
+#define DASHBOARD_CSP                                                                  \
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:;" \
+    " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 void h_root(const struct request *rq, struct response *rs)
 {
@@ -31,13 +38,22 @@ void h_root(const struct request *rq, struct response *rs)
                                    "/v1/openapi.json", "links", "companies", "/v1/companies",
                                    "announcements", "/v1/announcements", "pledges", "/v1/pledges",
                                    "stats", "/v1/stats/summary", "health", "/healthz"));
+        respond_header(rs, "Vary", "Accept");
         return;
     }
     respond_bytes(rs, 200, "text/html; charset=utf-8", dashboard_html, dashboard_html_len);
     respond_with_etag(rq, rs);
-    respond_header(rs, "Content-Security-Policy",
-                   "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                   "img-src 'self' data:; connect-src 'self'");
+    respond_header(rs, "Vary", "Accept");
+    respond_header(rs, "Content-Security-Policy", DASHBOARD_CSP);
+    respond_header(rs, "X-Frame-Options", "DENY");
+}
+
+void h_dashboard_js(const struct request *rq, struct response *rs)
+{
+    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    respond_bytes(rs, 200, "text/javascript; charset=utf-8", dashboard_js, dashboard_js_len);
+    respond_with_etag(rq, rs);
 }
 
 static void xml_escape(struct buf *b, const char *s)

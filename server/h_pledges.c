@@ -284,15 +284,22 @@ void h_pledges_list(const struct request *rq, struct response *rs)
         filter_free(&f);
         return;
     }
+    struct db *db = db_reader();
+    if (!db || !filter_choose_usd_seek(db, &f)) {
+        respond_internal(rq, rs, "pledge list failed");
+        page_free(&pg);
+        filter_free(&f);
+        return;
+    }
     struct buf sql, count;
     buf_init(&sql, 8192);
     buf_init(&count, 8192);
     pledge_list_sql(&f, &pg, &sql);
-    buf_printf(&count, "SELECT count(*) FROM pledges p WHERE 1=1%s", buf_str(&f.where));
+    pledge_count_sql(&f, &count);
     json_t *data = json_array();
     char *next = NULL;
     int64_t total = -1;
-    bool ok = page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count), filter_bind_fn, &f,
+    bool ok = page_run(db, &pg, buf_str(&sql), buf_str(&count), filter_bind_fn, &f,
                        pledge_row, PLEDGE_NCOLS, data, &next, &total);
     page_answer(rq, rs, ok, csv, data, columns, next, total, "pledge list failed");
     buf_free(&sql);

@@ -164,7 +164,7 @@ static const struct currency *rate_path(const struct request *rq, struct respons
     const struct currency *c = currency_param(rq->params[0], "currency", errors);
     date_param(rq->params[1], "date", errors);
     if (json_array_size(errors)) {
-        respond_bad_params(rs, errors);
+        respond_bad_path(rs, errors);
         return NULL;
     }
     json_decref(errors);

@@ -5,6 +5,9 @@
 #include "buf.h"
 #include "cache.h"
 #include "db.h"
+#include "guard.h"
+#include "iplimit.h"
+#include "jsonx.h"
 #include "log.h"
 #include "metrics.h"
 #include "ratelimit.h"
@@ -12,6 +15,8 @@
 #include "router.h"
 #include "text.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -29,7 +34,15 @@
 
 struct http_server {
     struct MHD_Daemon *daemon;
-    int listen_fd;   /* returned by quiesce; closed after stop */
+    int listen_fd;   /* ours (net_listen); closed after stop */
+};
+
+/* One connection's state, from accept to close: its guard entry, and
+ * whether the request being read had a %00 in its URL (the C strings
+ * libmicrohttpd hands over cannot carry the NUL itself). */
+struct conn_state {
+    struct guard_conn *guard;
+    bool nul_seen;
 };
 
 /* One request's state, from its first access-handler call to completion. */
@@ -42,6 +55,9 @@ struct exchange {
     bool too_large;             /* the body went past the cap */
     bool answered;              /* a response is queued already */
     bool late;                  /* began after shutdown started: gets 503 */
+    bool refused;               /* a 413 went out mid-body; the rest is discarded */
+    size_t discarded;           /* body bytes thrown away after the 413 */
+    char client_ip[48];         /* the peer, or the client a trusted proxy names */
     int route;                  /* index in routes[], -1 when none matched */
     unsigned status;            /* for the log */
     size_t bytes;               /* body bytes sent, for the log */
@@ -59,6 +75,53 @@ static bool request_id_ok(const char *s)
             return false;
     }
     return true;
+}
+
+static struct conn_state *conn_state_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
+/* The client's address: the peer's, unless the peer is a trusted proxy
+ * (--trusted-proxy), in which case the last address of X-Forwarded-For that
+ * is not itself a trusted proxy (the one the nearest proxy saw). */
+static void client_ip(struct MHD_Connection *c, char *out, size_t len)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *peer = info ? info->client_addr : NULL;
+    net_ntop(peer, out, len);
+    bool trusted = false;
+    for (size_t i = 0; i < g_app.cfg.n_trusted && !trusted; i++)
+        trusted = net_cidr_contains(&g_app.cfg.trusted_proxies[i], peer);
+    const char *xff = trusted ? MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                            "X-Forwarded-For") : NULL;
+    if (!xff)
+        return;
+    /* Walk the list from the right. */
+    char list[512];
+    snprintf(list, sizeof list, "%s", xff);
+    for (;;) {
+        char *comma = strrchr(list, ',');
+        char *item = comma ? comma + 1 : list;
+        while (*item == ' ')
+            item++;
+        size_t n = strlen(item);
+        while (n && item[n - 1] == ' ')
+            item[--n] = '\0';
+        struct net_address a;
+        if (!net_parse(item, 0, &a))
+            return; /* not an address: keep what we have */
+        net_ntop((const struct sockaddr *)&a.ss, out, len);
+        bool proxy = false;
+        for (size_t i = 0; i < g_app.cfg.n_trusted && !proxy; i++)
+            proxy = net_cidr_contains(&g_app.cfg.trusted_proxies[i], (const struct sockaddr *)&a.ss);
+        if (!proxy || !comma)
+            return;
+        *comma = '\0';
+    }
 }
 
 static struct exchange *exchange_new(struct MHD_Connection *c, const char *method,
@@ -79,6 +142,7 @@ static struct exchange *exchange_new(struct MHD_Connection *c, const char *metho
     snprintf(ex->path, sizeof ex->path, "%s", url);
     ex->late = atomic_load(&g_app.shutting_down);
     ex->route = -1;
+    client_ip(c, ex->client_ip, sizeof ex->client_ip);
     atomic_fetch_add(&g_app.in_flight, 1);
     return ex;
 }
@@ -118,6 +182,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *ex,
     if (rs->content_type)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rs->content_type);
     MHD_add_response_header(r, "X-Request-Id", ex->request_id);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     for (size_t i = 0; i < rs->n_headers; i++)
         MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
     if (atomic_load(&g_app.shutting_down))
@@ -178,35 +243,18 @@ static const char *header(struct MHD_Connection *c, const char *name)
     return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
-/* Applies the per-IP and per-token rate limits; false after answering 429. */
-static bool rate_allowed(struct MHD_Connection *c, const char *authorization,
-                         struct response *rs)
+/* Applies the per-IP rate limit; false after answering 429. The per-token
+ * limit is applied once the token is verified (api.c), so nobody can drain
+ * another's bucket by sending a token that only looks like it. */
+static bool rate_allowed(const struct request *rq, struct response *rs)
 {
     unsigned retry = 0;
-    bool ok = true;
-    if (g_app.cfg.ip_rate) {
-        char ip[INET6_ADDRSTRLEN] = "?";
-        const union MHD_ConnectionInfo *info =
-            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        const struct sockaddr *sa = info ? info->client_addr : NULL;
-        if (sa && sa->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, ip, sizeof ip);
-        else if (sa && sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, ip, sizeof ip);
-        ok = ratelimit_take(RL_IP, ip, g_app.cfg.ip_rate, &retry);
-    }
-    const char *tok = authorization ? strstr(authorization, "pld_") : NULL;
-    if (ok && g_app.cfg.token_rate && tok) {
-        char key[16];
-        snprintf(key, sizeof key, "%.12s", tok);
-        ok = ratelimit_take(RL_TOKEN, key, g_app.cfg.token_rate, &retry);
-    }
-    if (!ok) {
-        respond_problem(rs, 429, "rate-limited", "Too many requests",
-                        "slow down: retry in %u second%s", retry, retry == 1 ? "" : "s");
-        respond_header(rs, "Retry-After", "%u", retry);
-    }
-    return ok;
+    if (!g_app.cfg.ip_rate || ratelimit_take(RL_IP, rq->client_ip, g_app.cfg.ip_rate, &retry))
+        return true;
+    respond_problem(rs, 429, "rate-limited", "Too many requests",
+                    "slow down: retry in %u second%s", retry, retry == 1 ? "" : "s");
+    respond_header(rs, "Retry-After", "%u", retry);
+    return false;
 }
 
 /* Calls the route's handler, through the answer cache for GETs under /v1/
@@ -241,14 +289,60 @@ static void run_handler(const struct route *route, const struct request *rq, str
     buf_free(&key);
 }
 
+/* Whether a decoded path or query text is acceptable: valid UTF-8 with no
+ * control characters and no %00 (which the unescape callback leaves as the
+ * three characters "%00" and flags). */
+static bool text_ok(const char *s, bool nul_seen)
+{
+    if (!utf8_valid(s) || (nul_seen && strstr(s, "%00")))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            return false;
+    return true;
+}
+
+/* Checks the decoded path and every query key and value; answers 400
+ * naming each bad one (escaped, so the answer itself is valid UTF-8). */
+static bool input_ok(struct MHD_Connection *c, const struct request *rq, struct response *rs)
+{
+    const struct conn_state *cs = conn_state_of(c);
+    bool nul = cs && cs->nul_seen;
+    char shown[200];
+    if (!text_ok(rq->path, nul)) {
+        text_shown(rq->path, 120, shown, sizeof shown);
+        respond_problem(rs, 400, "bad-path", "Invalid path",
+                        "the path '%s' must be valid UTF-8 without control characters or %%00",
+                        shown);
+        return false;
+    }
+    json_t *errors = json_array();
+    for (size_t i = 0; i < rq->n_query; i++) {
+        bool key_ok = text_ok(rq->query[i].key, nul);
+        if (key_ok && text_ok(rq->query[i].value, nul))
+            continue;
+        text_shown(rq->query[i].key, 60, shown, sizeof shown);
+        jsonx_error_add(errors, shown, "%s must be valid UTF-8 without control characters or %%00",
+                        key_ok ? "the value" : "the name");
+    }
+    if (json_array_size(errors)) {
+        respond_bad_params(rs, errors);
+        return false;
+    }
+    json_decref(errors);
+    return true;
+}
+
 /* Routes a complete request and fills rs. */
 static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *method,
                      const char *url, struct response *rs)
 {
     struct request rq = {0};
+    db_take_busy(); /* a lock met by an earlier request of this thread is not ours */
     rq.method = strcmp(method, "HEAD") == 0 ? "GET" : method;
     rq.path = url;
     rq.request_id = ex->request_id;
+    rq.client_ip = ex->client_ip;
     rq.body = buf_str(&ex->body);
     rq.body_len = ex->body.len;
 
@@ -270,6 +364,8 @@ static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *
                         "more than %d query parameters", REQUEST_MAX_QUERY);
         return;
     }
+    if (!input_ok(c, &rq, rs))
+        return;
     size_t query_bytes = 0;
     for (size_t i = 0; i < rq.n_query; i++)
         query_bytes += strlen(rq.query[i].key) + strlen(rq.query[i].value);
@@ -285,7 +381,7 @@ static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *
     rq.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
     rq.idempotency_key = header(c, "Idempotency-Key");
 
-    if (!rate_allowed(c, rq.authorization, rs))
+    if (!rate_allowed(&rq, rs))
         return;
     const struct route *route = NULL;
     char store[1024], allow[128];
@@ -325,18 +421,79 @@ static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *
     respond_problem(rs, 404, "not-found", "Not found", "no resource at %s", url);
 }
 
+/* A body grew past --max-body while it was being read. libmicrohttpd 0.9.75
+ * sends a queued answer only once the whole body has been read, which for
+ * a chunked upload may be never; so the 413 is written to the socket here,
+ * the sending side is shut (the client sees the answer, then the end of
+ * the stream), and the connection is closed after at most REFUSED_DRAIN
+ * more bytes. Draining a little avoids a reset that would destroy the
+ * answer in the client's receive buffer before it is read. */
+#define REFUSED_DRAIN (64 * 1024)
+
+static void refuse_mid_body(struct MHD_Connection *c, struct exchange *ex)
+{
+    ex->too_large = ex->refused = ex->answered = true;
+    buf_free(&ex->body);
+    struct response rs = {0};
+    respond_problem(&rs, 413, "too-large", "Request body too large",
+                    "the body is larger than the limit of %zu bytes", g_app.cfg.max_body);
+    struct buf out;
+    buf_init(&out, 4096);
+    buf_printf(&out,
+               "HTTP/1.1 413 Content Too Large\r\nContent-Type: application/problem+json\r\n"
+               "Content-Length: %zu\r\nX-Request-Id: %s\r\nX-Content-Type-Options: nosniff\r\n"
+               "Connection: close\r\n\r\n",
+               rs.body_len, ex->request_id);
+    buf_append(&out, rs.body, rs.body_len);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info) {
+        ssize_t sent = send(info->connect_fd, out.data, out.len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        (void)sent; /* a full send buffer loses the answer; the close still comes */
+        shutdown(info->connect_fd, SHUT_WR);
+    }
+    ex->status = 413;
+    ex->bytes = rs.body_len;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    metrics_record(ex->route, 413, (now.tv_sec - ex->start.tv_sec) * 1000000LL +
+                                       (now.tv_nsec - ex->start.tv_nsec) / 1000);
+    buf_free(&out);
+    response_free(&rs);
+}
+
+/* A problem answered on the first call, before any body is read, and the
+ * connection closed after it. */
+static enum MHD_Result refuse_at_once(struct MHD_Connection *c, struct exchange *ex,
+                                      const char *detail)
+{
+    struct response rs = {0};
+    respond_problem(&rs, 400, "malformed", "Malformed request", "%s", detail);
+    respond_header(&rs, MHD_HTTP_HEADER_CONNECTION, "close");
+    return queue(c, ex, &rs);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
                                   void **req_cls)
 {
-    (void)cls, (void)version;
+    (void)cls;
     struct exchange *ex = *req_cls;
+    struct conn_state *cs = conn_state_of(c);
     if (!ex) {
         ex = exchange_new(c, method, url);
         if (!ex)
             return MHD_NO;
         *req_cls = ex;
+        guard_headers_done(cs ? cs->guard : NULL);
+        /* Request smuggling needs a message both framings can read. */
+        if (header(c, MHD_HTTP_HEADER_CONTENT_LENGTH) &&
+            header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+            return refuse_at_once(c, ex, "a request must not carry both Content-Length and "
+                                         "Transfer-Encoding");
+        if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && !header(c, MHD_HTTP_HEADER_HOST))
+            return refuse_at_once(c, ex, "an HTTP/1.1 request needs a Host header");
         const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
         int64_t declared;
         if (cl && int_parse(cl, 0, INT64_MAX, &declared) &&
@@ -347,20 +504,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!ex->answered && !ex->too_large &&
-            !buf_append(&ex->body, upload_data, *upload_data_size)) {
-            ex->too_large = true;
-            buf_free(&ex->body);
-            /* Answer now, without reading the rest; if MHD will not take
-             * a response at this stage, the 413 goes out at the end. */
-            if (queue_too_large(c, ex) != MHD_YES)
-                ex->answered = false;
+        guard_body(cs ? cs->guard : NULL, *upload_data_size);
+        if (ex->refused) {
+            ex->discarded += *upload_data_size;
+            *upload_data_size = 0;
+            return ex->discarded > REFUSED_DRAIN ? MHD_NO : MHD_YES;
         }
+        if (!ex->answered && !ex->too_large &&
+            !buf_append(&ex->body, upload_data, *upload_data_size))
+            refuse_mid_body(c, ex);
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (ex->refused)
+        return MHD_NO; /* the 413 is out; close */
     if (ex->answered)
         return MHD_YES;
+    guard_answering(cs ? cs->guard : NULL);
     struct response rs = {0};
     dispatch(c, ex, method, url, &rs);
     if (rs.status == 0)
@@ -372,7 +532,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)c, (void)toe;
+    (void)cls, (void)toe;
+    struct conn_state *cs = c ? conn_state_of(c) : NULL;
+    if (cs) {
+        cs->nul_seen = false;
+        guard_request_done(cs->guard);
+    }
     struct exchange *ex = *req_cls;
     if (!ex)
         return;
@@ -403,6 +568,69 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     atomic_fetch_sub(&g_app.in_flight, 1);
 }
 
+/* Connections opened and closed: each gets its state and a guard entry. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        struct conn_state *cs = calloc(1, sizeof *cs);
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (cs && info)
+            cs->guard = guard_opened(info->connect_fd);
+        *socket_context = cs;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        iplimit_leave(info ? info->client_addr : NULL);
+        struct conn_state *cs = *socket_context;
+        if (cs) {
+            guard_closed(cs->guard);
+            free(cs);
+        }
+        *socket_context = NULL;
+    }
+}
+
+/* A new connection: refused (closed at once) when its address holds
+ * --max-connections-per-ip already; trusted proxies are exempt. */
+static enum MHD_Result accept_policy(void *cls, const struct sockaddr *addr, socklen_t len)
+{
+    (void)cls, (void)len;
+    return iplimit_enter(addr) ? MHD_YES : MHD_NO;
+}
+
+/* Percent-decoding of the path and query, as libmicrohttpd's own, except
+ * that %00 is left as the three characters "%00" and flagged: a NUL would
+ * silently cut the C string ("/v1/pledges/1%00" read as pledge 1). */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    char *w = s;
+    for (const char *r = s; *r;) {
+        if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+            int hi = isdigit((unsigned char)r[1]) ? r[1] - '0' : (tolower((unsigned char)r[1]) - 'a' + 10);
+            int lo = isdigit((unsigned char)r[2]) ? r[2] - '0' : (tolower((unsigned char)r[2]) - 'a' + 10);
+            char byte = (char)(hi * 16 + lo);
+            if (byte == '\0') {
+                struct conn_state *cs = conn_state_of(c);
+                if (cs)
+                    cs->nul_seen = true;
+                memmove(w, r, 3); /* w <= r: copy, never overlap forward */
+                w += 3;
+            } else {
+                *w++ = byte;
+            }
+            r += 3;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 static void mhd_logger(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
@@ -414,48 +642,52 @@ static void mhd_logger(void *cls, const char *fmt, va_list ap)
     log_error(NULL, msg);
 }
 
-struct http_server *http_start(const struct config *cfg, char *err, size_t errlen)
+int http_listen(const struct config *cfg, char *err, size_t errlen)
 {
-    struct sockaddr_storage addr = {0};
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
-    struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
-    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
-    if (inet_pton(AF_INET, cfg->bind, &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons((uint16_t)cfg->port);
-    } else if (inet_pton(AF_INET6, cfg->bind, &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons((uint16_t)cfg->port);
-        flags |= MHD_USE_IPv6;
-    } else {
+    struct net_address addr;
+    if (!net_parse(cfg->bind, cfg->port, &addr)) {
         snprintf(err, errlen, "--bind must be a numeric IPv4 or IPv6 address, not '%s'",
                  cfg->bind);
-        return NULL;
+        return -1;
     }
+    return net_listen(&addr, cfg->bind, 4096, err, errlen);
+}
+
+struct http_server *http_start(const struct config *cfg, int listen_fd, char *err, size_t errlen)
+{
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
+    if (strchr(cfg->bind, ':'))
+        flags |= MHD_USE_IPv6;
     struct http_server *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    s->listen_fd = -1;
+    if (!guard_start(cfg->header_timeout, cfg->body_min_rate)) {
+        snprintf(err, errlen, "cannot start the connection guard");
+        free(s);
+        return NULL;
+    }
+    s->listen_fd = listen_fd;
+    iplimit_configure(cfg->max_conns_ip, cfg->trusted_proxies, cfg->n_trusted);
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)cfg->port, NULL, NULL, on_request, NULL,
+        flags, (uint16_t)cfg->port, accept_policy, NULL, on_request, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL, /* first, so it sees every message */
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->conn_timeout,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_conns_ip,
         /* Request line and headers must fit in this per-connection pool;
          * larger ones get 431 from libmicrohttpd. */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_MEMORY,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
+        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
         MHD_OPTION_END);
     if (!s->daemon) {
-        snprintf(err, errlen, "cannot listen on %s port %u (in use, or not an address here?)",
-                 cfg->bind, cfg->port);
+        snprintf(err, errlen, "cannot start the HTTP server on %s port %u", cfg->bind, cfg->port);
+        guard_stop();
         free(s);
         return NULL;
     }
@@ -471,17 +703,16 @@ unsigned http_port(const struct http_server *s)
 void http_quiesce(struct http_server *s)
 {
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
-    if (fd != MHD_INVALID_SOCKET) {
-        s->listen_fd = fd;
+    if (fd != MHD_INVALID_SOCKET)
         /* Stop listening now, so new clients are refused at once instead
          * of waiting in the backlog; the fd itself is closed after stop. */
         shutdown(fd, SHUT_RD);
-    }
 }
 
 void http_stop(struct http_server *s)
 {
     MHD_stop_daemon(s->daemon);
+    guard_stop();
     if (s->listen_fd >= 0)
         close(s->listen_fd);
     free(s);

@@ -19,9 +19,16 @@
 
 struct http_server;
 
-/* Starts listening with cfg's address, port and thread pool. NULL with a
- * message in err on failure. */
-struct http_server *http_start(const struct config *cfg, char *err, size_t errlen);
+/* Opens the listening socket on cfg's address and port (no SO_REUSEPORT:
+ * a port in use is an error). The fd, or -1 with a one-line reason. Done
+ * before the database is opened, so a second daemon touches nothing. */
+int http_listen(const struct config *cfg, char *err, size_t errlen);
+
+/* Serves on listen_fd (which the server owns from now on, even on failure
+ * after this returns a server) with cfg's thread pool and limits, and the
+ * connection guard (guard.h). NULL with a message in err on failure. */
+struct http_server *http_start(const struct config *cfg, int listen_fd, char *err,
+                               size_t errlen);
 
 /* The port actually bound (useful with port 0). */
 unsigned http_port(const struct http_server *s);

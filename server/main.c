@@ -3,9 +3,10 @@
  * Options may stand before or after a subcommand's arguments (getopt_long
  * permutes them), and each also comes from an environment variable
  * (PLEDGED_PORT, PLEDGED_BIND, PLEDGED_DB, PLEDGED_THREADS,
- * PLEDGED_MAX_BODY, PLEDGED_ACCESS_LOG); a flag beats the environment. Bad
- * usage prints the usage text to stderr and exits 2; a failure at run time
- * exits 1.
+ * PLEDGED_MAX_BODY, PLEDGED_ACCESS_LOG, ...); a flag beats the environment.
+ * Bad usage prints one line saying what is wrong and which --help to read,
+ * and exits 2; a failure at run time exits 1. `pledged COMMAND --help`
+ * prints that command's options.
  */
 #include "app.h"
 #include "auth.h"
@@ -16,11 +17,13 @@
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
+#include "net.h"
 #include "rates.h"
 #include "records.h"
 #include "text.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -29,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
@@ -37,29 +41,90 @@
 
 
 static const char usage_text[] =
-    "usage: pledged serve   [--port 8080] [--bind 127.0.0.1] [--db pledged.db] [--threads N]\n"
-    "                       [--max-body BYTES] [--no-access-log] [--cors-origin ORIGIN]...\n"
-    "                       [--private] [--no-answer-cache] [--timeout SECONDS] [--max-connections N]\n"
-    "                       [--max-connections-per-ip N] [--rate-limit N] [--token-rate-limit N]\n"
-    "       pledged migrate [--db FILE]\n"
-    "       pledged token add NAME [--read-only] [--db FILE]  print a new API token (shown once)\n"
-    "       pledged token list [--db FILE]\n"
-    "       pledged token revoke NAME [--db FILE]\n"
-    "       pledged rates import FILE.csv [--db FILE]  add or correct rates (date,currency,per_usd)\n"
-    "       pledged seed [--db FILE]                load the sample data (again: adds nothing)\n"
-    "       pledged import FILE.jsonl|- [--db FILE] load announcements and companies (JSON Lines)\n"
-    "       pledged export [--db FILE]              write them all as JSON Lines to stdout\n"
-    "       pledged backup FILE [--db FILE]         consistent copy, safe while serving\n"
-    "       pledged healthcheck [--port N] [--bind ADDR]  exit 0 when the server is ready\n"
-    "       pledged --version | --help\n"
+    "usage: pledged COMMAND [OPTIONS]\n"
     "\n"
-    "Every option also comes from the environment: PLEDGED_PORT, PLEDGED_BIND, PLEDGED_DB,\n"
-    "PLEDGED_THREADS, PLEDGED_MAX_BODY, PLEDGED_ACCESS_LOG (0 or 1), PLEDGED_PRIVATE (0 or 1),\n"
-    "PLEDGED_CORS_ORIGINS (comma-separated), PLEDGED_TIMEOUT, PLEDGED_MAX_CONNECTIONS,\n"
-    "PLEDGED_MAX_CONNECTIONS_PER_IP, PLEDGED_RATE_LIMIT, PLEDGED_TOKEN_RATE_LIMIT.\n"
-    "--cors-origin is an origin such as https://dash.example, or *. Defaults: --timeout 15,\n"
-    "--max-connections 1024, --max-connections-per-ip 128, rate limits off (0).\n";
+    "  serve                     serve the HTTP API (see pledged serve --help)\n"
+    "  migrate                   create or update the database\n"
+    "  token add NAME [--read-only] | token list | token revoke NAME\n"
+    "  rates import FILE.csv     add or correct rates (date,currency,per_usd)\n"
+    "  seed                      load the sample data (again: adds nothing)\n"
+    "  import FILE.jsonl|-       load companies and announcements (JSON Lines)\n"
+    "  export                    write them all as JSON Lines to stdout\n"
+    "  backup FILE               consistent copy, safe while serving\n"
+    "  healthcheck               exit 0 when the server answers /readyz\n"
+    "  --version | --help\n"
+    "\n"
+    "Every command takes --db FILE (default pledged.db; PLEDGED_DB).\n"
+    "'pledged COMMAND --help' shows a command's options.\n";
 
+/* Each command's own help, printed by `pledged COMMAND --help`. */
+static const struct {
+    const char *command;
+    const char *text;
+} command_help[] = {
+    {"serve",
+     "usage: pledged serve [OPTIONS]\n"
+     "Serves the HTTP API; applies pending migrations first.\n"
+     "  --db FILE                  the database (pledged.db; PLEDGED_DB)\n"
+     "  --port N                   0 asks the OS for a free port (8080; PLEDGED_PORT)\n"
+     "  --bind ADDRESS             numeric IPv4 or IPv6 address (127.0.0.1; PLEDGED_BIND)\n"
+     "  --threads N                worker threads, 1-256 (the CPUs; PLEDGED_THREADS)\n"
+     "  --max-body BYTES           largest request body (1048576; PLEDGED_MAX_BODY)\n"
+     "  --no-access-log            no JSON line per request (PLEDGED_ACCESS_LOG=0)\n"
+     "  --cors-origin ORIGIN       browsers on ORIGIN may read; repeatable; * for any\n"
+     "                             (PLEDGED_CORS_ORIGINS, comma-separated)\n"
+     "  --private                  reads need a token too (PLEDGED_PRIVATE=1)\n"
+     "  --no-answer-cache          compute every GET answer (benchmarks)\n"
+     "  --timeout SECONDS          close a connection silent this long (15; PLEDGED_TIMEOUT)\n"
+     "  --header-timeout SECONDS   a request's headers must arrive within this (10;\n"
+     "                             PLEDGED_HEADER_TIMEOUT)\n"
+     "  --body-min-rate BYTES      a body must average this many bytes a second after\n"
+     "                             --header-timeout of grace (1024; PLEDGED_BODY_MIN_RATE)\n"
+     "  --max-connections N        connections in all (4096; PLEDGED_MAX_CONNECTIONS)\n"
+     "  --max-connections-per-ip N connections per client address (128;\n"
+     "                             PLEDGED_MAX_CONNECTIONS_PER_IP; 0: no limit)\n"
+     "  --rate-limit N             requests/s per client address, bursts of 2N (0: off;\n"
+     "                             PLEDGED_RATE_LIMIT)\n"
+     "  --token-rate-limit N       requests/s per verified token (0: off;\n"
+     "                             PLEDGED_TOKEN_RATE_LIMIT)\n"
+     "  --trusted-proxy CIDR       believe X-Forwarded-For from these peers; repeatable\n"
+     "                             (PLEDGED_TRUSTED_PROXIES, comma-separated)\n"},
+    {"migrate", "usage: pledged migrate [--db FILE]\nCreates the database or applies pending "
+                "migrations, then says its schema version.\n"},
+    {"token", "usage: pledged token add NAME [--read-only] [--db FILE]\n"
+              "       pledged token list [--db FILE]\n"
+              "       pledged token revoke NAME [--db FILE]\n"
+              "add prints the new token alone on its last line; it is shown only then.\n"
+              "NAME is 1-64 of A-Z a-z 0-9 . _ -; --read-only makes a token that cannot write.\n"},
+    {"rates", "usage: pledged rates import FILE.csv [--db FILE]\n"
+              "Adds or corrects rates from lines date,currency,per_usd (a header line is\n"
+              "allowed); every line or none. Pledges' USD values follow.\n"},
+    {"seed", "usage: pledged seed [--db FILE]\nLoads the sample data built from five news "
+             "articles; again, it adds nothing.\n"},
+    {"import", "usage: pledged import FILE.jsonl|- [--db FILE]\n"
+               "Reads JSON Lines: {\"company\": {...}} creates a company, any other line is the\n"
+               "body of POST /v1/announcements. Bad lines are reported and leave nothing behind.\n"},
+    {"export", "usage: pledged export [--db FILE]\nWrites every company and announcement as "
+               "JSON Lines to stdout, as import reads them.\n"},
+    {"backup", "usage: pledged backup FILE [--db FILE]\nCopies the database online (safe "
+               "while serving) to a new FILE and checks the copy.\n"},
+    {"healthcheck", "usage: pledged healthcheck [--port N] [--bind ADDRESS]\n"
+                    "Exits 0 when GET /readyz of the server there answers 200.\n"},
+};
+
+/* The command named on the command line (the first word that names one),
+ * for error messages and --help; NULL when there is none. */
+static const char *g_command;
+
+static const char *help_of(const char *command)
+{
+    for (size_t i = 0; command && i < sizeof command_help / sizeof command_help[0]; i++)
+        if (strcmp(command_help[i].command, command) == 0)
+            return command_help[i].text;
+    return NULL;
+}
+
+/* Bad usage: one line saying what is wrong and where to look; exit 2. */
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
     va_list ap;
@@ -67,14 +132,18 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
     fprintf(stderr, "pledged: ");
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n%s", usage_text);
+    if (help_of(g_command))
+        fprintf(stderr, "; see 'pledged %s --help'\n", g_command);
+    else
+        fprintf(stderr, "; see 'pledged --help'\n");
     return 2;
 }
 
 enum opt_id { OPT_PORT = 'p', OPT_BIND = 'b', OPT_DB = 'd', OPT_THREADS = 't',
               OPT_HELP = 'h', OPT_VERSION = 'V', OPT_MAX_BODY = 1000, OPT_NO_LOG, OPT_CORS, OPT_PRIVATE,
               OPT_READ_ONLY, OPT_TIMEOUT, OPT_MAX_CONNS, OPT_MAX_CONNS_IP, OPT_IP_RATE,
-              OPT_TOKEN_RATE, OPT_NO_CACHE };
+              OPT_TOKEN_RATE, OPT_NO_CACHE, OPT_HEADER_TIMEOUT, OPT_BODY_MIN_RATE,
+              OPT_TRUSTED_PROXY };
 
 /* Options that only `serve` takes. */
 static bool serve_only(int opt)
@@ -82,7 +151,8 @@ static bool serve_only(int opt)
     return opt == OPT_PORT || opt == OPT_BIND || opt == OPT_THREADS || opt == OPT_MAX_BODY ||
            opt == OPT_NO_LOG || opt == OPT_CORS || opt == OPT_PRIVATE || opt == OPT_TIMEOUT ||
            opt == OPT_MAX_CONNS || opt == OPT_MAX_CONNS_IP || opt == OPT_IP_RATE ||
-           opt == OPT_TOKEN_RATE || opt == OPT_NO_CACHE;
+           opt == OPT_TOKEN_RATE || opt == OPT_NO_CACHE || opt == OPT_HEADER_TIMEOUT ||
+           opt == OPT_BODY_MIN_RATE || opt == OPT_TRUSTED_PROXY;
 }
 
 static bool set_number(const char *text, int64_t min, int64_t max, int64_t *out)
@@ -111,9 +181,14 @@ static int apply_option(struct config *cfg, int opt, const char *val, const char
             return usage_error("the port must be 0 to 65535 (%s)", origin);
         cfg->port = (unsigned)n;
         break;
-    case OPT_BIND:
+    case OPT_BIND: {
+        struct net_address a;
+        if (!net_parse(val, 0, &a))
+            return usage_error("--bind takes a numeric IPv4 or IPv6 address such as 127.0.0.1 "
+                               "or ::1, not '%s' (%s)", val ? val : "", origin);
         cfg->bind = val;
         break;
+    }
     case OPT_DB:
         if (!val || !*val)
             return usage_error("the database path must not be empty (%s)", origin);
@@ -142,6 +217,25 @@ static int apply_option(struct config *cfg, int opt, const char *val, const char
         if (!set_number(val, 1, 3600, &n))
             return usage_error("the timeout must be 1 to 3600 seconds (%s)", origin);
         cfg->conn_timeout = (unsigned)n;
+        break;
+    case OPT_HEADER_TIMEOUT:
+        if (!set_number(val, 1, 3600, &n))
+            return usage_error("the header timeout must be 1 to 3600 seconds (%s)", origin);
+        cfg->header_timeout = (unsigned)n;
+        break;
+    case OPT_BODY_MIN_RATE:
+        if (!set_number(val, 0, 1 << 30, &n))
+            return usage_error("the body rate must be 0 (off) to 1073741824 bytes a second (%s)",
+                               origin);
+        cfg->body_min_rate = (unsigned)n;
+        break;
+    case OPT_TRUSTED_PROXY:
+        if (cfg->n_trusted == sizeof cfg->trusted_proxies / sizeof cfg->trusted_proxies[0])
+            return usage_error("at most 16 trusted proxies (%s)", origin);
+        if (!val || !net_cidr_parse(val, &cfg->trusted_proxies[cfg->n_trusted]))
+            return usage_error("a trusted proxy is an address or CIDR block such as 10.0.0.0/8, "
+                               "not '%s' (%s)", val ? val : "", origin);
+        cfg->n_trusted++;
         break;
     case OPT_MAX_CONNS:
         if (!set_number(val, 1, 100000, &n))
@@ -182,6 +276,8 @@ static int config_from_env(struct config *cfg)
         {"PLEDGED_TIMEOUT", OPT_TIMEOUT},          {"PLEDGED_MAX_CONNECTIONS", OPT_MAX_CONNS},
         {"PLEDGED_MAX_CONNECTIONS_PER_IP", OPT_MAX_CONNS_IP},
         {"PLEDGED_RATE_LIMIT", OPT_IP_RATE},       {"PLEDGED_TOKEN_RATE_LIMIT", OPT_TOKEN_RATE},
+        {"PLEDGED_HEADER_TIMEOUT", OPT_HEADER_TIMEOUT},
+        {"PLEDGED_BODY_MIN_RATE", OPT_BODY_MIN_RATE},
     };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].var);
@@ -199,6 +295,19 @@ static int config_from_env(struct config *cfg)
             while (*tok == ' ')
                 tok++;
             int rc = apply_option(cfg, OPT_CORS, tok, "PLEDGED_CORS_ORIGINS");
+            if (rc)
+                return rc;
+        }
+    }
+    const char *proxies = getenv("PLEDGED_TRUSTED_PROXIES");
+    if (proxies && *proxies) {
+        static char copy[2048];
+        snprintf(copy, sizeof copy, "%s", proxies);
+        for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+             tok = strtok_r(NULL, ",", &save)) {
+            while (*tok == ' ')
+                tok++;
+            int rc = apply_option(cfg, OPT_TRUSTED_PROXY, tok, "PLEDGED_TRUSTED_PROXIES");
             if (rc)
                 return rc;
         }
@@ -321,9 +430,11 @@ static int cmd_rates(const struct config *cfg, int argc, char **argv)
     if (argc != 2 || strcmp(argv[0], "import") != 0)
         return usage_error("rates takes: import FILE.csv");
     size_t len = 0;
+    errno = 0;
     char *text = read_all(argv[1], (size_t)1 << 30, &len);
     if (!text) {
-        fprintf(stderr, "pledged: cannot read %s\n", argv[1]);
+        fprintf(stderr, "pledged: cannot read %s: %s\n", argv[1],
+                errno ? strerror(errno) : "larger than 1 GiB");
         return 1;
     }
     struct db *db = open_migrated(cfg->db_path);
@@ -366,7 +477,8 @@ static int cmd_import(const struct config *cfg, int argc, char **argv, bool seed
         }
     }
     if (!in) {
-        fprintf(stderr, "pledged: cannot read %s\n", seed ? "the sample data" : argv[0]);
+        fprintf(stderr, "pledged: cannot read %s: %s\n", seed ? "the sample data" : argv[0],
+                strerror(errno));
         return 1;
     }
     struct db *db = open_migrated(cfg->db_path);
@@ -494,16 +606,51 @@ static int cmd_healthcheck(const struct config *cfg)
     return ok ? 0 : 1;
 }
 
-static int cmd_serve(const struct config *cfg)
+/* Each connection holds a descriptor: raise the soft limit towards the hard
+ * one so --max-connections can be reached, or lower the connection limit
+ * to what the hard limit allows (and say so). */
+static void fit_descriptor_limit(struct config *cfg)
 {
-    struct db *db = open_migrated(cfg->db_path);
-    if (!db)
-        return 1;
-    db_close(db);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    rlim_t want = (rlim_t)cfg->max_conns + 256; /* database files, epoll, log, ... */
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+        unsigned fit = rl.rlim_cur > 512 ? (unsigned)(rl.rlim_cur - 256) : 256;
+        char line[200];
+        snprintf(line, sizeof line,
+                 "only %llu file descriptors are allowed: --max-connections lowered to %u",
+                 (unsigned long long)rl.rlim_cur, fit);
+        log_info(line);
+        cfg->max_conns = fit;
+    }
+}
+
+static int cmd_serve(struct config *cfg)
+{
     char err[512];
+    /* The port first: a second daemon on a port in use stops here, before
+     * it opens (let alone migrates) any database. */
+    int listen_fd = http_listen(cfg, err, sizeof err);
+    if (listen_fd < 0) {
+        fprintf(stderr, "pledged: %s\n", err);
+        return 1;
+    }
+    fit_descriptor_limit(cfg);
+    struct db *db = open_migrated(cfg->db_path);
+    if (!db) {
+        close(listen_fd);
+        return 1;
+    }
+    db_close(db);
     if (!db_pool_start(cfg->db_path, err, sizeof err)) {
         fprintf(stderr, "pledged: %s\n", err);
         db_pool_stop();
+        close(listen_fd);
         return 1;
     }
     /* Block the stop signals in every thread; main waits for them below. */
@@ -514,10 +661,11 @@ static int cmd_serve(const struct config *cfg)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    struct http_server *server = http_start(cfg, err, sizeof err);
+    struct http_server *server = http_start(cfg, listen_fd, err, sizeof err);
     if (!server) {
         fprintf(stderr, "pledged: %s\n", err);
         db_pool_stop();
+        close(listen_fd);
         return 1;
     }
     char line[256];
@@ -559,7 +707,9 @@ int main(int argc, char **argv)
         .threads = cpus > 0 && cpus <= 256 ? (unsigned)cpus : 4,
         .max_body = 1 << 20,
         .conn_timeout = 15,
-        .max_conns = 1024,
+        .header_timeout = 10,
+        .body_min_rate = 1024,
+        .max_conns = 4096,
         .max_conns_ip = 128,
         .access_log = true,
         .answer_cache = true,
@@ -568,6 +718,11 @@ int main(int argc, char **argv)
     randombytes_buf(inst, sizeof inst);
     sodium_bin2hex(g_app.instance, sizeof g_app.instance, inst, sizeof inst);
 
+    /* The command word, known before the options are parsed so that errors
+     * and --help can name it. */
+    for (int i = 1; i < argc && !g_command; i++)
+        if (help_of(argv[i]))
+            g_command = argv[i];
     int rc = config_from_env(cfg);
     if (rc)
         return rc;
@@ -586,6 +741,9 @@ int main(int argc, char **argv)
         {"max-connections-per-ip", required_argument, NULL, OPT_MAX_CONNS_IP},
         {"rate-limit", required_argument, NULL, OPT_IP_RATE},
         {"token-rate-limit", required_argument, NULL, OPT_TOKEN_RATE},
+        {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+        {"body-min-rate", required_argument, NULL, OPT_BODY_MIN_RATE},
+        {"trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY},
         {"read-only", no_argument, NULL, OPT_READ_ONLY},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -597,7 +755,7 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":p:b:d:t:hV", longopts, NULL)) != -1) {
         if (opt == OPT_HELP) {
-            fputs(usage_text, stdout);
+            fputs(help_of(g_command) ? help_of(g_command) : usage_text, stdout);
             return 0;
         }
         if (opt == OPT_VERSION) {
@@ -612,16 +770,20 @@ int main(int argc, char **argv)
             read_only = true;
             continue;
         }
+        /* The flag as written: "--port" of "--port 1", or "--port=1". */
+        const char *flag = optarg && optind >= 2 && optarg == argv[optind - 1] ? argv[optind - 2]
+                                                                               : argv[optind - 1];
         if (serve_only(opt)) {
             used_serve_only = true;
-            serve_opt = argv[optind - 1];
+            serve_opt = flag;
         }
-        if ((rc = apply_option(cfg, opt, optarg, argv[optind - 1])))
+        if ((rc = apply_option(cfg, opt, optarg, flag)))
             return rc;
     }
     if (optind >= argc)
         return usage_error("a command is needed");
     const char *cmd = argv[optind];
+    g_command = help_of(cmd) ? cmd : NULL;
     int nargs = argc - optind - 1;
     char **args = argv + optind + 1;
     if (strcmp(cmd, "serve") == 0) {

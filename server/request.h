@@ -35,6 +35,7 @@ struct request {
     const char *body;     /* NUL-terminated; "" when none */
     size_t body_len;
     const char *request_id;
+    const char *client_ip;  /* the peer, or the client a trusted proxy names */
 };
 
 struct header {

@@ -5,6 +5,8 @@
  * totals) change, and a hash can never disagree with the body it names. */
 #include "respond.h"
 
+#include "db.h"
+
 #include "jsonx.h"
 #include "log.h"
 
@@ -175,6 +177,19 @@ void respond_bad_params(struct response *rs, json_t *errors)
     respond_problem_doc(rs, 400, "bad-parameter", "Invalid query parameter", detail, errors);
 }
 
+void respond_bad_path(struct response *rs, json_t *errors)
+{
+    size_t n = json_array_size(errors);
+    char detail[700];
+    if (n == 1)
+        snprintf(detail, sizeof detail, "the path's %.100s %.500s",
+                 json_string_value(json_object_get(json_array_get(errors, 0), "field")),
+                 json_string_value(json_object_get(json_array_get(errors, 0), "message")));
+    else
+        snprintf(detail, sizeof detail, "%zu parts of the path are invalid", n);
+    respond_problem_doc(rs, 400, "bad-path", "Invalid path", detail, errors);
+}
+
 void respond_bad_param(struct response *rs, const char *param, const char *fmt, ...)
 {
     char msg[512];
@@ -190,6 +205,13 @@ void respond_bad_param(struct response *rs, const char *param, const char *fmt, 
 void respond_internal(const struct request *rq, struct response *rs, const char *what)
 {
     log_error(rq->request_id, what);
+    if (db_take_busy()) {
+        respond_problem(rs, 503, "unavailable", "Database busy",
+                        "another process holds the database's write lock; retry shortly "
+                        "(request id %s)", rq->request_id);
+        respond_header(rs, "Retry-After", "2");
+        return;
+    }
     respond_problem(rs, 500, "internal", "Internal error",
                     "the server failed to answer; quote request id %s when reporting it",
                     rq->request_id);

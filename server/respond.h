@@ -53,7 +53,12 @@ void respond_bad_param(struct response *rs, const char *param, const char *fmt, 
  * jsonx_error_add, field = parameter name). Steals errors. */
 void respond_bad_params(struct response *rs, json_t *errors);
 
-/* 500 without internals; the cause goes to the log with the request id. */
+/* 400 listing every bad part of the path ({currency}, {date}; field = the
+ * part's name), with type /problems/bad-path. Steals errors. */
+void respond_bad_path(struct response *rs, json_t *errors);
+
+/* 500 without internals (503 with Retry-After when another process held
+ * the database's lock: see db_take_busy); the cause goes to the log with the request id. */
 void respond_internal(const struct request *rq, struct response *rs, const char *what);
 
 /* Adds a header (value formatted, owned by the response). Silently ignored

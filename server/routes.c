@@ -5,6 +5,7 @@
 
 const struct route routes[] = {
     {"GET", "/", h_root},
+    {"GET", "/dashboard.js", h_dashboard_js},
     {"GET", "/healthz", h_healthz},
     {"GET", "/readyz", h_readyz},
     {"GET", "/metrics", h_metrics},

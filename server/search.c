@@ -169,6 +169,9 @@ bool filter_parse(const struct request *rq, struct response *rs, struct list_fil
             else
                 jsonx_error_add(errors, "approximate", "must be true or false");
         }
+        /* Plain comparisons, which no index serves: a page sorted by date
+         * walks the date index and checks them. When few pledges match, the
+         * page seeks the USD index instead (filter_choose_usd_seek). */
         if (f->min_usd >= 0)
             buf_puts(&f->where, " AND p.amount_usd_minor >= :min_usd");
         if (f->max_usd >= 0)
@@ -213,6 +216,8 @@ void filter_bind(const struct list_filter *f, sqlite3_stmt *st)
         bind_named_text(st, ":q", f->fts);
     bind_named_int(st, ":min_usd", f->min_usd);
     bind_named_int(st, ":max_usd", f->max_usd);
+    bind_named_int(st, ":usd_lo", f->min_usd >= 0 ? f->min_usd : 0);
+    bind_named_int(st, ":usd_hi", f->max_usd >= 0 ? f->max_usd : INT64_MAX);
 }
 
 void filter_bind_fn(const void *ctx, sqlite3_stmt *st)
@@ -227,6 +232,26 @@ void filter_free(struct list_filter *f)
     f->fts = NULL;
 }
 
+bool filter_choose_usd_seek(struct db *db, struct list_filter *f)
+{
+    f->usd_seek = false;
+    if (f->min_usd < 0 && f->max_usd < 0)
+        return true;
+    sqlite3_stmt *st = db_prepare(
+        db, "SELECT count(*) FROM (SELECT 1 FROM pledges INDEXED BY pledges_by_usd"
+            " WHERE coalesce(amount_usd_minor, -1) BETWEEN ?1 AND ?2 LIMIT ?3)");
+    if (!st)
+        return false;
+    sqlite3_bind_int64(st, 1, f->min_usd >= 0 ? f->min_usd : 0);
+    sqlite3_bind_int64(st, 2, f->max_usd >= 0 ? f->max_usd : INT64_MAX);
+    sqlite3_bind_int(st, 3, USD_SEEK_MAX);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        f->usd_seek = sqlite3_column_int64(st, 0) < USD_SEEK_MAX;
+    db_done(st);
+    return rc == SQLITE_ROW;
+}
+
 bool id_param(const char *text, int64_t *id)
 {
     return int_parse(text, 1, INT64_MAX, id);
@@ -236,10 +261,20 @@ void pledge_list_sql(const struct list_filter *f, const struct page *pg, struct 
 {
     buf_puts(sql, "SELECT " PLEDGE_COLS);
     page_select_keys(pg, sql);
-    buf_printf(sql, " FROM pledges p LEFT JOIN companies c ON c.id = p.company_id WHERE 1=1%s",
-               buf_str(&f->where));
+    buf_printf(sql, " FROM pledges p%s LEFT JOIN companies c ON c.id = p.company_id WHERE 1=1%s%s",
+               f->usd_seek ? " INDEXED BY pledges_by_usd" : "", buf_str(&f->where),
+               f->usd_seek ? " AND coalesce(p.amount_usd_minor, -1) BETWEEN :usd_lo AND :usd_hi"
+                           : "");
     page_where_after(pg, sql);
     page_order_limit(pg, sql);
+}
+
+void pledge_count_sql(const struct list_filter *f, struct buf *sql)
+{
+    buf_printf(sql, "SELECT count(*) FROM pledges p%s WHERE 1=1%s%s",
+               f->usd_seek ? " INDEXED BY pledges_by_usd" : "", buf_str(&f->where),
+               f->usd_seek ? " AND coalesce(p.amount_usd_minor, -1) BETWEEN :usd_lo AND :usd_hi"
+                           : "");
 }
 
 void announcement_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql)

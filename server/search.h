@@ -11,6 +11,7 @@
 #define PLEDGED_SEARCH_H
 
 #include "buf.h"
+#include "db.h"
 #include "request.h"
 
 #include <sqlite3.h>
@@ -28,6 +29,7 @@ struct list_filter {
     char from[11], to[11];
     int64_t min_usd, max_usd;  /* US cents */
     char *fts;                 /* owned FTS5 query, or NULL */
+    bool usd_seek;             /* read through pledges_by_usd (filter_choose_usd_seek) */
 };
 
 /* Reads the filters for `target` from rq; false after answering 400. */
@@ -38,12 +40,25 @@ void filter_bind(const struct list_filter *f, sqlite3_stmt *st);
 void filter_bind_fn(const void *ctx, sqlite3_stmt *st);
 void filter_free(struct list_filter *f);
 
+/* With min_usd/max_usd, chooses how a pledge page is read. SQLite (built
+ * without STAT4) cannot tell a range that matches a handful of pledges
+ * from one that matches them all, and walks the whole date index for the
+ * first. So the matches are counted through the USD index, up to
+ * USD_SEEK_MAX: fewer, and the page seeks the range and sorts what it finds
+ * (f->usd_seek); more, and the ordered walk finds its page within a few
+ * thousand rows. Either way no request reads every pledge. False on a
+ * database error. */
+#define USD_SEEK_MAX 4000
+bool filter_choose_usd_seek(struct db *db, struct list_filter *f);
+
 struct page;
 struct buf;
 /* The SQL of a page of pledges / announcements with filters f, selecting
  * PLEDGE_COLS / ANNOUNCEMENT_COLS then the page's key columns. */
 void pledge_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql);
 void announcement_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql);
+/* The count of the pledges f matches, read the way the page is. */
+void pledge_count_sql(const struct list_filter *f, struct buf *sql);
 
 
 /* Path ids are positive integers. */

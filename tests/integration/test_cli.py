@@ -28,9 +28,35 @@ for args, why in [(["--bogus"], "an unknown flag"), ([], "no command"),
                   (["token"], "token without a verb"),
                   (["token", "add"], "token add without a name"),
                   (["token", "add", "a", "b"], "token add with two names"),
-                  (["serve", "--db"], "a flag without its value")]:
+                  (["serve", "--db"], "a flag without its value"),
+                  (["serve", "--bind", "999.1.1.1"], "a --bind that is no address"),
+                  (["serve", "--bind", "localhost"], "a --bind that is a host name"),
+                  (["serve", "--header-timeout", "0"], "a zero header timeout"),
+                  (["serve", "--trusted-proxy", "10.1.2.3/8"], "a trusted proxy with host bits set"),
+                  (["serve", "--trusted-proxy", "nowhere"], "a trusted proxy that is no address")]:
     r = run_cli(binary, *args)
-    tap.check(r.returncode == 2 and "usage:" in r.stderr, "%s exits 2 with usage" % why, r)
+    cmd = args[0] if args and args[0] in ("serve", "token", "migrate") else None
+    see = "see 'pledged %s --help'" % cmd if cmd else "see 'pledged --help'"
+    tap.check(r.returncode == 2 and len(r.stderr.splitlines()) == 1 and r.stderr.startswith("pledged: ")
+              and see in r.stderr and "usage:" not in r.stderr,
+              "%s exits 2 with one line that says what is wrong and where to look" % why, r)
+r = run_cli(binary, "migrate", "--port", "1")
+tap.check("'--port' is an option of serve only" in r.stderr, "a misplaced flag is named as written", r)
+for cmd, words in [("serve", ["--header-timeout", "--trusted-proxy", "--max-connections", "--db"]),
+                   ("token", ["token add NAME", "--read-only"]), ("rates", ["rates import"]),
+                   ("import", ["JSON Lines"]), ("backup", ["backup FILE"]), ("healthcheck", ["/readyz"])]:
+    r = run_cli(binary, cmd, "--help")
+    tap.check(r.returncode == 0 and r.stdout.startswith("usage: pledged %s" % cmd) and all(w in r.stdout for w in words),
+              "pledged %s --help prints that command's options" % cmd, r.stdout[:300])
+r = run_cli(binary, "rates", "import", "/nonexistent.csv", "--db", os.path.join(work, "x.db"))
+tap.check(r.returncode == 1 and "cannot read /nonexistent.csv: No such file or directory" in r.stderr,
+          "a missing file says why", r)
+r = run_cli(binary, "import", "/nonexistent.jsonl", "--db", os.path.join(work, "x.db"))
+tap.check(r.returncode == 1 and "cannot read /nonexistent.jsonl: No such file or directory" in r.stderr,
+          "a missing import file says why", r)
+r = run_cli(binary, "migrate", "--db", "/nonexistent-folder/x.db")
+tap.check(r.returncode == 1 and "the folder /nonexistent-folder does not exist" in r.stderr,
+          "a database in a missing folder says so", r)
 r = run_cli(binary, "serve", env={"PLEDGED_PORT": "abc"})
 tap.check(r.returncode == 2 and "PLEDGED_PORT" in r.stderr, "a bad PLEDGED_PORT exits 2 naming it", r)
 

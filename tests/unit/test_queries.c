@@ -103,6 +103,8 @@ int main(void)
         {"status", "fulfilled", "sort", "-amount_usd", NULL},
         {"company", "microsoft", "sort", "-announced_on", NULL},
         {"min_usd", "1000000", "sort", "-amount_usd", NULL},
+        {"+", "", "usd_seek", "", "min_usd", "1000000", NULL},
+        {"+", "", "usd_seek", "", "max_usd", "5", NULL},
         {"sort", "-people", NULL},
         {"from", "2024-01-01", "to", "2024-12-31", NULL},
         {"+", "", "announcement", "5", NULL},
@@ -112,7 +114,12 @@ int main(void)
         struct request rq = {.method = "GET", .path = "/v1/pledges", .request_id = "test"};
         char desc[128] = "";
         bool sort_ok = pledge_queries[i][0] && strcmp(pledge_queries[i][0], "+") == 0;
+        bool seek = false;
         for (size_t k = sort_ok ? 2 : 0; pledge_queries[i][k]; k += 2) {
+            if (strcmp(pledge_queries[i][k], "usd_seek") == 0) {
+                seek = true; /* what filter_choose_usd_seek picks for a narrow range */
+                continue;
+            }
             const char *v = strcmp(pledge_queries[i][k], "cursor") == 0 ? cursor : pledge_queries[i][k + 1];
             rq.query[rq.n_query++] = (struct query_arg){pledge_queries[i][k], v};
             strncat(desc, pledge_queries[i][k], sizeof desc - strlen(desc) - 1);
@@ -128,8 +135,12 @@ int main(void)
         if (ok) {
             struct buf sql;
             buf_init(&sql, 1 << 16);
+            f.usd_seek = seek;
             pledge_list_sql(&f, &pg, &sql);
             plan_of(db_reader(), buf_str(&sql), plan, sizeof plan);
+            if (seek)
+                CHECK(strstr(plan, "SEARCH p USING INDEX pledges_by_usd") != NULL,
+                      "pledges?%s seeks the USD range (%s)", desc, plan);
             buf_free(&sql);
             filter_free(&f);
         }

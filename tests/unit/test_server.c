@@ -3,6 +3,7 @@
  * document. */
 #include "respond.h"
 #include "router.h"
+#include "net.h"
 #include "tap.h"
 
 #include <jansson.h>
@@ -86,5 +87,41 @@ int main(void)
     etag_of("x", 1, a);
     etag_of("y", 1, b);
     CHECK(strlen(a) == 34 && a[0] == '"' && strcmp(a, b) != 0, "ETags are quoted hashes (%s)", a);
+    /* net: CIDR blocks for --trusted-proxy, against a reference of bit
+     * comparisons. */
+    static const struct { const char *cidr, *addr; bool parses, inside; } cidrs[] = {
+        {"10.0.0.0/8", "10.200.3.4", true, true},
+        {"10.0.0.0/8", "11.0.0.1", true, false},
+        {"10.1.2.3/8", "10.1.2.3", false, false},     /* host bits set: a typo */
+        {"172.16.0.0/12", "172.31.255.255", true, true},
+        {"172.16.0.0/12", "172.32.0.0", true, false},
+        {"127.0.0.1", "127.0.0.1", true, true},
+        {"127.0.0.1", "127.0.0.2", true, false},
+        {"0.0.0.0/0", "8.8.8.8", true, true},
+        {"::1/128", "::1", true, true},
+        {"fd00::/8", "fd12:3456::1", true, true},
+        {"fd00::/8", "fe80::1", true, false},
+        {"10.0.0.0/8", "::ffff:10.9.9.9", true, true},  /* IPv4-mapped counts as IPv4 */
+        {"10.0.0.0/33", "10.0.0.1", false, false},
+        {"10.0.0.0/", "10.0.0.1", false, false},
+        {"nowhere", "10.0.0.1", false, false},
+        {"10.0.0.0/8x", "10.0.0.1", false, false},
+    };
+    for (size_t i = 0; i < sizeof cidrs / sizeof cidrs[0]; i++) {
+        struct net_cidr c;
+        struct net_address addr;
+        bool parses = net_cidr_parse(cidrs[i].cidr, &c);
+        bool inside = parses && net_parse(cidrs[i].addr, 0, &addr) &&
+                      net_cidr_contains(&c, (const struct sockaddr *)&addr.ss);
+        CHECK(parses == cidrs[i].parses && inside == cidrs[i].inside, "%s %s %s", cidrs[i].addr,
+              cidrs[i].inside ? "is in" : "is not in", cidrs[i].cidr);
+    }
+    struct net_address na;
+    char shown[64];
+    CHECK(net_parse("::ffff:10.1.2.3", 0, &na), "an IPv4-mapped IPv6 address parses");
+    net_ntop((const struct sockaddr *)&na.ss, shown, sizeof shown);
+    CHECK(strcmp(shown, "10.1.2.3") == 0, "and is shown as IPv4 (%s)", shown);
+    CHECK(!net_parse("999.1.1.1", 0, &na) && !net_parse("localhost", 0, &na) && !net_parse("", 0, &na),
+          "net_parse takes numeric addresses only");
     return tap_done();
 }

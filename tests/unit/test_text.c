@@ -108,6 +108,33 @@ int main(void)
     json_escape_append(&b, "a\"b\\c\n\x01");
     CHECK(strcmp(buf_str(&b), "a\\\"b\\\\c\\u000a\\u0001") == 0, "json_escape_append escapes (%s)",
           buf_str(&b));
+    /* Bytes that are not UTF-8 become the text \xHH: the output is valid
+     * JSON in valid UTF-8 whatever the input (the access log relies on it). */
+    static const struct { const char *in, *out; } esc[] = {
+        {"\xff", "\\\\xff"},
+        {"/v1/\xff\xfe", "/v1/\\\\xff\\\\xfe"},
+        {"\xed\xa0\x80", "\\\\xed\\\\xa0\\\\x80"},      /* a surrogate, encoded */
+        {"\xc0\xaf", "\\\\xc0\\\\xaf"},                /* overlong '/' */
+        {"日立 \xe6\x97", "日立 \\\\xe6\\\\x97"},          /* truncated sequence */
+        {"ok é", "ok é"},
+    };
+    for (size_t i = 0; i < sizeof esc / sizeof esc[0]; i++) {
+        buf_reset(&b);
+        json_escape_append(&b, esc[i].in);
+        CHECK(strcmp(buf_str(&b), esc[i].out) == 0 && utf8_valid(buf_str(&b)),
+              "json_escape_append case %zu writes %s (got %s)", i, esc[i].out, buf_str(&b));
+    }
+    CHECK(utf8_valid("") && utf8_valid("日立") && !utf8_valid("\xff") && !utf8_valid("\xed\xa0\x80") &&
+              !utf8_valid("\xc0\xaf") && !utf8_valid("\xf4\x90\x80\x80") && !utf8_valid("a\xe6\x97"),
+          "utf8_valid refuses invalid bytes, surrogates, overlong forms and beyond U+10FFFF");
+    char shown[32];
+    text_shown("a\x01" "b\xff" "é", 100, shown, sizeof shown);
+    CHECK(strcmp(shown, "a\\x01b\\xffé") == 0, "text_shown escapes control and invalid bytes (%s)", shown);
+    text_shown("abcdefghijklmnopqrstuvwxyz0123456789", 100, shown, sizeof shown);
+    CHECK(strlen(shown) < sizeof shown, "text_shown never overruns its buffer (%s)", shown);
+    text_shown("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 100, shown, sizeof shown);
+    CHECK(strlen(shown) < sizeof shown && strncmp(shown, "\\xff\\xff", 8) == 0,
+          "text_shown stops whole when the buffer fills (%s)", shown);
     buf_reset(&b);
     url_encode_append(&b, "a b&c=d/é~");
     CHECK(strcmp(buf_str(&b), "a%20b%26c%3Dd%2F%C3%A9~") == 0, "url_encode_append encodes (%s)",
