@@ -1,14 +1,39 @@
 #!/bin/sh
-# Container entry point: on the first start (an empty /data volume) it
-# creates a read-write API token and keeps it in /data/admin.token, readable
-# only by the service user, and loads the sample data when PLEDGED_SEED=1.
-# Then it becomes pledged itself (exec), so SIGTERM reaches the daemon.
+# Container entry point. For `serve` (the default command) it first makes
+# sure the data folder is usable, creates a read-write API token in
+# admin.token beside the database when there is none (readable only by the
+# service user), and loads the sample data when PLEDGED_SEED=1. Then it
+# becomes pledged itself (exec), so SIGTERM reaches the daemon.
+# Any other command (--version, export, token list, ...) runs as it is and
+# creates nothing.
 set -eu
+if [ "${1:-serve}" != serve ]; then
+    exec pledged "$@"
+fi
 db=${PLEDGED_DB:-/data/pledged.db}
-token_file=$(dirname "$db")/admin.token
-if [ ! -e "$token_file" ]; then
+dir=$(dirname "$db")
+if [ ! -d "$dir" ] || [ ! -w "$dir" ]; then
+    echo "pledged: $dir is not writable by user $(id -u). A named volume works as it is; a host" \
+         "folder mounted there must belong to uid 10001: run 'chown 10001:10001 HOSTDIR' on the" \
+         "host (see README, Docker)." >&2
+    exit 1
+fi
+token_file=$dir/admin.token
+if [ ! -s "$token_file" ]; then
     umask 077
-    pledged token add admin --db "$db" | tail -n 1 > "$token_file.tmp"
+    # A token named admin may be left from a start whose token file was
+    # lost: its secret is gone with the file, so it is replaced.
+    pledged token revoke admin --db "$db" >/dev/null 2>&1 || true
+    if ! out=$(pledged token add admin --db "$db"); then
+        echo "pledged: could not create the API token in $token_file; nothing was started" >&2
+        exit 1
+    fi
+    token=$(printf '%s\n' "$out" | tail -n 1)
+    case "$token" in
+        pld_*) ;;
+        *) echo "pledged: 'pledged token add' printed no token; nothing was started" >&2; exit 1 ;;
+    esac
+    printf '%s\n' "$token" >"$token_file.tmp"
     mv "$token_file.tmp" "$token_file"
     echo "pledged: created an API token in $token_file (read it with: docker compose exec pledged cat $token_file)" >&2
 fi
