@@ -245,7 +245,8 @@ int stats_totals(const struct request *rq, struct response *rs, const char **gro
         if (groups.slots[i].key[0])
             groups.slots[n++] = groups.slots[i];
     bool timeline = strcmp(group, "year") == 0 || strcmp(group, "month") == 0;
-    qsort(groups.slots, n, sizeof *groups.slots, timeline ? by_key : by_size);
+    if (n > 1)
+        qsort(groups.slots, n, sizeof *groups.slots, timeline ? by_key : by_size);
     json_t *rows = json_array();
     struct group total = {.key = "total"};
     for (size_t i = 0; i < n; i++) {

@@ -34,6 +34,16 @@ today = datetime.datetime.now(datetime.timezone.utc).date()
 tomorrow = (today + datetime.timedelta(days=1)).isoformat()
 day_after = (today + datetime.timedelta(days=2)).isoformat()
 
+# --- an empty database: every total is an honest zero ----------------------------------------
+for group in ("company", "country", "kind", "status", "currency", "year", "month"):
+    r = d.get("/v1/stats/totals?group_by=" + group)
+    tap.check(r.status == 200 and r.json["rows"] == [] and r.json["total"]["pledges"] == 0
+              and r.json["total"]["amount_usd"]["value"] == "0.00" and r.json["total"]["targets_usd"]["value"] == "0.00",
+              "totals by %s of an empty database are no rows and a zero total" % group, r)
+r = d.get("/v1/stats/summary")
+tap.check(r.status == 200 and r.json["total_usd"]["value"] == "0.00" and r.json["first_announced_on"] is None
+          and r.json["first_announced_on_precision"] is None, "the summary of an empty database", r)
+
 for c in ({"name": "Hitachi", "country": "JP"}, {"name": "Microsoft", "country": "US"}):
     d.request("POST", "/v1/companies", body=c)
 
