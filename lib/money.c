@@ -257,3 +257,41 @@ void rate_cross_format(const struct rate *from_rate, const struct rate *to_rate,
     }
     decimal_format(q, decimals, out);
 }
+
+void rate_quotient(const struct rate *num, const struct rate *den, struct rate *out)
+{
+    /* value = (num.coef / den.coef) x 10^(den.scale - num.scale); Q holds
+     * the quotient's digits with k more decimals than that. */
+    const uint64_t lo = 1000000000ULL, hi = 10000000000ULL;
+    money_u128 q = num->coef / den->coef, r = num->coef % den->coef;
+    int k = 0;
+    while (q < lo) {
+        money_u128 carry = r * 10;
+        q = q * 10 + carry / den->coef;
+        r = carry % den->coef;
+        k++;
+    }
+    if (r != 0) {
+        q = round_half_even(q, r, den->coef);
+        if (q == hi) {
+            q /= 10;
+            k--;
+        }
+    } else {
+        while (k > 0 && q % 10 == 0) { /* exact: down to the ideal exponent */
+            q /= 10;
+            k--;
+        }
+    }
+    int scale = k + num->scale - den->scale;
+    while (scale < 0) {
+        q *= 10;
+        scale++;
+    }
+    while (scale > RATE_MAX_SCALE && q % 10 == 0) {
+        q /= 10;
+        scale--;
+    }
+    out->coef = (uint64_t)q;
+    out->scale = scale;
+}

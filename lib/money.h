@@ -72,4 +72,13 @@ enum convert_result money_convert(uint64_t amount, const struct currency *from,
 void rate_cross_format(const struct rate *from_rate, const struct rate *to_rate,
                        char out[MONEY_TEXT]);
 
+/* num / den as a rate, the way the shipped rates were computed (Python's
+ * decimal module, 10 significant digits, ROUND_HALF_EVEN): an inexact
+ * quotient has exactly 10 significant digits (trailing zeros kept, as
+ * "1.234567890"); an exact one has its digits down to the ideal scale
+ * (den's decimals less num's), as 1/0.8 = "1.25" and 10/0.5 = "20".
+ * Used to invert USD-per-unit quotes and to cross ECB rates through USD.
+ * Never fails: both rates are positive and the quotient fits. */
+void rate_quotient(const struct rate *num, const struct rate *den, struct rate *out);
+
 #endif

@@ -85,11 +85,16 @@ static void rate_bind(const void *ctx, sqlite3_stmt *st)
                               SQLITE_STATIC);
 }
 
+/* The columns rate_point reads (date, currency, per_usd, source); the
+ * page's key columns follow them. */
+#define RATE_POINT_COLS 4
+
 static json_t *rate_point(struct db *db, sqlite3_stmt *st)
 {
     (void)db;
-    return json_pack("{s:s, s:s, s:s}", "date", sqlite3_column_text(st, 0), "currency",
-                     sqlite3_column_text(st, 1), "per_usd", sqlite3_column_text(st, 2));
+    return json_pack("{s:s, s:s, s:s, s:s}", "date", sqlite3_column_text(st, 0), "currency",
+                     sqlite3_column_text(st, 1), "per_usd", sqlite3_column_text(st, 2), "source",
+                     sqlite3_column_text(st, 3));
 }
 
 static const struct sort_field rate_sorts[] = {
@@ -102,7 +107,7 @@ void h_rates_list(const struct request *rq, struct response *rs)
 {
     static const char *const allowed[] = {"currency", "from", "to", "sort", "limit", "cursor",
                                           "count", "format", NULL};
-    static const char *const columns[] = {"date", "currency", "per_usd", NULL};
+    static const char *const columns[] = {"date", "currency", "per_usd", "source", NULL};
     if (!api_query_check(rq, rs, allowed))
         return;
     json_t *errors = json_array();
@@ -135,7 +140,7 @@ void h_rates_list(const struct request *rq, struct response *rs)
         buf_puts(&filter, " AND r.date >= :from");
     if (to)
         buf_puts(&filter, " AND r.date <= :to");
-    buf_puts(&sql, "SELECT r.date, r.currency, r.per_usd");
+    buf_puts(&sql, "SELECT r.date, r.currency, r.per_usd, r.source");
     page_select_keys(&pg, &sql);
     buf_printf(&sql, " FROM rates r WHERE 1=1%s", buf_str(&filter));
     page_where_after(&pg, &sql);
@@ -149,7 +154,7 @@ void h_rates_list(const struct request *rq, struct response *rs)
     char *next = NULL;
     int64_t total = -1;
     bool ok = page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count), rate_bind, &rf, rate_point,
-                  3, data, &next, &total);
+                       RATE_POINT_COLS, data, &next, &total);
     page_answer(rq, rs, ok, csv, data, columns, next, total, "rates list failed");
     buf_free(&filter);
     buf_free(&sql);
@@ -172,10 +177,11 @@ static const struct currency *rate_path(const struct request *rq, struct respons
 }
 
 /* 404: no rate of `code` is in force on `date` (NULL: none at all). */
-static void respond_no_rate(struct response *rs, const char *code, const char *date)
+static void respond_no_rate(struct db *db, struct response *rs, const char *code,
+                            const char *date)
 {
     char why[160];
-    rates_none_text(code, date, why, sizeof why);
+    rates_none_text(db, code, date, why, sizeof why);
     respond_problem(rs, 404, "no-rate", "No rate in force", "%s", why);
 }
 
@@ -193,11 +199,12 @@ void h_rate_get(const struct request *rq, struct response *rs)
     if (r == RATE_ERROR) {
         respond_internal(rq, rs, "rate look-up failed");
     } else if (r == RATE_NONE) {
-        respond_no_rate(rs, c->code, date);
+        respond_no_rate(db, rs, c->code, date);
     } else {
         respond_json_get(rq, rs,
-                         json_pack("{s:s, s:s, s:s, s:s}", "currency", c->code, "date", date,
-                                   "per_usd", f.per_usd, "rate_date", f.rate_date));
+                         json_pack("{s:s, s:s, s:s, s:s, s:s?}", "currency", c->code, "date", date,
+                                   "per_usd", f.per_usd, "rate_date", f.rate_date, "source",
+                                   f.source[0] ? f.source : NULL));
     }
 }
 
@@ -298,8 +305,8 @@ void h_rate_put(const struct request *rq, struct response *rs)
     }
     sqlite3_stmt *st = db_prepare(
         db, "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
-            " VALUES (?1, ?2, ?3, 'api', ?4) ON CONFLICT (currency, date) DO UPDATE"
-            " SET per_usd = excluded.per_usd, source = 'api', updated_at = excluded.updated_at"
+            " VALUES (?1, ?2, ?3, 'manual', ?4) ON CONFLICT (currency, date) DO UPDATE"
+            " SET per_usd = excluded.per_usd, source = 'manual', updated_at = excluded.updated_at"
             " WHERE per_usd IS NOT excluded.per_usd");
     if (!st)
         goto db_fail;
@@ -376,7 +383,7 @@ void h_convert(const struct request *rq, struct response *rs)
         return;
     }
     if (a == RATE_NONE || b == RATE_NONE) {
-        respond_no_rate(rs, a == RATE_NONE ? cf->code : ct->code, date);
+        respond_no_rate(db, rs, a == RATE_NONE ? cf->code : ct->code, date);
         return;
     }
     money_u128 out;

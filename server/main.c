@@ -445,7 +445,7 @@ static int cmd_rates(const struct config *cfg, int argc, char **argv)
     char err[256] = "";
     struct rates_load_result res = {0};
     bool ok = db_begin(db) &&
-              rates_load_csv(db, text, len, "import", true, true, stderr, &res, err, sizeof err) &&
+              rates_load_csv(db, text, len, "manual", true, true, stderr, &res, err, sizeof err) &&
               pledges_refresh_usd(db, NULL, NULL, NULL, 0);
     ok = ok && db_commit(db);
     if (!ok)

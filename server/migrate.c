@@ -2,6 +2,7 @@
 #include "migrate.h"
 
 #include "rates.h"
+#include "records.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +30,19 @@ static bool load_shipped_rates(struct db *db, char *err, size_t errlen)
                           stderr, &res, err, errlen);
 }
 
+/* Every pledge's USD value computed again: after 0006 each one names the
+ * source of its rate, and a missing rate says which day is the latest. */
+static bool refresh_usd(struct db *db, char *err, size_t errlen)
+{
+    if (pledges_refresh_usd(db, NULL, NULL, NULL, 0))
+        return true;
+    snprintf(err, errlen, "recomputing the pledges' USD values failed");
+    return false;
+}
+
 static const struct code_migration code_migrations[] = {
     {3, "0003_load_shipped_rates", load_shipped_rates},
+    {7, "0007_refresh_usd_values", refresh_usd},
 };
 static const size_t code_migrations_count = sizeof code_migrations / sizeof code_migrations[0];
 

@@ -5,10 +5,10 @@
 #include <string.h>
 
 const char RATES_IN_FORCE_SQL[] =
-    "SELECT date, per_usd FROM rates WHERE currency = ?1 AND date <= ?2 AND date >= ?3"
+    "SELECT date, per_usd, source FROM rates WHERE currency = ?1 AND date <= ?2 AND date >= ?3"
     " ORDER BY date DESC LIMIT 1";
 const char RATES_LATEST_SQL[] =
-    "SELECT date, per_usd FROM rates WHERE currency = ?1 ORDER BY date DESC LIMIT 1";
+    "SELECT date, per_usd, source FROM rates WHERE currency = ?1 ORDER BY date DESC LIMIT 1";
 
 enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const char *date,
                                 struct rate_found *out)
@@ -16,6 +16,7 @@ enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const c
     if (strcmp(c->code, "USD") == 0) {
         out->rate = RATE_ONE;
         strcpy(out->per_usd, "1");
+        out->source[0] = '\0';
         snprintf(out->rate_date, sizeof out->rate_date, "%s", date ? date : "");
         return RATE_FOUND;
     }
@@ -39,6 +40,8 @@ enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const c
         if (d && v && strlen(v) < sizeof out->per_usd && rate_parse(v, &out->rate, why, sizeof why)) {
             snprintf(out->rate_date, sizeof out->rate_date, "%s", d);
             snprintf(out->per_usd, sizeof out->per_usd, "%s", v);
+            const char *src = (const char *)sqlite3_column_text(st, 2);
+            snprintf(out->source, sizeof out->source, "%s", src ? src : "");
             res = RATE_FOUND;
         } else {
             res = RATE_ERROR; /* a stored rate that does not parse: never guess */
@@ -50,9 +53,19 @@ enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const c
     return res;
 }
 
-void rates_none_text(const char *code, const char *date, char *out, size_t len)
+void rates_none_text(struct db *db, const char *code, const char *date, char *out, size_t len)
 {
-    if (date)
+    char latest[DATE_TEXT] = "";
+    sqlite3_stmt *st = db ? db_prepare(db, RATES_LATEST_SQL) : NULL;
+    if (st) {
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            snprintf(latest, sizeof latest, "%s", (const char *)sqlite3_column_text(st, 0));
+        db_done(st);
+    }
+    if (date && latest[0] && strcmp(date, latest) > 0)
+        snprintf(out, len, "no %s rate published yet for %s (latest: %s)", code, date, latest);
+    else if (date)
         snprintf(out, len, "no %s rate was published on %s or in the %d days before it", code,
                  date, RATE_MAX_AGE_DAYS);
     else

@@ -25,6 +25,7 @@ struct rate_found {
     struct rate rate;             /* per USD */
     char per_usd[MONEY_TEXT];     /* as stored ("154.8700") */
     char rate_date[DATE_TEXT];    /* the date it was published */
+    char source[16];              /* fed-h10, ecb-derived, manual; "" for USD */
 };
 
 enum rate_lookup { RATE_FOUND, RATE_NONE, RATE_ERROR };
@@ -35,8 +36,11 @@ enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const c
                                 struct rate_found *out);
 
 /* Why no rate is in force for `code` on `date` (NULL: no rate at all), as
- * the API says it in problems and in a pledge's amount_usd_error. */
-void rates_none_text(const char *code, const char *date, char *out, size_t len);
+ * the API says it in problems and in a pledge's amount_usd_error: a date
+ * after the currency's latest rate says that no rate is published yet and
+ * which day the latest is ("no JPY rate published yet for 2026-11-20
+ * (latest: 2026-04-13)"). Looks the latest date up in db. */
+void rates_none_text(struct db *db, const char *code, const char *date, char *out, size_t len);
 
 struct rates_load_result {
     size_t lines;   /* data lines read */

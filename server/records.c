@@ -68,6 +68,7 @@ json_t *pledge_json(sqlite3_stmt *st)
         json_t *usd = usd_json(sqlite3_column_int64(st, 8));
         json_object_set_new(usd, "rate", col_text(st, 9));
         json_object_set_new(usd, "rate_date", col_text(st, 10));
+        json_object_set_new(usd, "rate_source", col_text(st, 24));
         json_object_set_new(p, "amount_usd", usd);
     } else {
         json_object_set_new(p, "amount_usd", json_null());
@@ -272,6 +273,7 @@ struct usd_result {
     int64_t cents;
     char rate[MONEY_TEXT];
     char rate_date[DATE_TEXT];
+    char rate_source[16];   /* "" for USD */
     char error[160];
 };
 
@@ -286,7 +288,7 @@ static bool usd_value(struct db *db, const struct currency *c, uint64_t minor, c
     if (r == RATE_ERROR)
         return false;
     if (r == RATE_NONE) {
-        rates_none_text(c->code, date, out->error, sizeof out->error);
+        rates_none_text(db, c->code, date, out->error, sizeof out->error);
         return true;
     }
     const struct currency *usd = currency_find("USD");
@@ -300,6 +302,7 @@ static bool usd_value(struct db *db, const struct currency *c, uint64_t minor, c
     out->cents = (int64_t)cents;
     rate_cross_format(&f.rate, &RATE_ONE, out->rate);
     snprintf(out->rate_date, sizeof out->rate_date, "%s", f.rate_date);
+    snprintf(out->rate_source, sizeof out->rate_source, "%s", f.source);
     return true;
 }
 
@@ -377,6 +380,8 @@ static bool bind_pledge(struct db *db, sqlite3_stmt *st, int64_t ann_id, const c
     sqlite3_bind_text(st, 19, now, -1, SQLITE_TRANSIENT);
     bind_text_or_null(st, 21, p->amount_qualifier);
     bind_text_or_null(st, 22, p->people_qualifier);
+    if (usd.known)
+        bind_text_or_null(st, 23, usd.rate_source);
     return true;
 }
 
@@ -387,9 +392,9 @@ bool pledge_insert(struct db *db, int64_t ann_id, int position, const char *anno
         db, "INSERT INTO pledges (announcement_id, company_id, kind, status, description, country,"
             " amount_currency, amount_minor, people, starts_on, ends_on, duration_months, evidence,"
             " announced_on, amount_usd_minor, usd_rate, usd_rate_date, usd_error, created_at,"
-            " updated_at, position, amount_qualifier, people_qualifier)"
+            " updated_at, position, amount_qualifier, people_qualifier, usd_rate_source)"
             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-            " ?18, ?19, ?19, ?20, ?21, ?22)");
+            " ?18, ?19, ?19, ?20, ?21, ?22, ?23)");
     char *evidence = NULL;
     if (!st || !bind_pledge(db, st, ann_id, announced_on, p, company_id, now, &evidence)) {
         db_done(st);
@@ -413,8 +418,8 @@ bool pledge_update(struct db *db, int64_t id, int64_t ann_id, const char *announ
             " description = ?5, country = ?6, amount_currency = ?7, amount_minor = ?8, people = ?9,"
             " starts_on = ?10, ends_on = ?11, duration_months = ?12, evidence = ?13,"
             " announced_on = ?14, amount_usd_minor = ?15, usd_rate = ?16, usd_rate_date = ?17,"
-            " usd_error = ?18, updated_at = ?19, amount_qualifier = ?21, people_qualifier = ?22"
-            " WHERE id = ?20");
+            " usd_error = ?18, updated_at = ?19, amount_qualifier = ?21, people_qualifier = ?22,"
+            " usd_rate_source = ?23 WHERE id = ?20");
     char *evidence = NULL;
     if (!st || !bind_pledge(db, st, ann_id, announced_on, p, company_id, now, &evidence)) {
         db_done(st);
@@ -554,7 +559,7 @@ bool pledges_refresh_usd(struct db *db, const char *currency, const char *from, 
 {
     sqlite3_stmt *sel = db_prepare(
         db, "SELECT id, amount_currency, amount_minor, announced_on, amount_usd_minor, usd_rate,"
-            " usd_rate_date, usd_error FROM pledges WHERE amount_currency IS NOT NULL"
+            " usd_rate_date, usd_error, usd_rate_source FROM pledges WHERE amount_currency IS NOT NULL"
             " AND (?1 IS NULL OR amount_currency = ?1) AND (?2 IS NULL OR announced_on >= ?2)"
             " AND (?3 IS NULL OR announced_on <= ?3) AND (?4 = 0 OR announcement_id = ?4)");
     if (!sel)
@@ -579,10 +584,12 @@ bool pledges_refresh_usd(struct db *db, const char *currency, const char *from, 
         const char *old_rate = (const char *)sqlite3_column_text(sel, 5);
         const char *old_date = (const char *)sqlite3_column_text(sel, 6);
         const char *old_err = (const char *)sqlite3_column_text(sel, 7);
+        const char *old_src = (const char *)sqlite3_column_text(sel, 8);
         bool same = usd.known ? sqlite3_column_type(sel, 4) != SQLITE_NULL &&
                                     sqlite3_column_int64(sel, 4) == usd.cents && old_rate &&
                                     strcmp(old_rate, usd.rate) == 0 && old_date &&
-                                    strcmp(old_date, usd.rate_date) == 0
+                                    strcmp(old_date, usd.rate_date) == 0 &&
+                                    strcmp(old_src ? old_src : "", usd.rate_source) == 0
                               : sqlite3_column_type(sel, 4) == SQLITE_NULL && old_err &&
                                     strcmp(old_err, usd.error) == 0;
         if (same)
@@ -607,8 +614,8 @@ bool pledges_refresh_usd(struct db *db, const char *currency, const char *from, 
     db_now(now);
     for (size_t i = 0; ok && i < n; i++) {
         sqlite3_stmt *up = db_prepare(db, "UPDATE pledges SET amount_usd_minor = ?, usd_rate = ?,"
-                                          " usd_rate_date = ?, usd_error = ?, updated_at = ?"
-                                          " WHERE id = ?");
+                                          " usd_rate_date = ?, usd_error = ?, updated_at = ?,"
+                                          " usd_rate_source = ?7 WHERE id = ?6");
         if (!up) {
             ok = false;
             break;
@@ -618,6 +625,8 @@ bool pledges_refresh_usd(struct db *db, const char *currency, const char *from, 
             sqlite3_bind_int64(up, 1, u->cents);
             sqlite3_bind_text(up, 2, u->rate, -1, SQLITE_STATIC);
             sqlite3_bind_text(up, 3, u->rate_date, -1, SQLITE_STATIC);
+            if (u->rate_source[0])
+                sqlite3_bind_text(up, 7, u->rate_source, -1, SQLITE_STATIC);
         } else {
             sqlite3_bind_text(up, 4, u->error, -1, SQLITE_STATIC);
         }

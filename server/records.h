@@ -24,8 +24,9 @@
     " p.usd_rate_date, p.usd_error, p.people, p.starts_on, p.ends_on,"                \
     " p.duration_months, p.status, p.evidence, p.created_at, p.updated_at, p.announced_on,"   \
     " p.amount_qualifier, p.people_qualifier,"                                       \
-    " (SELECT announced_on_precision FROM announcements WHERE id = p.announcement_id)"
-#define PLEDGE_NCOLS 24
+    " (SELECT announced_on_precision FROM announcements WHERE id = p.announcement_id),"   \
+    " p.usd_rate_source"
+#define PLEDGE_NCOLS 25
 #define ANNOUNCEMENT_COLS                                                              \
     "a.id, a.title, a.announced_on, a.summary, a.created_at, a.updated_at,"           \
     " a.announced_on_precision"

@@ -86,7 +86,8 @@ problem(r, 400, "an unknown parameter is 400")
 # --- the rate in force ----------------------------------------------------------
 r = d.get("/v1/rates/JPY/2024-04-13")
 tap.eq((r.status, r.json), (200, {"currency": "JPY", "date": "2024-04-13", "per_usd": "153.1200",
-                                  "rate_date": "2024-04-12"}), "GET /v1/rates/JPY/2024-04-13 is Friday's rate")
+                                  "rate_date": "2024-04-12", "source": "fed-h10"}),
+       "GET /v1/rates/JPY/2024-04-13 is Friday's rate, from the Fed's H.10")
 r = d.get("/v1/rates/jpy/2026-01-30")
 tap.check(r.status == 200 and r.json["rate_date"] == "2026-01-16", "a rate 14 days old is in force", r)
 problem(d.get("/v1/rates/JPY/2026-01-31"), 404, "a rate 15 days old is not (404)")
@@ -113,7 +114,7 @@ problem(d.get("/v1/convert?amount=1.000&from=KWD&to=USD&date=2024-06-04"), 404,
         "the refused PUTs wrote nothing")
 r = d.request("PUT", "/v1/rates/kwd/2024-06-04", body={"per_usd": "0.3066"})
 tap.check(r.status == 201 and r.header("Location") == "/v1/rates/KWD/2024-06-04"
-          and r.json["per_usd"] == "0.3066" and r.json["source"] == "api", "PUT adds a rate (201)", r)
+          and r.json["per_usd"] == "0.3066" and r.json["source"] == "manual", "PUT adds a rate (201), source manual", r)
 etag = r.header("ETag")
 r = d.get("/v1/convert?amount=1.000&from=KWD&to=USD&date=2024-06-05")
 tap.check(r.status == 200 and r.json["to"]["value"] == "3.26" and r.json["rate_date"] == "2024-06-04",
@@ -133,7 +134,8 @@ d.request("PUT", "/v1/rates/JPY/2024-06-04", body={"per_usd": "154.8700"})
 # --- series ------------------------------------------------------------------------
 r = d.get("/v1/rates?currency=JPY&from=2024-04-01&to=2024-04-30&count=true&limit=500")
 tap.check(r.status == 200 and r.json["total"] == len(r.json["data"]) == 22
-          and r.json["data"][0] == {"date": "2024-04-01", "currency": "JPY", "per_usd": "151.7200"},
+          and r.json["data"][0] == {"date": "2024-04-01", "currency": "JPY", "per_usd": "151.7200",
+                                    "source": "fed-h10"},
           "April 2024 has 22 JPY rates (business days)", r)
 month = r.json["data"]
 seen, url = [], "/v1/rates?currency=JPY&from=2024-04-01&to=2024-04-30&limit=4"
@@ -150,7 +152,9 @@ r = d.get("/v1/rates?currency=JPY&from=2024-04-01&to=2024-04-30&sort=-date&limit
 tap.eq(r.json["data"][0]["date"], "2024-04-30", "sort=-date starts at the newest")
 r = d.get("/v1/rates?from=2024-05-02&to=2024-05-02&limit=500")
 tap.check(r.status == 200 and len(r.json["data"]) >= 30
-          and {"date": "2024-05-02", "currency": "MYR", "per_usd": "4.7534"} in r.json["data"],
+          and {"date": "2024-05-02", "currency": "MYR", "per_usd": "4.7534", "source": "fed-h10"} in r.json["data"]
+          and {"date": "2024-05-02", "currency": "PLN", "per_usd": "4.045429052", "source": "ecb-derived"}
+          in r.json["data"],
           "one day across all currencies", len(r.json["data"]))
 r = d.get("/v1/rates?from=2024-05-02&to=2024-05-01")
 tap.check(r.status == 400 and fields(r) == ["to"], "to before from is 400", r)

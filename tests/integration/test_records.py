@@ -93,7 +93,7 @@ tap.check(r.status == 201 and r.header("Location") == "/v1/announcements/%d" % r
 ann = r.json
 p_inv = ann["pledges"][0]
 tap.eq(p_inv["amount_usd"], {"currency": "USD", "value": "1937108542.65", "rate": "0.006457028475",
-                             "rate_date": "2024-06-04"},
+                             "rate_date": "2024-06-04", "rate_source": "fed-h10"},
        "¥300 billion on 2024-06-04 is US$1,937,108,542.65 at the shipped rate")
 tap.check(ann["total_usd"] == {"currency": "USD", "value": "1937108542.65"} and ann["pledge_count"] == 3
           and ann["countries"] == ["JP"] and ann["pledges"][2]["company"] is None,
@@ -130,7 +130,8 @@ kwd = r.json
 r = d.request("PUT", "/v1/rates/KWD/2024-06-03", body={"per_usd": "0.3066"})
 r = d.get("/v1/pledges/%d" % kwd["id"])
 tap.check(r.json["amount_usd"] == {"currency": "USD", "value": "3.26", "rate": "3.261578604",
-                                   "rate_date": "2024-06-03"} and "amount_usd_error" not in r.json,
+                                   "rate_date": "2024-06-03", "rate_source": "manual"}
+          and "amount_usd_error" not in r.json,
           "it is filled as soon as a rate arrives", r.json)
 
 # --- pledge create / patch / delete -------------------------------------------------
