@@ -7,7 +7,8 @@
 # The real build is meson's; this file only drives it.
 
 DEB_PACKAGES := meson ninja-build pkg-config gcc libc6-dev python3 \
-                libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev curl
+                libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev curl \
+                libcurl4-openssl-dev zlib1g-dev
 # What the tests need beyond the build: clang and its runtime (libFuzzer),
 # Chromium (the dashboard test in a real browser), Docker, runc, debootstrap
 # and docker-compose (the image built and run for real),

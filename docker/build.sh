@@ -20,11 +20,15 @@ case "$version" in
     "pledged "*) echo "ok 2 - the release binary runs: $version" ;;
     *) echo "not ok 2 - the release binary runs"; echo "1..2"; exit 1 ;;
 esac
-# The runtime image carries only these libraries; the binary must need no other.
-missing=$(ldd "$out/server/pledged" | awk '/=>/ {print $1}' | grep -vE '^(libjansson|libsqlite3|libmicrohttpd|libsodium|libc|libm|libgnutls|libp11-kit|libidn2|libunistring|libtasn1|libnettle|libhogweed|libgmp|libffi)\.' || true)
+# The runtime image installs only these libraries (their own dependencies
+# come with them); the binary must need, directly, no other.
+missing=$(readelf -d "$out/server/pledged" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' |
+    grep -vE '^(libjansson|libsqlite3|libmicrohttpd|libsodium|libcurl|libz|libc|libm|ld-linux[-_a-z0-9]*)\.' || true)
 if [ -z "$missing" ]; then
-    echo "ok 3 - the binary links only the libraries the runtime image installs"
+    echo "ok 3 - the binary needs only the libraries the runtime image installs"
 else
     echo "not ok 3 - unexpected libraries: $missing"; echo "1..3"; exit 1
+fi
+echo "1..3"; exit 1
 fi
 echo "1..3"
