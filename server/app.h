@@ -34,6 +34,12 @@ struct config {
     size_t n_cors;
     struct net_cidr trusted_proxies[16]; /* peers whose X-Forwarded-For is believed */
     size_t n_trusted;
+    const char *fed_url, *ecb_url; /* where rates update reads the publishers' files */
+    const char *rates_source;      /* rates update --source: fed, ecb or all */
+    const char *rates_since;       /* rates update --since: YYYY-MM-DD or NULL */
+    unsigned rates_refresh_s;      /* serve --rates-refresh: seconds between updates; 0: off */
+    long rates_timeout_s;          /* per download (PLEDGED_RATES_TIMEOUT); 0: 120 */
+    size_t rates_max_bytes;        /* largest file (PLEDGED_RATES_MAX_BYTES); 0: 64 MiB */
 };
 
 struct app {

@@ -28,18 +28,32 @@ static json_t *money_json(const char *code, const char *value)
 void h_currencies(const struct request *rq, struct response *rs)
 {
     static const char *const allowed[] = {"format", NULL};
-    static const char *const columns[] = {"code", "name", "minor_units", "active", NULL};
+    static const char *const columns[] = {"code", "name", "minor_units", "active",
+                                          "latest_rate_date", "latest_rate_source", NULL};
     if (!api_query_check(rq, rs, allowed))
         return;
     int csv = csv_wanted(rq, rs);
     if (csv < 0)
         return;
+    struct db *db = db_reader();
     json_t *data = json_array();
     for (size_t i = 0; i < iso4217_count; i++) {
         const struct currency *c = &iso4217_table[i];
-        json_array_append_new(data, json_pack("{s:s, s:s, s:i, s:b}", "code", c->code, "name",
-                                              c->name, "minor_units", c->minor_units, "active",
-                                              c->active));
+        /* How current each currency's rates are: its latest row, one seek
+         * of the (currency, date) index. USD needs none. */
+        struct rate_found f;
+        enum rate_lookup r = strcmp(c->code, "USD") == 0 || !db ? RATE_NONE
+                                                                : rates_in_force(db, c, NULL, &f);
+        if (r == RATE_ERROR) {
+            json_decref(data);
+            respond_internal(rq, rs, "currency list failed");
+            return;
+        }
+        json_array_append_new(
+            data, json_pack("{s:s, s:s, s:i, s:b, s:s?, s:s?}", "code", c->code, "name", c->name,
+                            "minor_units", c->minor_units, "active", c->active,
+                            "latest_rate_date", r == RATE_FOUND ? f.rate_date : NULL,
+                            "latest_rate_source", r == RATE_FOUND ? f.source : NULL));
     }
     if (csv) {
         respond_csv(rs, columns, data);

@@ -340,7 +340,8 @@ void h_stats_summary(const struct request *rq, struct response *rs)
         " (SELECT sum(amount_usd_minor % 1000000000) FROM pledges WHERE kind = 'target'),"
         " (SELECT count(*) FROM pledges WHERE amount_qualifier IS NOT NULL"
         "  OR people_qualifier IS NOT NULL),"
-        PRECISION_AT("min") "," PRECISION_AT("max")) : NULL;
+        PRECISION_AT("min") "," PRECISION_AT("max") ","
+        " (SELECT max(date) FROM rates)") : NULL;
     if (!st || sqlite3_step(st) != SQLITE_ROW) {
         db_done(st);
         respond_internal(rq, rs, "summary failed");
@@ -348,7 +349,7 @@ void h_stats_summary(const struct request *rq, struct response *rs)
     }
     __int128 usd = (__int128)sqlite3_column_int64(st, 5) * SPLIT + sqlite3_column_int64(st, 6);
     __int128 targets = (__int128)sqlite3_column_int64(st, 9) * SPLIT + sqlite3_column_int64(st, 10);
-    json_t *doc = json_pack("{s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o}",
+    json_t *doc = json_pack("{s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
         "companies", (json_int_t)sqlite3_column_int64(st, 0),
         "announcements", (json_int_t)sqlite3_column_int64(st, 1),
         "pledges", (json_int_t)sqlite3_column_int64(st, 2),
@@ -362,7 +363,8 @@ void h_stats_summary(const struct request *rq, struct response *rs)
         "last_announced_on", sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null()
                                : json_string((const char *)sqlite3_column_text(st, 4)),
         "first_announced_on_precision", text_or_null(st, 12),
-        "last_announced_on_precision", text_or_null(st, 13));
+        "last_announced_on_precision", text_or_null(st, 13),
+        "rates_as_of", text_or_null(st, 14));
     db_done(st);
     respond_json_get(rq, rs, doc);
 }

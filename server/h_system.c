@@ -11,6 +11,7 @@
 #include "respond.h"
 
 #include <stddef.h>
+#include <string.h>
 #include <stdio.h>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -76,6 +77,42 @@ static void table_rows(struct buf *out)
     pthread_mutex_unlock(&rows_mu);
 }
 
+/* Each rates feed's last successful update (seconds since the epoch) and
+ * failed runs since, from rates_feeds (CLI runs and the refresh alike). */
+static void rates_feeds_metrics(struct buf *out)
+{
+    static const char *const feeds[] = {"fed-h10", "ecb"};
+    double when[2] = {0, 0};
+    long long failures[2] = {0, 0};
+    struct db *db = db_reader();
+    sqlite3_stmt *st = db ? db_prepare(db, "SELECT source, succeeded_at, failures FROM rates_feeds")
+                          : NULL;
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        const char *src = (const char *)sqlite3_column_text(st, 0);
+        const char *at = (const char *)sqlite3_column_text(st, 1);
+        for (int i = 0; i < 2; i++) {
+            if (!src || strcmp(src, feeds[i]) != 0)
+                continue;
+            struct tm tm = {0};
+            if (at && strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm))
+                when[i] = (double)timegm(&tm);
+            failures[i] = sqlite3_column_int64(st, 2);
+        }
+    }
+    db_done(st);
+    buf_puts(out, "# HELP pledged_rates_last_success_timestamp_seconds When each rates feed last "
+                  "updated successfully (0: never).\n"
+                  "# TYPE pledged_rates_last_success_timestamp_seconds gauge\n");
+    for (int i = 0; i < 2; i++)
+        buf_printf(out, "pledged_rates_last_success_timestamp_seconds{source=\"%s\"} %.0f\n",
+                   feeds[i], when[i]);
+    buf_puts(out, "# HELP pledged_rates_update_failures Failed updates of each rates feed since "
+                  "its last success.\n# TYPE pledged_rates_update_failures gauge\n");
+    for (int i = 0; i < 2; i++)
+        buf_printf(out, "pledged_rates_update_failures{source=\"%s\"} %lld\n", feeds[i],
+                   failures[i]);
+}
+
 /* GET /metrics: the HTTP counters plus gauges read now. */
 void h_metrics(const struct request *rq, struct response *rs)
 {
@@ -100,6 +137,7 @@ void h_metrics(const struct request *rq, struct response *rs)
                      "# TYPE pledged_database_size_bytes gauge\n"
                      "pledged_database_size_bytes %lld\n", size);
     table_rows(&out);
+    rates_feeds_metrics(&out);
     buf_printf(&out, "# HELP pledged_connections_cut_total Connections closed for missing the "
                      "header or body deadline.\n"
                      "# TYPE pledged_connections_cut_total counter\n"

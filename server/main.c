@@ -14,11 +14,14 @@
 #include "bulk.h"
 #include "cache.h"
 #include "db.h"
+#include "fetch.h"
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
 #include "net.h"
 #include "rates.h"
+#include "rates_refresh.h"
+#include "rates_update.h"
 #include "records.h"
 #include "text.h"
 
@@ -116,6 +119,11 @@ static const struct {
  * for error messages and --help; NULL when there is none. */
 static const char *g_command;
 
+/* The publishers' URLs, as pointers the default config holds, so that a
+ * URL given on the command line can be told from the default. */
+static const char FED_H10_URL_DEFAULT[] = FED_H10_URL;
+static const char ECB_HIST_URL_DEFAULT[] = ECB_HIST_URL;
+
 static const char *help_of(const char *command)
 {
     for (size_t i = 0; command && i < sizeof command_help / sizeof command_help[0]; i++)
@@ -143,7 +151,8 @@ enum opt_id { OPT_PORT = 'p', OPT_BIND = 'b', OPT_DB = 'd', OPT_THREADS = 't',
               OPT_HELP = 'h', OPT_VERSION = 'V', OPT_MAX_BODY = 1000, OPT_NO_LOG, OPT_CORS, OPT_PRIVATE,
               OPT_READ_ONLY, OPT_TIMEOUT, OPT_MAX_CONNS, OPT_MAX_CONNS_IP, OPT_IP_RATE,
               OPT_TOKEN_RATE, OPT_NO_CACHE, OPT_HEADER_TIMEOUT, OPT_BODY_MIN_RATE,
-              OPT_TRUSTED_PROXY };
+              OPT_TRUSTED_PROXY, OPT_FED_URL, OPT_ECB_URL, OPT_RATES_SOURCE, OPT_RATES_SINCE,
+              OPT_RATES_REFRESH, OPT_RATES_TIMEOUT, OPT_RATES_MAX_BYTES };
 
 /* Options that only `serve` takes. */
 static bool serve_only(int opt)
@@ -152,7 +161,7 @@ static bool serve_only(int opt)
            opt == OPT_NO_LOG || opt == OPT_CORS || opt == OPT_PRIVATE || opt == OPT_TIMEOUT ||
            opt == OPT_MAX_CONNS || opt == OPT_MAX_CONNS_IP || opt == OPT_IP_RATE ||
            opt == OPT_TOKEN_RATE || opt == OPT_NO_CACHE || opt == OPT_HEADER_TIMEOUT ||
-           opt == OPT_BODY_MIN_RATE || opt == OPT_TRUSTED_PROXY;
+           opt == OPT_BODY_MIN_RATE || opt == OPT_TRUSTED_PROXY || opt == OPT_RATES_REFRESH;
 }
 
 static bool set_number(const char *text, int64_t min, int64_t max, int64_t *out)
@@ -237,6 +246,47 @@ static int apply_option(struct config *cfg, int opt, const char *val, const char
                                "not '%s' (%s)", val ? val : "", origin);
         cfg->n_trusted++;
         break;
+    case OPT_FED_URL:
+    case OPT_ECB_URL:
+        if (!val || url_check_http(val))
+            return usage_error("a rates URL is an http or https URL, not '%s' (%s)", val ? val : "",
+                               origin);
+        *(opt == OPT_FED_URL ? &cfg->fed_url : &cfg->ecb_url) = val;
+        break;
+    case OPT_RATES_SOURCE:
+        if (!val || (strcmp(val, "fed") && strcmp(val, "ecb") && strcmp(val, "all")))
+            return usage_error("--source is fed, ecb or all, not '%s'", val ? val : "");
+        cfg->rates_source = val;
+        break;
+    case OPT_RATES_SINCE: {
+        int y, m, d;
+        if (!val || !date_parse(val, &y, &m, &d))
+            return usage_error("--since takes a date YYYY-MM-DD, not '%s'", val ? val : "");
+        cfg->rates_since = val;
+        break;
+    }
+    case OPT_RATES_REFRESH: {
+        /* A number of seconds, or with a unit: 90s, 30m, 12h, 1d. */
+        char unit = val && *val ? val[strlen(val) - 1] : '\0';
+        int64_t mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
+        char digits[24];
+        snprintf(digits, sizeof digits, "%.*s", mult ? (int)strlen(val) - 1 : 23, val ? val : "");
+        if (!set_number(digits, 0, 30 * 86400, &n) || n * (mult ? mult : 1) > 30 * 86400)
+            return usage_error("--rates-refresh is an interval such as 12h, 30m or 90s (0: off), "
+                               "not '%s' (%s)", val ? val : "", origin);
+        cfg->rates_refresh_s = (unsigned)(n * (mult ? mult : 1));
+        break;
+    }
+    case OPT_RATES_TIMEOUT:
+        if (!set_number(val, 1, 3600, &n))
+            return usage_error("PLEDGED_RATES_TIMEOUT is 1 to 3600 seconds (%s)", origin);
+        cfg->rates_timeout_s = (long)n;
+        break;
+    case OPT_RATES_MAX_BYTES:
+        if (!set_number(val, 1024, 1 << 30, &n))
+            return usage_error("PLEDGED_RATES_MAX_BYTES is 1024 to 1073741824 (%s)", origin);
+        cfg->rates_max_bytes = (size_t)n;
+        break;
     case OPT_MAX_CONNS:
         if (!set_number(val, 1, 100000, &n))
             return usage_error("--max-connections must be 1 to 100000 (%s)", origin);
@@ -278,6 +328,10 @@ static int config_from_env(struct config *cfg)
         {"PLEDGED_RATE_LIMIT", OPT_IP_RATE},       {"PLEDGED_TOKEN_RATE_LIMIT", OPT_TOKEN_RATE},
         {"PLEDGED_HEADER_TIMEOUT", OPT_HEADER_TIMEOUT},
         {"PLEDGED_BODY_MIN_RATE", OPT_BODY_MIN_RATE},
+        {"PLEDGED_FED_URL", OPT_FED_URL},           {"PLEDGED_ECB_URL", OPT_ECB_URL},
+        {"PLEDGED_RATES_REFRESH", OPT_RATES_REFRESH},
+        {"PLEDGED_RATES_TIMEOUT", OPT_RATES_TIMEOUT},
+        {"PLEDGED_RATES_MAX_BYTES", OPT_RATES_MAX_BYTES},
     };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].var);
@@ -425,10 +479,45 @@ static char *read_all(const char *path, size_t max, size_t *len)
     return buf_detach(&b, len);
 }
 
+static struct db *cli_lock(void *ctx)
+{
+    return ctx;
+}
+
+static void cli_unlock(void *ctx)
+{
+    (void)ctx;
+}
+
+/* pledged rates update: the publishers' files into the database. */
+static int cmd_rates_update(const struct config *cfg)
+{
+    struct db *db = open_migrated(cfg->db_path);
+    if (!db)
+        return 1;
+    const char *src = cfg->rates_source ? cfg->rates_source : "all";
+    struct rates_update_options o = {
+        .fed = strcmp(src, "ecb") != 0, .ecb = strcmp(src, "fed") != 0,
+        .since = cfg->rates_since, .fed_url = cfg->fed_url, .ecb_url = cfg->ecb_url,
+        .out = stdout, .lock = cli_lock, .unlock = cli_unlock, .lock_ctx = db,
+        .timeout_s = cfg->rates_timeout_s, .max_bytes = cfg->rates_max_bytes};
+    char err[1400];
+    bool ok = rates_update(db, &o, err, sizeof err);
+    db_close(db);
+    if (!ok) {
+        for (char *line = strtok(err, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(stderr, "pledged: rates update: %s\n", line);
+        return 1;
+    }
+    return 0;
+}
+
 static int cmd_rates(const struct config *cfg, int argc, char **argv)
 {
+    if (argc == 1 && strcmp(argv[0], "update") == 0)
+        return cmd_rates_update(cfg);
     if (argc != 2 || strcmp(argv[0], "import") != 0)
-        return usage_error("rates takes: import FILE.csv");
+        return usage_error("rates takes: import FILE.csv, or update");
     size_t len = 0;
     errno = 0;
     char *text = read_all(argv[1], (size_t)1 << 30, &len);
@@ -668,6 +757,12 @@ static int cmd_serve(struct config *cfg)
         close(listen_fd);
         return 1;
     }
+    if (!rates_refresh_start(cfg)) {
+        fprintf(stderr, "pledged: cannot start the rates refresh\n");
+        http_stop(server);
+        db_pool_stop();
+        return 1;
+    }
     char line[256];
     snprintf(line, sizeof line,
              "{\"level\":\"info\",\"msg\":\"listening\",\"address\":\"%s\",\"port\":%u,"
@@ -685,6 +780,7 @@ static int cmd_serve(struct config *cfg)
     for (int i = 0; i < 1000 && atomic_load(&g_app.in_flight) > 0; i++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     http_stop(server);
+    rates_refresh_stop();
     cache_free_all();
     db_pool_stop();
     log_info("stopped");
@@ -698,6 +794,7 @@ int main(int argc, char **argv)
         return 1;
     }
     db_global_init();
+    fetch_global_init();
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     struct config *cfg = &g_app.cfg;
     *cfg = (struct config){
@@ -713,6 +810,8 @@ int main(int argc, char **argv)
         .max_conns_ip = 128,
         .access_log = true,
         .answer_cache = true,
+        .fed_url = FED_H10_URL_DEFAULT,
+        .ecb_url = ECB_HIST_URL_DEFAULT,
     };
     unsigned char inst[4];
     randombytes_buf(inst, sizeof inst);
@@ -744,6 +843,11 @@ int main(int argc, char **argv)
         {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
         {"body-min-rate", required_argument, NULL, OPT_BODY_MIN_RATE},
         {"trusted-proxy", required_argument, NULL, OPT_TRUSTED_PROXY},
+        {"fed-url", required_argument, NULL, OPT_FED_URL},
+        {"ecb-url", required_argument, NULL, OPT_ECB_URL},
+        {"source", required_argument, NULL, OPT_RATES_SOURCE},
+        {"since", required_argument, NULL, OPT_RATES_SINCE},
+        {"rates-refresh", required_argument, NULL, OPT_RATES_REFRESH},
         {"read-only", no_argument, NULL, OPT_READ_ONLY},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -805,6 +909,14 @@ int main(int argc, char **argv)
         if (nargs)
             return usage_error("migrate takes no arguments ('%s')", args[0]);
         return cmd_migrate(cfg);
+    }
+    if ((cfg->rates_source || cfg->rates_since) &&
+        !(strcmp(cmd, "rates") == 0 && nargs > 0 && strcmp(args[0], "update") == 0))
+        return usage_error("--source and --since go with rates update only");
+    if ((getenv("PLEDGED_FED_URL") == NULL && cfg->fed_url != FED_H10_URL_DEFAULT) ||
+        (getenv("PLEDGED_ECB_URL") == NULL && cfg->ecb_url != ECB_HIST_URL_DEFAULT)) {
+        if (strcmp(cmd, "rates") != 0)
+            return usage_error("--fed-url and --ecb-url go with serve and rates update only");
     }
     if (read_only && !(strcmp(cmd, "token") == 0 && nargs > 0 && strcmp(args[0], "add") == 0))
         return usage_error("--read-only goes with token add only");
