@@ -49,11 +49,11 @@ static bool next_line(const char **p, const char *end, struct line *out, bool *c
     size_t len = 0;
     bool quoted = false;
     for (const char *c = s;; c++) {
+        if (out->n == MAX_COLS) { /* checked before the cell is written */
+            snprintf(err, errlen, "a line has more than %d cells", MAX_COLS);
+            return false;
+        }
         if (c == stop || (*c == ',' && !quoted)) {
-            if (out->n == MAX_COLS) {
-                snprintf(err, errlen, "a line has more than %d cells", MAX_COLS);
-                return false;
-            }
             out->cells[out->n][len] = '\0';
             out->n++;
             len = 0;

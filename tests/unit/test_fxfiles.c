@@ -182,6 +182,16 @@ int main(int argc, char **argv)
         {"an ECB file with a header only", "Date,USD,JPY,\n", 1, "no rows"},
         {"an HTML error page", "<html><body>Service unavailable</body></html>\n", 1, "header"},
     };
+    /* A line of more cells than a reader holds (found by the fuzzer: it
+     * once wrote past the last cell). */
+    char wide[512] = "Date,USD";
+    for (int i = 0; i < 70; i++)
+        strcat(wide, ",JPY");
+    strcat(wide, "\n2024-04-30,1.07\n");
+    size_t n_wide = 0;
+    CHECK(!ecb_hist_read(wide, strlen(wide), NULL, count_only, &n_wide, err, sizeof err) &&
+              strstr(err, "more than 64 cells"),
+          "a header of 72 cells is refused, not overrun (%s)", err);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         size_t n = 0;
         bool r = bad[i].which == 0
