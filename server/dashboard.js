@@ -210,6 +210,7 @@ async function main() {
     if (summary.first_announced_on)
       $("date-range").textContent = `${shownDate(summary.first_announced_on, summary.first_announced_on_precision)} to ` +
         shownDate(summary.last_announced_on, summary.last_announced_on_precision);
+    if (summary.rates_as_of) $("rates-as-of").textContent = "Rates as of " + summary.rates_as_of;
     charts = { company: byCompany, country: byCountry, month: byMonth };
     drawCharts();
   } catch (e) {

@@ -91,7 +91,10 @@ static const struct {
      "  --token-rate-limit N       requests/s per verified token (0: off;\n"
      "                             PLEDGED_TOKEN_RATE_LIMIT)\n"
      "  --trusted-proxy CIDR       believe X-Forwarded-For from these peers; repeatable\n"
-     "                             (PLEDGED_TRUSTED_PROXIES, comma-separated)\n"},
+     "                             (PLEDGED_TRUSTED_PROXIES, comma-separated)\n"
+     "  --rates-refresh INTERVAL   run 'rates update' at start and then every INTERVAL\n"
+     "                             (12h, 30m, 90s; 0: off, the default; PLEDGED_RATES_REFRESH)\n"
+     "  --fed-url URL, --ecb-url URL  where the refresh reads the publishers' files\n"},
     {"migrate", "usage: pledged migrate [--db FILE]\nCreates the database or applies pending "
                 "migrations, then says its schema version.\n"},
     {"token", "usage: pledged token add NAME [--read-only] [--db FILE]\n"
@@ -100,8 +103,13 @@ static const struct {
               "add prints the new token alone on its last line; it is shown only then.\n"
               "NAME is 1-64 of A-Z a-z 0-9 . _ -; --read-only makes a token that cannot write.\n"},
     {"rates", "usage: pledged rates import FILE.csv [--db FILE]\n"
-              "Adds or corrects rates from lines date,currency,per_usd (a header line is\n"
-              "allowed); every line or none. Pledges' USD values follow.\n"},
+              "       pledged rates update [--source fed|ecb|all] [--since YYYY-MM-DD]\n"
+              "                            [--fed-url URL] [--ecb-url URL] [--db FILE]\n"
+              "import adds or corrects rates from lines date,currency,per_usd (after the\n"
+              "header line), every line or none; they are 'manual'. update downloads the\n"
+              "Fed's H.10 and the ECB's reference rates and adds the days the database lacks\n"
+              "(PLEDGED_FED_URL, PLEDGED_ECB_URL, PLEDGED_RATES_TIMEOUT seconds,\n"
+              "PLEDGED_RATES_MAX_BYTES). Pledges' USD values follow.\n"},
     {"seed", "usage: pledged seed [--db FILE]\nLoads the sample data built from five news "
              "articles; again, it adds nothing.\n"},
     {"import", "usage: pledged import FILE.jsonl|- [--db FILE]\n"

@@ -76,6 +76,7 @@ tap.eq(field("pledge-note"), "1 approximate", "the card says how many pledges ar
 tap.eq(field("company-count"), str(summary["companies"]), "the company count is shown")
 tap.eq(field("announcement-count"), str(summary["announcements"]), "the announcement count is shown")
 tap.eq(field("date-range"), "2024 to 2024-06-04", "the date range is shown as precisely as it is known")
+tap.eq(field("rates-as-of"), "Rates as of " + summary["rates_as_of"], "the page says how current the rates are")
 for chart, label in [("chart-company", "Hitachi"), ("chart-country", "Japan"), ("chart-month", "2024-06")]:
     m = re.search(r'id="%s"[^>]*>(.*?)</div>' % chart, html, re.S)
     tap.check(m and "<svg" in m.group(1) and "<rect" in m.group(1) and label in m.group(1),
