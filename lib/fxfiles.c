@@ -126,7 +126,7 @@ bool fed_h10_read(const char *text, size_t len, const char *since, fx_row_fn *fn
                     cols[i].use = (inv || per) && strcmp(id, "RXI_N.B.VES") != 0 &&
                                   fed_h10_publishes(code);
                     cols[i].invert = inv;
-                    snprintf(cols[i].code, sizeof cols[i].code, "%s", code);
+                    snprintf(cols[i].code, sizeof cols[i].code, "%.3s", code);
                 }
                 have_ids = true;
             }
@@ -249,7 +249,7 @@ bool ecb_hist_read(const char *text, size_t len, const char *since, fx_row_fn *f
                 continue; /* a column pledged has no code for: nothing to store */
             struct rate per_eur;
             char what[48];
-            snprintf(what, sizeof what, "the %s value", code);
+            snprintf(what, sizeof what, "the %.3s value", code);
             if (!value_rate(v, &per_eur, what, date, err, errlen))
                 return false;
             memcpy(row.code, c->code, 4);
