@@ -788,9 +788,10 @@ static int cmd_serve(struct config *cfg)
     for (int i = 0; i < 1000 && atomic_load(&g_app.in_flight) > 0; i++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     http_stop(server);
-    rates_refresh_stop();
-    cache_free_all();
-    db_pool_stop();
+    if (rates_refresh_stop()) {
+        cache_free_all();
+        db_pool_stop();
+    }
     log_info("stopped");
     return 0;
 }

@@ -26,8 +26,15 @@ struct code_migration {
 static bool load_shipped_rates(struct db *db, char *err, size_t errlen)
 {
     struct rates_load_result res;
-    return rates_load_csv(db, shipped_rates_csv, shipped_rates_csv_len, "shipped", false, true,
-                          stderr, &res, err, errlen);
+    size_t len;
+    char *text = shipped_rates_text(&len);
+    if (!text) {
+        snprintf(err, errlen, "the shipped rates do not inflate");
+        return false;
+    }
+    bool ok = rates_load_csv(db, text, len, "shipped", false, true, stderr, &res, err, errlen);
+    free(text);
+    return ok;
 }
 
 /* Every pledge's USD value computed again: after 0006 each one names the

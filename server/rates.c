@@ -2,7 +2,28 @@
 #include "rates.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
+
+extern const unsigned char shipped_rates_csv_z[];
+extern const size_t shipped_rates_csv_z_len;
+extern const size_t shipped_rates_csv_len;
+
+char *shipped_rates_text(size_t *len)
+{
+    char *text = malloc(shipped_rates_csv_len + 1);
+    uLongf got = (uLongf)shipped_rates_csv_len;
+    if (!text || uncompress((Bytef *)text, &got, shipped_rates_csv_z,
+                            (uLong)shipped_rates_csv_z_len) != Z_OK ||
+        got != shipped_rates_csv_len) {
+        free(text);
+        return NULL;
+    }
+    text[got] = '\0';
+    *len = (size_t)got;
+    return text;
+}
 
 const char RATES_IN_FORCE_SQL[] =
     "SELECT date, per_usd, source FROM rates WHERE currency = ?1 AND date <= ?2 AND date >= ?3"

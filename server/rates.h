@@ -57,8 +57,10 @@ bool rates_load_csv(struct db *db, const char *text, size_t len, const char *sou
                     bool upsert, bool strict, FILE *report, struct rates_load_result *res,
                     char *err, size_t errlen);
 
-/* The rates history compiled into the binary (data/usd_rates.csv). */
-extern const char shipped_rates_csv[];
-extern const size_t shipped_rates_csv_len;
+/* The rates history compiled into the binary (data/usd_rates.csv, kept
+ * compressed with zlib: it is most of the binary otherwise). Returns the
+ * CSV text (new, malloc'd, NUL-terminated; the caller frees it) and its
+ * length, or NULL when it does not inflate (out of memory). */
+char *shipped_rates_text(size_t *len);
 
 #endif

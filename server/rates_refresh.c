@@ -87,14 +87,23 @@ bool rates_refresh_start(const struct config *cfg)
     return R.running;
 }
 
-void rates_refresh_stop(void)
+bool rates_refresh_stop(void)
 {
     if (!R.running)
-        return;
+        return true;
     pthread_mutex_lock(&R.mu);
     atomic_store(&R.stop, true);
     pthread_cond_broadcast(&R.wake);
     pthread_mutex_unlock(&R.mu);
-    pthread_join(R.thread, NULL);
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_nsec += (long)RATES_STOP_WAIT_MS * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    if (pthread_timedjoin_np(R.thread, NULL, &until) != 0) {
+        log_info("the rates refresh is still downloading; stopping without it");
+        return false;
+    }
     R.running = false;
+    return true;
 }

@@ -16,7 +16,12 @@
 
 /* Starts the thread when cfg->rates_refresh_s > 0. False when it cannot. */
 bool rates_refresh_start(const struct config *cfg);
-/* Stops it, cutting a download short; returns once the thread has ended. */
-void rates_refresh_stop(void);
+/* Stops it, cutting a download short. True once the thread has ended;
+ * false when it is still inside a download after RATES_STOP_WAIT_MS (a
+ * name look-up libcurl cannot interrupt): the caller must then leave the
+ * database open, and the process ends without it (nothing of the update
+ * was written: the database is touched only after a download completes). */
+#define RATES_STOP_WAIT_MS 1500
+bool rates_refresh_stop(void);
 
 #endif

@@ -281,6 +281,13 @@ static bool update_one(struct db *reader, const struct rates_update_options *o, 
     }
     struct tally tallies[64];
     size_t n_tallies = 0;
+    if (o->cancel && atomic_load(o->cancel)) { /* shutting down: touch nothing */
+        snprintf(err, errlen, "%s from %s: stopped (shutting down); nothing changed", name, url);
+        free(rows.v);
+        free(csv);
+        fetch_result_free(&fr);
+        return false;
+    }
     struct db *db = o->lock(o->lock_ctx);
     bool stored = false;
     if (db && db_begin(db)) {

@@ -292,6 +292,17 @@ tap.check([l for l in m.splitlines() if l.startswith('pledged_rates_update_failu
 g.stop()
 g.cleanup()
 
+# SIGTERM while a refresh is downloading from a server that stalls: the
+# download is abandoned, nothing is written, and the daemon stops at once.
+h = Daemon(binary, "--rates-refresh", "60s", "--fed-url", base + "/stall", "--ecb-url", base + "/stall")
+time.sleep(1.0)
+t0 = time.time()
+rc = h.stop()
+tap.check(rc == 0 and time.time() - t0 < 4, "SIGTERM during a refresh download stops the daemon in %.1f s, exit %s"
+          % (time.time() - t0, rc), h.log_text()[-800:])
+tap.check(h.sanitizer_report() is None, "and leaves no sanitizer report", h.log_text()[-2000:])
+h.cleanup()
+
 compose = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docker", "compose.yaml")).read()
 dockerfile = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docker", "Dockerfile")).read()
 tap.check("PLEDGED_RATES_REFRESH" in compose and "PLEDGED_RATES_REFRESH=12h" in dockerfile,
