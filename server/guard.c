@@ -15,11 +15,16 @@
 
 enum phase { PHASE_HEADERS, PHASE_BODY, PHASE_ANSWERING, PHASE_CUT };
 
+/* The list links change under G.lock; the phase fields are atomics that
+ * the connection's own thread writes without the lock (several times per
+ * request, so every worker thread would otherwise queue on one mutex) and
+ * the checker reads. A reading that mixes two phases can only delay a cut
+ * by one check. */
 struct guard_conn {
     int fd;                   /* the connection's socket, valid until guard_closed */
-    enum phase phase;
-    int64_t since_ms;         /* monotonic ms when the phase began */
-    uint64_t body_bytes;      /* bytes of body so far (PHASE_BODY) */
+    _Atomic int phase;        /* enum phase */
+    _Atomic int64_t since_ms; /* monotonic ms when the phase began */
+    _Atomic uint64_t body_bytes; /* bytes of body so far (PHASE_BODY) */
     struct guard_conn *prev, *next;
 };
 
@@ -42,16 +47,17 @@ static int64_t now_ms(void)
 }
 
 /* Whether g has missed its deadline at `now`. */
-static bool overdue(const struct guard_conn *g, int64_t now)
+static bool overdue(struct guard_conn *g, int64_t now)
 {
-    int64_t elapsed = now - g->since_ms;
-    switch (g->phase) {
+    int64_t elapsed = now - atomic_load(&g->since_ms);
+    switch ((enum phase)atomic_load(&g->phase)) {
     case PHASE_HEADERS:
         return elapsed > (int64_t)G.header_ms;
     case PHASE_BODY:
         if (elapsed <= (int64_t)G.header_ms || G.rate == 0)
             return false;
-        return (int64_t)g->body_bytes * 1000 < (int64_t)G.rate * (elapsed - (int64_t)G.header_ms);
+        return (int64_t)atomic_load(&g->body_bytes) * 1000 <
+               (int64_t)G.rate * (elapsed - (int64_t)G.header_ms);
     case PHASE_ANSWERING:
     case PHASE_CUT:
         break;
@@ -79,7 +85,7 @@ static void *checker(void *arg)
             /* The server reads end-of-stream and closes the connection;
              * the descriptor stays open until guard_closed. */
             shutdown(g->fd, SHUT_RDWR);
-            g->phase = PHASE_CUT;
+            atomic_store(&g->phase, PHASE_CUT);
             atomic_fetch_add(&closed_slow, 1);
         }
     }
@@ -114,8 +120,9 @@ struct guard_conn *guard_opened(int fd)
     if (!g)
         return NULL; /* unguarded: the idle timeout still applies */
     g->fd = fd;
-    g->phase = PHASE_HEADERS;
-    g->since_ms = now_ms();
+    atomic_init(&g->phase, PHASE_HEADERS);
+    atomic_init(&g->since_ms, now_ms());
+    atomic_init(&g->body_bytes, 0);
     pthread_mutex_lock(&G.lock);
     g->next = G.head;
     if (G.head)
@@ -142,15 +149,11 @@ void guard_closed(struct guard_conn *g)
 
 static void enter(struct guard_conn *g, enum phase phase)
 {
-    if (!g)
+    if (!g || atomic_load(&g->phase) == PHASE_CUT)
         return;
-    pthread_mutex_lock(&G.lock);
-    if (g->phase != PHASE_CUT) {
-        g->phase = phase;
-        g->since_ms = now_ms();
-        g->body_bytes = 0;
-    }
-    pthread_mutex_unlock(&G.lock);
+    atomic_store(&g->body_bytes, 0);
+    atomic_store(&g->since_ms, now_ms());
+    atomic_store(&g->phase, phase);
 }
 
 void guard_headers_done(struct guard_conn *g)
@@ -160,11 +163,8 @@ void guard_headers_done(struct guard_conn *g)
 
 void guard_body(struct guard_conn *g, size_t n)
 {
-    if (!g)
-        return;
-    pthread_mutex_lock(&G.lock);
-    g->body_bytes += n;
-    pthread_mutex_unlock(&G.lock);
+    if (g)
+        atomic_fetch_add(&g->body_bytes, n);
 }
 
 void guard_answering(struct guard_conn *g)

@@ -316,20 +316,21 @@ static bool input_ok(struct MHD_Connection *c, const struct request *rq, struct 
                         shown);
         return false;
     }
-    json_t *errors = json_array();
+    json_t *errors = NULL; /* made only when there is an error: this runs on every request */
     for (size_t i = 0; i < rq->n_query; i++) {
         bool key_ok = text_ok(rq->query[i].key, nul);
         if (key_ok && text_ok(rq->query[i].value, nul))
             continue;
+        if (!errors)
+            errors = json_array();
         text_shown(rq->query[i].key, 60, shown, sizeof shown);
         jsonx_error_add(errors, shown, "%s must be valid UTF-8 without control characters or %%00",
                         key_ok ? "the value" : "the name");
     }
-    if (json_array_size(errors)) {
+    if (errors) {
         respond_bad_params(rs, errors);
         return false;
     }
-    json_decref(errors);
     return true;
 }
 
