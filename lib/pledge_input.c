@@ -114,10 +114,14 @@ static const char *enum_field(const json_t *obj, const char *name, const char *c
         for (size_t i = 0; values[i]; i++)
             if (strcmp(json_string_value(v), values[i]) == 0)
                 return values[i];
-    char list[256] = "";
-    for (size_t i = 0; values[i]; i++) {
-        strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
-        strncat(list, values[i], sizeof list - strlen(list) - 1);
+    char list[256];
+    size_t used = 0;
+    list[0] = '\0';
+    for (size_t i = 0; values[i] && used < sizeof list; i++) {
+        int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", values[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n; /* past the end only when truncated: the loop stops */
     }
     jsonx_error_add(errors, path(field, sizeof field, prefix, name), "must be one of %s", list);
     return NULL;
@@ -517,6 +521,10 @@ void announcement_input_parse(const json_t *body, struct announcement_input *out
             jsonx_error_add(errors, "pledges", "must have at most %d items", ANN_PLEDGES_MAX);
         } else {
             out->pledges = calloc(json_array_size(v) + 1, sizeof *out->pledges);
+            if (!out->pledges) {
+                jsonx_error_add(errors, "pledges", "could not be read (out of memory)");
+                return;
+            }
             const char *urls[ANN_SOURCES_MAX];
             for (size_t j = 0; j < out->n_sources; j++)
                 urls[j] = out->sources[j].url;

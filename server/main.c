@@ -671,29 +671,18 @@ static int cmd_healthcheck(const struct config *cfg)
         host = "127.0.0.1";
     else if (strcmp(host, "::") == 0)
         host = "::1";
-    struct sockaddr_storage ss = {0};
-    socklen_t len;
-    struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
-    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
-    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons((uint16_t)cfg->port);
-        len = sizeof *v4;
-    } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons((uint16_t)cfg->port);
-        len = sizeof *v6;
-    } else {
+    struct net_address addr;
+    if (!net_parse(host, cfg->port, &addr)) { /* --bind was checked: cannot happen */
         fprintf(stderr, "pledged: --bind must be a numeric address\n");
         return 1;
     }
-    int fd = socket(ss.ss_family, SOCK_STREAM, 0);
+    int fd = socket(addr.ss.ss_family, SOCK_STREAM, 0);
     struct timeval tv = {3, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     char reply[64] = "";
     static const char req[] = "GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n";
-    bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&ss, len) == 0 &&
+    bool ok = fd >= 0 && connect(fd, (struct sockaddr *)&addr.ss, addr.len) == 0 &&
               write(fd, req, sizeof req - 1) == (ssize_t)(sizeof req - 1) &&
               read(fd, reply, sizeof reply - 1) > 12 && strncmp(reply + 9, "200", 3) == 0;
     if (fd >= 0)
@@ -863,7 +852,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     bool used_serve_only = false, read_only = false;
-    const char *serve_opt = NULL;
+    const char *serve_opt = NULL, *not_for_healthcheck = NULL;
     opterr = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, ":p:b:d:t:hV", longopts, NULL)) != -1) {
@@ -889,6 +878,8 @@ int main(int argc, char **argv)
         if (serve_only(opt)) {
             used_serve_only = true;
             serve_opt = flag;
+            if (opt != OPT_PORT && opt != OPT_BIND)
+                not_for_healthcheck = flag; /* healthcheck takes --port and --bind only */
         }
         if ((rc = apply_option(cfg, opt, optarg, flag)))
             return rc;
@@ -907,12 +898,11 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "healthcheck") == 0) {
         if (nargs)
             return usage_error("healthcheck takes no arguments ('%s')", args[0]);
+        if (not_for_healthcheck)
+            return usage_error("'%s' is an option of serve only", not_for_healthcheck);
         return cmd_healthcheck(cfg);
     }
-    if (used_serve_only && !(strcmp(cmd, "healthcheck") == 0 &&
-                             (strcmp(serve_opt, "--port") == 0 || strcmp(serve_opt, "--bind") == 0 ||
-                              strncmp(serve_opt, "--port=", 7) == 0 || strncmp(serve_opt, "--bind=", 7) == 0 ||
-                              strcmp(serve_opt, "-p") == 0 || strcmp(serve_opt, "-b") == 0)))
+    if (used_serve_only)
         return usage_error("'%s' is an option of serve only", serve_opt);
     if (strcmp(cmd, "migrate") == 0) {
         if (nargs)

@@ -40,6 +40,9 @@ for args, why in [(["--bogus"], "an unknown flag"), ([], "no command"),
     tap.check(r.returncode == 2 and len(r.stderr.splitlines()) == 1 and r.stderr.startswith("pledged: ")
               and see in r.stderr and "usage:" not in r.stderr,
               "%s exits 2 with one line that says what is wrong and where to look" % why, r)
+r = run_cli(binary, "healthcheck", "--threads", "2")
+tap.check(r.returncode == 2 and "'--threads' is an option of serve only" in r.stderr,
+          "healthcheck takes --port and --bind, not other serve options", r)
 r = run_cli(binary, "migrate", "--port", "1")
 tap.check("'--port' is an option of serve only" in r.stderr, "a misplaced flag is named as written", r)
 for cmd, words in [("serve", ["--header-timeout", "--trusted-proxy", "--max-connections", "--db"]),
