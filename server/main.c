@@ -325,6 +325,26 @@ static int apply_option(struct config *cfg, int opt, const char *val, const char
     return 0;
 }
 
+/* Applies each comma-separated item of environment variable `var` as
+ * option `opt`, splitting a copy of it in `copy` (which must outlive cfg). */
+static int option_list_from_env(struct config *cfg, const char *var, int opt, char *copy,
+                                size_t len)
+{
+    const char *value = getenv(var);
+    if (!value || !*value)
+        return 0;
+    snprintf(copy, len, "%s", value);
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        int rc = apply_option(cfg, opt, tok, var);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 static int config_from_env(struct config *cfg)
 {
     static const struct { const char *var; int opt; } vars[] = {
@@ -347,33 +367,16 @@ static int config_from_env(struct config *cfg)
         if (rc)
             return rc;
     }
-    const char *cors = getenv("PLEDGED_CORS_ORIGINS");
-    if (cors && *cors) {
-        /* Split a copy on commas; the copy lives as long as the process. */
-        static char copy[4096];
-        snprintf(copy, sizeof copy, "%s", cors);
-        for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
-             tok = strtok_r(NULL, ",", &save)) {
-            while (*tok == ' ')
-                tok++;
-            int rc = apply_option(cfg, OPT_CORS, tok, "PLEDGED_CORS_ORIGINS");
-            if (rc)
-                return rc;
-        }
-    }
-    const char *proxies = getenv("PLEDGED_TRUSTED_PROXIES");
-    if (proxies && *proxies) {
-        static char copy[2048];
-        snprintf(copy, sizeof copy, "%s", proxies);
-        for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
-             tok = strtok_r(NULL, ",", &save)) {
-            while (*tok == ' ')
-                tok++;
-            int rc = apply_option(cfg, OPT_TRUSTED_PROXY, tok, "PLEDGED_TRUSTED_PROXIES");
-            if (rc)
-                return rc;
-        }
-    }
+    /* Repeatable options come comma-separated; each list is split in a copy
+     * of its own, which lives as long as the process (cfg points into it). */
+    static char cors_copy[4096], proxies_copy[2048];
+    int rc = option_list_from_env(cfg, "PLEDGED_CORS_ORIGINS", OPT_CORS, cors_copy,
+                                  sizeof cors_copy);
+    if (!rc)
+        rc = option_list_from_env(cfg, "PLEDGED_TRUSTED_PROXIES", OPT_TRUSTED_PROXY, proxies_copy,
+                                  sizeof proxies_copy);
+    if (rc)
+        return rc;
     const char *priv = getenv("PLEDGED_PRIVATE");
     if (priv) {
         if (strcmp(priv, "0") && strcmp(priv, "1"))

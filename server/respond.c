@@ -164,30 +164,34 @@ void respond_invalid(struct response *rs, const char *title, json_t *errors)
     respond_problem_doc(rs, 422, "validation", title, detail, errors);
 }
 
-void respond_bad_params(struct response *rs, json_t *errors)
+/* 400 listing `errors` of one kind of request part: the detail names the
+ * one bad part (lead + field + trail, then its message: "query parameter
+ * 'limit' must be ...") or counts them ("3 query parameters are invalid"). */
+static void respond_bad_parts(struct response *rs, json_t *errors, const char *type,
+                              const char *title, const char *lead, const char *trail,
+                              const char *plural)
 {
     size_t n = json_array_size(errors);
     char detail[700];
     if (n == 1)
-        snprintf(detail, sizeof detail, "query parameter '%.100s' %.500s",
-                 json_string_value(json_object_get(json_array_get(errors, 0), "field")),
+        snprintf(detail, sizeof detail, "%s%.100s%s %.500s", lead,
+                 json_string_value(json_object_get(json_array_get(errors, 0), "field")), trail,
                  json_string_value(json_object_get(json_array_get(errors, 0), "message")));
     else
-        snprintf(detail, sizeof detail, "%zu query parameters are invalid", n);
-    respond_problem_doc(rs, 400, "bad-parameter", "Invalid query parameter", detail, errors);
+        snprintf(detail, sizeof detail, "%zu %s are invalid", n, plural);
+    respond_problem_doc(rs, 400, type, title, detail, errors);
+}
+
+void respond_bad_params(struct response *rs, json_t *errors)
+{
+    respond_bad_parts(rs, errors, "bad-parameter", "Invalid query parameter", "query parameter '",
+                      "'", "query parameters");
 }
 
 void respond_bad_path(struct response *rs, json_t *errors)
 {
-    size_t n = json_array_size(errors);
-    char detail[700];
-    if (n == 1)
-        snprintf(detail, sizeof detail, "the path's %.100s %.500s",
-                 json_string_value(json_object_get(json_array_get(errors, 0), "field")),
-                 json_string_value(json_object_get(json_array_get(errors, 0), "message")));
-    else
-        snprintf(detail, sizeof detail, "%zu parts of the path are invalid", n);
-    respond_problem_doc(rs, 400, "bad-path", "Invalid path", detail, errors);
+    respond_bad_parts(rs, errors, "bad-path", "Invalid path", "the path's ", "",
+                      "parts of the path");
 }
 
 void respond_bad_param(struct response *rs, const char *param, const char *fmt, ...)
