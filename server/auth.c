@@ -1,11 +1,18 @@
-/* auth — token storage and checks (see auth.h). */
+/* auth — tokens: creating, revoking and listing them, and checking a
+ * bearer token on a request (see auth.h). Storage is the store's
+ * (store/sqlite/tokens.c); this file holds the rules: the token's shape,
+ * its secret from the CSPRNG, the hash kept, the constant-time check. */
 #include "auth.h"
+
+#include "store.h"
 
 #include <sodium.h>
 #include <string.h>
 #include <strings.h>
 
 #define KEY_ID_LEN (AUTH_KEY_ID_TEXT - 1)
+_Static_assert(KEY_ID_LEN == STORE_TOKEN_KEY_ID, "key_id lengths agree");
+_Static_assert(crypto_hash_sha256_BYTES == STORE_TOKEN_HASH, "hash lengths agree");
 
 static bool name_ok(const char *name)
 {
@@ -28,39 +35,30 @@ bool token_add(struct db *db, const char *name, bool read_only, char out[TOKEN_L
         snprintf(err, errlen, "a token name is 1 to %d of A-Z a-z 0-9 . _ -", TOKEN_NAME_MAX);
         return false;
     }
-    sqlite3_stmt *st = db_prepare(db, "INSERT INTO tokens (name, key_id, hash, created_at, scope)"
-                                      " VALUES (?, ?, ?, ?, ?)");
-    if (!st) {
-        snprintf(err, errlen, "cannot store the token");
-        return false;
-    }
+    struct store_token t = {.read_only = read_only};
+    snprintf(t.name, sizeof t.name, "%s", name);
     for (int attempt = 0; attempt < 5; attempt++) {
-        unsigned char secret[32], hash[crypto_hash_sha256_BYTES];
+        unsigned char secret[32];
         randombytes_buf(secret, sizeof secret);
         memcpy(out, "pld_", 4);
         sodium_bin2base64(out + 4, TOKEN_LEN + 1 - 4, secret, sizeof secret,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING);
         sodium_memzero(secret, sizeof secret);
-        crypto_hash_sha256(hash, (const unsigned char *)out, TOKEN_LEN);
-        char now[21];
-        db_now(now);
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, out + 4, KEY_ID_LEN, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 3, hash, sizeof hash, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, read_only ? "read" : "write", -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        const char *msg = sqlite3_errmsg(db_handle(db));
-        bool name_taken = rc == SQLITE_CONSTRAINT_UNIQUE && strstr(msg, "tokens.name");
-        db_done(st);
-        if (rc == SQLITE_DONE)
+        crypto_hash_sha256(t.hash, (const unsigned char *)out, TOKEN_LEN);
+        memcpy(t.key_id, out + 4, KEY_ID_LEN);
+        t.key_id[KEY_ID_LEN] = '\0';
+        db_now(t.created_at);
+        bool name_taken = false;
+        enum store_status s = store_token_insert(db, &t, &name_taken);
+        if (s == STORE_OK)
             return true;
-        if (name_taken) {
+        if (s == STORE_CONFLICT && name_taken) {
             snprintf(err, errlen, "a token named '%s' exists already; revoke it first", name);
             return false;
         }
-        if (rc != SQLITE_CONSTRAINT_UNIQUE) {
-            snprintf(err, errlen, "cannot store the token: %s", sqlite3_errstr(rc));
+        if (s != STORE_CONFLICT) {
+            snprintf(err, errlen, "cannot store the token%s",
+                     s == STORE_BUSY ? ": the database is busy" : "");
             return false;
         }
         /* key_id collision (48 random bits): draw again. */
@@ -71,40 +69,30 @@ bool token_add(struct db *db, const char *name, bool read_only, char out[TOKEN_L
 
 bool token_revoke(struct db *db, const char *name, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = db_prepare(db, "DELETE FROM tokens WHERE name = ?");
-    if (!st) {
-        snprintf(err, errlen, "cannot revoke the token");
-        return false;
-    }
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    if (rc != SQLITE_DONE) {
-        snprintf(err, errlen, "cannot revoke the token: %s", sqlite3_errstr(rc));
-        return false;
-    }
-    if (sqlite3_changes(db_handle(db)) == 0) {
+    enum store_status s = store_token_delete(db, name);
+    if (s == STORE_NOT_FOUND) {
         snprintf(err, errlen, "no token is named '%s'", name);
+        return false;
+    }
+    if (s != STORE_OK) {
+        snprintf(err, errlen, "cannot revoke the token%s",
+                 s == STORE_BUSY ? ": the database is busy" : "");
         return false;
     }
     return true;
 }
 
+static bool print_token(void *ctx, const struct store_token *t)
+{
+    fprintf(ctx, "%-24s pld_%s... %-6s %s\n", t->name, t->key_id, t->read_only ? "read" : "write",
+            t->created_at);
+    return true;
+}
+
 bool token_list(struct db *db, FILE *out)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT name, key_id, scope, created_at FROM tokens"
-                                      " ORDER BY name");
-    if (!st)
-        return false;
     fprintf(out, "%-24s %-16s %-6s %s\n", "NAME", "TOKEN", "SCOPE", "CREATED");
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        fprintf(out, "%-24s pld_%s... %-6s %s\n", (const char *)sqlite3_column_text(st, 0),
-                (const char *)sqlite3_column_text(st, 1),
-                (const char *)sqlite3_column_text(st, 2),
-                (const char *)sqlite3_column_text(st, 3));
-    db_done(st);
-    return rc == SQLITE_DONE;
+    return store_token_each(db, print_token, out) == STORE_OK;
 }
 
 /* The token in an Authorization value ("Bearer pld_..."), or NULL when the
@@ -142,25 +130,18 @@ enum auth_result auth_check(struct db *db, const char *authorization)
     if (!authorization)
         return AUTH_MISSING;
     const char *p = bearer_token(authorization);
-    if (!p)
+    char key_id[AUTH_KEY_ID_TEXT];
+    if (!p || !auth_key_id(authorization, key_id))
         return AUTH_INVALID;
     unsigned char hash[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(hash, (const unsigned char *)p, TOKEN_LEN);
-    sqlite3_stmt *st = db_prepare(db, "SELECT hash, scope FROM tokens WHERE key_id = ?");
-    if (!st)
+    struct store_token t;
+    enum store_status s = store_token_by_key_id(db, key_id, &t);
+    if (s == STORE_NOT_FOUND)
+        return AUTH_INVALID;
+    if (s != STORE_OK)
         return AUTH_ERROR;
-    sqlite3_bind_text(st, 1, p + 4, KEY_ID_LEN, SQLITE_TRANSIENT);
-    enum auth_result r = AUTH_INVALID;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const void *stored = sqlite3_column_blob(st, 0);
-        if (sqlite3_column_bytes(st, 0) == (int)sizeof hash &&
-            sodium_memcmp(stored, hash, sizeof hash) == 0)
-            r = strcmp((const char *)sqlite3_column_text(st, 1), "read") == 0 ? AUTH_READ_ONLY
-                                                                               : AUTH_OK;
-    } else if (rc != SQLITE_DONE) {
-        r = AUTH_ERROR;
-    }
-    db_done(st);
-    return r;
+    if (sodium_memcmp(t.hash, hash, sizeof hash) != 0)
+        return AUTH_INVALID;
+    return t.read_only ? AUTH_READ_ONLY : AUTH_OK;
 }

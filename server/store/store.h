@@ -1,0 +1,62 @@
+/* store — the engine-neutral storage interface the rest of the daemon
+ * calls (issue 12: handlers never see SQL). It speaks in the resources' own
+ * plain structs and one status enum; no SQLite type appears here, so a
+ * second engine (PostgreSQL) can implement the same functions.
+ *
+ * Today it covers API tokens; the other resources move behind it next
+ * (records.c, h_companies.c, api.c's idempotency keys, stats, search).
+ *
+ * Conventions, for every function declared here:
+ *  - `struct db` is the connection to use (opaque here); writes run inside
+ *    the caller's transaction when there is one;
+ *  - the result is a store_status; out-parameters are written only on
+ *    STORE_OK;
+ *  - strings in structs are copied into fixed buffers: nothing returned is
+ *    borrowed from the engine.
+ */
+#ifndef PLEDGED_STORE_H
+#define PLEDGED_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct db;
+
+enum store_status {
+    STORE_OK,
+    STORE_NOT_FOUND,
+    STORE_CONFLICT,   /* a unique value is taken; see the function for which */
+    STORE_BUSY,       /* another process holds the database past the busy timeout */
+    STORE_ERROR,      /* anything else; logged by the engine */
+};
+
+/* ---- API tokens ---------------------------------------------------------- */
+
+#define STORE_TOKEN_NAME_MAX 64
+#define STORE_TOKEN_KEY_ID 8   /* characters of the token after "pld_" that find its row */
+#define STORE_TOKEN_HASH 32    /* SHA-256 of the whole token */
+
+struct store_token {
+    char name[STORE_TOKEN_NAME_MAX + 1];
+    char key_id[STORE_TOKEN_KEY_ID + 1];
+    unsigned char hash[STORE_TOKEN_HASH];
+    bool read_only;
+    char created_at[21];       /* RFC 3339 UTC */
+};
+
+/* Stores t. STORE_CONFLICT with *name_taken set when the name exists,
+ * cleared when the key_id does (the caller draws another token). */
+enum store_status store_token_insert(struct db *db, const struct store_token *t, bool *name_taken);
+
+/* The token whose key_id is `key_id`, or STORE_NOT_FOUND. */
+enum store_status store_token_by_key_id(struct db *db, const char *key_id,
+                                        struct store_token *out);
+
+/* Removes the token called `name`, or STORE_NOT_FOUND. */
+enum store_status store_token_delete(struct db *db, const char *name);
+
+/* Calls fn for every token, by name; fn returning false stops (STORE_OK). */
+typedef bool store_token_fn(void *ctx, const struct store_token *t);
+enum store_status store_token_each(struct db *db, store_token_fn *fn, void *ctx);
+
+#endif
