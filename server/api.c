@@ -7,6 +7,7 @@
 #include "jsonx.h"
 #include "ratelimit.h"
 #include "respond.h"
+#include "store.h"
 #include "text.h"
 
 #include <sodium.h>
@@ -198,83 +199,47 @@ bool api_idempotent_replay(const struct request *rq, struct response *rs, struct
      * another request. Write handlers verify the token before this. */
     char token[AUTH_KEY_ID_TEXT] = "";
     auth_key_id(rq->authorization, token);
-    sqlite3_stmt *st = db_prepare(db, "SELECT body_hash, status, location, response FROM"
-                                      " idempotency_keys WHERE key = ? AND path = ? AND token = ?"
-                                      " AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')");
-    if (!st) {
+    struct store_idem kept;
+    enum store_status s = store_idem_find(db, token, rq->idempotency_key, rq->path, &kept);
+    if (s == STORE_NOT_FOUND)
+        return false;
+    if (s != STORE_OK) {
         *failed = true;
         respond_internal(rq, rs, "idempotency look-up failed");
         return true;
     }
-    sqlite3_bind_text(st, 1, rq->idempotency_key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, rq->path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, token, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    bool answered = false;
-    if (rc == SQLITE_ROW) {
-        unsigned char hash[crypto_hash_sha256_BYTES];
-        body_hash(rq, hash);
-        answered = true;
-        if (sqlite3_column_bytes(st, 0) != (int)sizeof hash ||
-            memcmp(sqlite3_column_blob(st, 0), hash, sizeof hash) != 0) {
-            respond_problem(rs, 422, "idempotency-key-reused", "Idempotency-Key reused",
-                            "this Idempotency-Key was used with a different request body; "
-                            "use a new key for a new request");
-        } else {
-            const char *body = (const char *)sqlite3_column_text(st, 3);
-            respond_bytes(rs, (unsigned)sqlite3_column_int(st, 1), "application/json", body,
-                          (size_t)sqlite3_column_bytes(st, 3));
-            respond_etag(rs);
-            if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-                respond_header(rs, "Location", "%s", (const char *)sqlite3_column_text(st, 2));
-            respond_header(rs, "Idempotent-Replayed", "true");
-        }
-    } else if (rc != SQLITE_DONE) {
-        *failed = answered = true;
-        respond_internal(rq, rs, "idempotency look-up failed");
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    body_hash(rq, hash);
+    if (memcmp(kept.body_hash, hash, sizeof hash) != 0) {
+        respond_problem(rs, 422, "idempotency-key-reused", "Idempotency-Key reused",
+                        "this Idempotency-Key was used with a different request body; "
+                        "use a new key for a new request");
+    } else {
+        respond_bytes(rs, kept.status, "application/json", kept.response, kept.response_len);
+        respond_etag(rs);
+        if (kept.location)
+            respond_header(rs, "Location", "%s", kept.location);
+        respond_header(rs, "Idempotent-Replayed", "true");
     }
-    db_done(st);
-    return answered;
+    store_idem_free(&kept);
+    return true;
 }
 
 bool api_idempotent_store(const struct request *rq, const struct response *rs, struct db *db)
 {
     if (!rq->idempotency_key || rs->status < 200 || rs->status >= 300)
         return true;
-    const char *location = NULL;
+    struct store_idem idem = {.key = rq->idempotency_key, .path = rq->path,
+                              .status = rs->status, .response = rs->body,
+                              .response_len = rs->body ? rs->body_len : 0};
     for (size_t i = 0; i < rs->n_headers; i++)
         if (strcmp(rs->headers[i].name, "Location") == 0)
-            location = rs->headers[i].value;
-    unsigned char hash[crypto_hash_sha256_BYTES];
-    body_hash(rq, hash);
+            idem.location = rs->headers[i].value;
+    body_hash(rq, idem.body_hash);
+    auth_key_id(rq->authorization, idem.token);
     char now[21];
     db_now(now);
-    sqlite3_stmt *purge = db_prepare(db, "DELETE FROM idempotency_keys WHERE created_at <"
-                                         " strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day')");
-    if (!purge || sqlite3_step(purge) != SQLITE_DONE) {
-        db_done(purge);
-        return false;
-    }
-    db_done(purge);
-    char token[AUTH_KEY_ID_TEXT] = "";
-    auth_key_id(rq->authorization, token);
-    sqlite3_stmt *st = db_prepare(db, "INSERT OR REPLACE INTO idempotency_keys (key, path,"
-                                      " body_hash, status, location, response, created_at, token)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return false;
-    sqlite3_bind_text(st, 1, rq->idempotency_key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, rq->path, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 3, hash, sizeof hash, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, (int)rs->status);
-    if (location)
-        sqlite3_bind_text(st, 5, location, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, rs->body ? rs->body : "", (int)rs->body_len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, token, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE;
+    return store_idem_put(db, &idem, now) == STORE_OK;
 }
 
 void api_delete_by_id(const struct request *rq, struct response *rs,

@@ -59,4 +59,34 @@ enum store_status store_token_delete(struct db *db, const char *name);
 typedef bool store_token_fn(void *ctx, const struct store_token *t);
 enum store_status store_token_each(struct db *db, store_token_fn *fn, void *ctx);
 
+/* ---- Idempotency keys --------------------------------------------------- */
+
+#define STORE_IDEM_HASH 32     /* SHA-256 of the request body */
+#define STORE_IDEM_TTL_HOURS 24
+
+/* The first answer to a POST with an Idempotency-Key, kept for replays. A
+ * key belongs to (token, key, path). */
+struct store_idem {
+    char token[STORE_TOKEN_KEY_ID + 1]; /* key_id of the token that sent it */
+    const char *key, *path;    /* borrowed from the caller (put) */
+    unsigned char body_hash[STORE_IDEM_HASH];
+    unsigned status;
+    char *location;            /* owned (find) or borrowed (put); NULL for none */
+    char *response;            /* owned (find) or borrowed (put) */
+    size_t response_len;
+};
+
+/* The answer kept for (token, key, path) in the last STORE_IDEM_TTL_HOURS,
+ * or STORE_NOT_FOUND. On STORE_OK, out->location and out->response are new
+ * (malloc'd); release them with store_idem_free. */
+enum store_status store_idem_find(struct db *db, const char *token, const char *key,
+                                  const char *path, struct store_idem *out);
+void store_idem_free(struct store_idem *idem);
+
+/* Keeps idem (replacing an older answer for the same key), after dropping
+ * the keys older than STORE_IDEM_TTL_HOURS. Inside the request's transaction,
+ * so the answer is kept if and only if the write it answers is. */
+enum store_status store_idem_put(struct db *db, const struct store_idem *idem,
+                                 const char *created_at);
+
 #endif
