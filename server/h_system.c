@@ -9,6 +9,7 @@
 #include "migrate.h"
 #include "metrics.h"
 #include "respond.h"
+#include "store.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -53,64 +54,70 @@ void h_openapi(const struct request *rq, struct response *rs)
 #define ROWS_TTL 10
 static pthread_mutex_t rows_mu = PTHREAD_MUTEX_INITIALIZER;
 static time_t rows_at;
-static long long rows[4];
-static const char *const row_tables[4] = {"companies", "announcements", "pledges", "sources"};
+static struct store_row_counts rows;
 
 static void table_rows(struct buf *out)
 {
     pthread_mutex_lock(&rows_mu);
     time_t now = time(NULL);
     struct db *db = now - rows_at >= ROWS_TTL ? db_reader() : NULL;
-    for (size_t i = 0; db && i < 4; i++) {
-        char sql[64];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", row_tables[i]);
-        sqlite3_stmt *st = db_prepare(db, sql);
-        if (st && sqlite3_step(st) == SQLITE_ROW)
-            rows[i] = (long long)sqlite3_column_int64(st, 0);
-        db_done(st);
+    struct store_row_counts fresh;
+    if (db && store_count_rows(db, &fresh) == STORE_OK) {
+        rows = fresh;
         rows_at = now;
     }
+    const struct { const char *table; long long n; } shown[] = {
+        {"companies", rows.companies},
+        {"announcements", rows.announcements},
+        {"pledges", rows.pledges},
+        {"sources", rows.sources},
+    };
     buf_printf(out, "# HELP pledged_table_rows Rows per table (counted at most every %d s).\n"
                     "# TYPE pledged_table_rows gauge\n", ROWS_TTL);
-    for (size_t i = 0; i < 4; i++)
-        buf_printf(out, "pledged_table_rows{table=\"%s\"} %lld\n", row_tables[i], rows[i]);
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+        buf_printf(out, "pledged_table_rows{table=\"%s\"} %lld\n", shown[i].table, shown[i].n);
     pthread_mutex_unlock(&rows_mu);
 }
 
 /* Each rates feed's last successful update (seconds since the epoch) and
- * failed runs since, from rates_feeds (CLI runs and the refresh alike). */
+ * failed runs since, from the store (CLI runs and the refresh alike). */
+static const char *const feeds[] = {"fed-h10", "ecb"};
+struct feed_gauges {
+    double when[2];
+    long long failures[2];
+};
+
+static bool feed_gauge(void *ctx, const struct store_feed_status *f)
+{
+    struct feed_gauges *g = ctx;
+    for (int i = 0; i < 2; i++) {
+        if (strcmp(f->source, feeds[i]) != 0)
+            continue;
+        struct tm tm = {0};
+        if (f->succeeded_at[0] && strptime(f->succeeded_at, "%Y-%m-%dT%H:%M:%SZ", &tm))
+            g->when[i] = (double)timegm(&tm);
+        g->failures[i] = f->failures;
+    }
+    return true;
+}
+
 static void rates_feeds_metrics(struct buf *out)
 {
-    static const char *const feeds[] = {"fed-h10", "ecb"};
-    double when[2] = {0, 0};
-    long long failures[2] = {0, 0};
+    struct feed_gauges g = {{0, 0}, {0, 0}};
     struct db *db = db_reader();
-    sqlite3_stmt *st = db ? db_prepare(db, "SELECT source, succeeded_at, failures FROM rates_feeds")
-                          : NULL;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-        const char *src = (const char *)sqlite3_column_text(st, 0);
-        const char *at = (const char *)sqlite3_column_text(st, 1);
-        for (int i = 0; i < 2; i++) {
-            if (!src || strcmp(src, feeds[i]) != 0)
-                continue;
-            struct tm tm = {0};
-            if (at && strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm))
-                when[i] = (double)timegm(&tm);
-            failures[i] = sqlite3_column_int64(st, 2);
-        }
-    }
-    db_done(st);
+    if (db)
+        (void)store_feed_each(db, feed_gauge, &g); /* on failure: the zeros, "never" */
     buf_puts(out, "# HELP pledged_rates_last_success_timestamp_seconds When each rates feed last "
                   "updated successfully (0: never).\n"
                   "# TYPE pledged_rates_last_success_timestamp_seconds gauge\n");
     for (int i = 0; i < 2; i++)
         buf_printf(out, "pledged_rates_last_success_timestamp_seconds{source=\"%s\"} %.0f\n",
-                   feeds[i], when[i]);
+                   feeds[i], g.when[i]);
     buf_puts(out, "# HELP pledged_rates_update_failures Failed updates of each rates feed since "
                   "its last success.\n# TYPE pledged_rates_update_failures gauge\n");
     for (int i = 0; i < 2; i++)
         buf_printf(out, "pledged_rates_update_failures{source=\"%s\"} %lld\n", feeds[i],
-                   failures[i]);
+                   g.failures[i]);
 }
 
 /* GET /metrics: the HTTP counters plus gauges read now. */

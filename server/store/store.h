@@ -3,8 +3,9 @@
  * plain structs and one status enum; no SQLite type appears here, so a
  * second engine (PostgreSQL) can implement the same functions.
  *
- * Today it covers API tokens; the other resources move behind it next
- * (records.c, h_companies.c, api.c's idempotency keys, stats, search).
+ * Today it covers API tokens, idempotency keys and the service's gauges;
+ * the resources move behind it next (records.c, h_companies.c, stats,
+ * search).
  *
  * Conventions, for every function declared here:
  *  - `struct db` is the connection to use (opaque here); writes run inside
@@ -88,5 +89,28 @@ void store_idem_free(struct store_idem *idem);
  * so the answer is kept if and only if the write it answers is. */
 enum store_status store_idem_put(struct db *db, const struct store_idem *idem,
                                  const char *created_at);
+
+/* ---- Service gauges (GET /metrics) --------------------------------------- */
+
+/* Rows in the tables a reader of /metrics cares about. Tokens are not
+ * counted: how many exist is nobody's business. */
+struct store_row_counts {
+    long long companies, announcements, pledges, sources;
+};
+enum store_status store_count_rows(struct db *db, struct store_row_counts *out);
+
+#define STORE_FEED_NAME_MAX 31
+
+/* One rates feed's bookkeeping (rates_feeds, migration 0006). */
+struct store_feed_status {
+    char source[STORE_FEED_NAME_MAX + 1]; /* "fed-h10", "ecb" */
+    char succeeded_at[21];     /* RFC 3339 UTC of the last success; "" for never */
+    long long failures;        /* failed runs since that success */
+};
+
+/* Calls fn for every feed that has run at least once; fn returning false
+ * stops (STORE_OK). */
+typedef bool store_feed_fn(void *ctx, const struct store_feed_status *f);
+enum store_status store_feed_each(struct db *db, store_feed_fn *fn, void *ctx);
 
 #endif

@@ -3,18 +3,13 @@
 #include "store.h"
 
 #include "db.h"
+#include "sq.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SINCE "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-24 hours')"
-
-static enum store_status status_of(int rc)
-{
-    int primary = rc & 0xff;
-    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? STORE_BUSY : STORE_ERROR;
-}
 
 static char *dup_text(sqlite3_stmt *st, int col, size_t *len)
 {
@@ -44,7 +39,7 @@ enum store_status store_idem_find(struct db *db, const char *token, const char *
     sqlite3_bind_text(st, 2, path, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, token, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    enum store_status s = rc == SQLITE_DONE ? STORE_NOT_FOUND : status_of(rc);
+    enum store_status s = rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_status(rc);
     if (rc == SQLITE_ROW) {
         memset(out, 0, sizeof *out);
         snprintf(out->token, sizeof out->token, "%s", token);
@@ -79,7 +74,7 @@ enum store_status store_idem_put(struct db *db, const struct store_idem *idem,
     int rc = sqlite3_step(purge);
     db_done(purge);
     if (rc != SQLITE_DONE)
-        return status_of(rc);
+        return sq_status(rc);
     sqlite3_stmt *st = db_prepare(db, "INSERT OR REPLACE INTO idempotency_keys (key, path,"
                                       " body_hash, status, location, response, created_at, token)"
                                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -97,5 +92,5 @@ enum store_status store_idem_put(struct db *db, const struct store_idem *idem,
     sqlite3_bind_text(st, 8, idem->token, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : status_of(rc);
+    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
 }

@@ -4,28 +4,10 @@
 #include "store.h"
 
 #include "db.h"
+#include "sq.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* A primary result code as a store status. */
-static enum store_status status_of(int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return STORE_BUSY;
-    case SQLITE_CONSTRAINT:
-        return STORE_CONFLICT;
-    default:
-        return STORE_ERROR;
-    }
-}
-
-static void copy_text(char *out, size_t len, const unsigned char *s)
-{
-    snprintf(out, len, "%s", s ? (const char *)s : "");
-}
 
 enum store_status store_token_insert(struct db *db, const struct store_token *t, bool *name_taken)
 {
@@ -43,19 +25,19 @@ enum store_status store_token_insert(struct db *db, const struct store_token *t,
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
         *name_taken = strstr(sqlite3_errmsg(db_handle(db)), "tokens.name") != NULL;
     db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : status_of(rc);
+    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
 }
 
 static void token_at(sqlite3_stmt *st, struct store_token *t)
 {
     memset(t, 0, sizeof *t);
-    copy_text(t->name, sizeof t->name, sqlite3_column_text(st, 0));
-    copy_text(t->key_id, sizeof t->key_id, sqlite3_column_text(st, 1));
+    sq_copy_text(t->name, sizeof t->name, sqlite3_column_text(st, 0));
+    sq_copy_text(t->key_id, sizeof t->key_id, sqlite3_column_text(st, 1));
     if (sqlite3_column_bytes(st, 2) == (int)sizeof t->hash)
         memcpy(t->hash, sqlite3_column_blob(st, 2), sizeof t->hash);
     const unsigned char *scope = sqlite3_column_text(st, 3);
     t->read_only = scope && strcmp((const char *)scope, "read") == 0;
-    copy_text(t->created_at, sizeof t->created_at, sqlite3_column_text(st, 4));
+    sq_copy_text(t->created_at, sizeof t->created_at, sqlite3_column_text(st, 4));
 }
 
 enum store_status store_token_by_key_id(struct db *db, const char *key_id,
@@ -70,7 +52,7 @@ enum store_status store_token_by_key_id(struct db *db, const char *key_id,
     if (rc == SQLITE_ROW)
         token_at(st, out);
     db_done(st);
-    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : status_of(rc);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_status(rc);
 }
 
 enum store_status store_token_delete(struct db *db, const char *name)
@@ -82,7 +64,7 @@ enum store_status store_token_delete(struct db *db, const char *name)
     int rc = sqlite3_step(st);
     db_done(st);
     if (rc != SQLITE_DONE)
-        return status_of(rc);
+        return sq_status(rc);
     return sqlite3_changes(db_handle(db)) ? STORE_OK : STORE_NOT_FOUND;
 }
 
@@ -102,5 +84,5 @@ enum store_status store_token_each(struct db *db, store_token_fn *fn, void *ctx)
         }
     }
     db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : status_of(rc);
+    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
 }
