@@ -14,6 +14,13 @@
 _Static_assert(KEY_ID_LEN == STORE_TOKEN_KEY_ID, "key_id lengths agree");
 _Static_assert(crypto_hash_sha256_BYTES == STORE_TOKEN_HASH, "hash lengths agree");
 
+/* The key_id of a token ("pld_" and its key_id at least). */
+static void key_id_of(const char *token, char out[AUTH_KEY_ID_TEXT])
+{
+    memcpy(out, token + 4, KEY_ID_LEN);
+    out[KEY_ID_LEN] = '\0';
+}
+
 static bool name_ok(const char *name)
 {
     size_t n = strlen(name);
@@ -45,8 +52,7 @@ bool token_add(struct db *db, const char *name, bool read_only, char out[TOKEN_L
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING);
         sodium_memzero(secret, sizeof secret);
         crypto_hash_sha256(t.hash, (const unsigned char *)out, TOKEN_LEN);
-        memcpy(t.key_id, out + 4, KEY_ID_LEN);
-        t.key_id[KEY_ID_LEN] = '\0';
+        key_id_of(out, t.key_id);
         db_now(t.created_at);
         bool name_taken = false;
         enum store_status s = store_token_insert(db, &t, &name_taken);
@@ -118,11 +124,9 @@ static const char *bearer_token(const char *authorization)
 bool auth_key_id(const char *authorization, char out[AUTH_KEY_ID_TEXT])
 {
     const char *p = authorization ? bearer_token(authorization) : NULL;
-    if (!p)
-        return false;
-    memcpy(out, p + 4, KEY_ID_LEN);
-    out[KEY_ID_LEN] = '\0';
-    return true;
+    if (p)
+        key_id_of(p, out);
+    return p != NULL;
 }
 
 enum auth_result auth_check(struct db *db, const char *authorization)
@@ -130,9 +134,10 @@ enum auth_result auth_check(struct db *db, const char *authorization)
     if (!authorization)
         return AUTH_MISSING;
     const char *p = bearer_token(authorization);
-    char key_id[AUTH_KEY_ID_TEXT];
-    if (!p || !auth_key_id(authorization, key_id))
+    if (!p)
         return AUTH_INVALID;
+    char key_id[AUTH_KEY_ID_TEXT];
+    key_id_of(p, key_id);
     unsigned char hash[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(hash, (const unsigned char *)p, TOKEN_LEN);
     struct store_token t;

@@ -77,11 +77,28 @@ static bool request_id_ok(const char *s)
     return true;
 }
 
+/* Microseconds since the exchange began. */
+static long long elapsed_us(const struct exchange *ex)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - ex->start.tv_sec) * 1000000LL + (now.tv_nsec - ex->start.tv_nsec) / 1000;
+}
+
 static struct conn_state *conn_state_of(struct MHD_Connection *c)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     return info ? info->socket_context : NULL;
+}
+
+/* Whether addr is in one of the --trusted-proxy ranges. */
+static bool trusted_proxy(const struct sockaddr *addr)
+{
+    for (size_t i = 0; i < g_app.cfg.n_trusted; i++)
+        if (net_cidr_contains(&g_app.cfg.trusted_proxies[i], addr))
+            return true;
+    return false;
 }
 
 /* The client's address: the peer's, unless the peer is a trusted proxy
@@ -93,11 +110,9 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t len)
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     const struct sockaddr *peer = info ? info->client_addr : NULL;
     net_ntop(peer, out, len);
-    bool trusted = false;
-    for (size_t i = 0; i < g_app.cfg.n_trusted && !trusted; i++)
-        trusted = net_cidr_contains(&g_app.cfg.trusted_proxies[i], peer);
-    const char *xff = trusted ? MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                            "X-Forwarded-For") : NULL;
+    const char *xff = trusted_proxy(peer) ? MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                                        "X-Forwarded-For")
+                                          : NULL;
     if (!xff)
         return;
     /* Walk the list from the right. */
@@ -115,10 +130,7 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t len)
         if (!net_parse(item, 0, &a))
             return; /* not an address: keep what we have */
         net_ntop((const struct sockaddr *)&a.ss, out, len);
-        bool proxy = false;
-        for (size_t i = 0; i < g_app.cfg.n_trusted && !proxy; i++)
-            proxy = net_cidr_contains(&g_app.cfg.trusted_proxies[i], (const struct sockaddr *)&a.ss);
-        if (!proxy || !comma)
+        if (!trusted_proxy((const struct sockaddr *)&a.ss) || !comma)
             return;
         *comma = '\0';
     }
@@ -200,11 +212,7 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *ex,
     ex->bytes = rs->body_len;
     ex->answered = true;
     /* Counted when queued, so a client that has its answer sees it counted. */
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    metrics_record(ex->route, rs->status,
-                   (now.tv_sec - ex->start.tv_sec) * 1000000LL +
-                       (now.tv_nsec - ex->start.tv_nsec) / 1000);
+    metrics_record(ex->route, rs->status, elapsed_us(ex));
     enum MHD_Result ret = MHD_queue_response(c, rs->status, r);
     MHD_destroy_response(r);
     response_free(rs);
@@ -455,10 +463,7 @@ static void refuse_mid_body(struct MHD_Connection *c, struct exchange *ex)
     }
     ex->status = 413;
     ex->bytes = rs.body_len;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    metrics_record(ex->route, 413, (now.tv_sec - ex->start.tv_sec) * 1000000LL +
-                                       (now.tv_nsec - ex->start.tv_nsec) / 1000);
+    metrics_record(ex->route, 413, elapsed_us(ex));
     buf_free(&out);
     response_free(&rs);
 }
@@ -543,10 +548,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     if (!ex)
         return;
     *req_cls = NULL;
-    struct timespec end;
-    clock_gettime(CLOCK_MONOTONIC, &end);
-    long long us = (end.tv_sec - ex->start.tv_sec) * 1000000LL +
-                   (end.tv_nsec - ex->start.tv_nsec) / 1000;
+    long long us = elapsed_us(ex);
     if (g_app.cfg.access_log) {
         char ts[32];
         time_t now = time(NULL);

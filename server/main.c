@@ -177,6 +177,24 @@ static bool set_number(const char *text, int64_t min, int64_t max, int64_t *out)
     return text && int_parse(text, min, max, out);
 }
 
+/* An interval in seconds: a number alone or with a unit (90s, 30m, 12h,
+ * 1d), 0 to max seconds. */
+static bool interval_parse(const char *text, int64_t max, int64_t *out)
+{
+    size_t len = text ? strlen(text) : 0;
+    if (!len || len > 20)
+        return false;
+    char unit = text[len - 1];
+    int64_t mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
+    char digits[24];
+    snprintf(digits, sizeof digits, "%.*s", (int)(mult ? len - 1 : len), text);
+    int64_t n;
+    if (!int_parse(digits, 0, max, &n) || n * (mult ? mult : 1) > max)
+        return false;
+    *out = n * (mult ? mult : 1);
+    return true;
+}
+
 /* "*" or an origin: http(s)://host[:port] with nothing after it. */
 static bool origin_ok(const char *v)
 {
@@ -273,18 +291,12 @@ static int apply_option(struct config *cfg, int opt, const char *val, const char
         cfg->rates_since = val;
         break;
     }
-    case OPT_RATES_REFRESH: {
-        /* A number of seconds, or with a unit: 90s, 30m, 12h, 1d. */
-        char unit = val && *val ? val[strlen(val) - 1] : '\0';
-        int64_t mult = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : unit == 'd' ? 86400 : 0;
-        char digits[24];
-        snprintf(digits, sizeof digits, "%.*s", mult ? (int)strlen(val) - 1 : 23, val ? val : "");
-        if (!set_number(digits, 0, 30 * 86400, &n) || n * (mult ? mult : 1) > 30 * 86400)
+    case OPT_RATES_REFRESH:
+        if (!interval_parse(val, 30 * 86400, &n))
             return usage_error("--rates-refresh is an interval such as 12h, 30m or 90s (0: off), "
                                "not '%s' (%s)", val ? val : "", origin);
-        cfg->rates_refresh_s = (unsigned)(n * (mult ? mult : 1));
+        cfg->rates_refresh_s = (unsigned)n;
         break;
-    }
     case OPT_RATES_TIMEOUT:
         if (!set_number(val, 1, 3600, &n))
             return usage_error("PLEDGED_RATES_TIMEOUT is 1 to 3600 seconds (%s)", origin);

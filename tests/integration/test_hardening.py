@@ -63,6 +63,25 @@ def parse(resp):
     return status, headers, body
 
 
+def trickle(s, chunk, limit):
+    """Sends chunk on s every half second for at most limit seconds, until
+    the server closes the connection. Closes s; returns (cut, seconds)."""
+    t0 = time.time()
+    cut = False
+    s.settimeout(0.5)
+    while not cut and time.time() - t0 < limit:
+        try:
+            s.sendall(chunk)
+            cut = s.recv(100) == b""
+        except socket.timeout:
+            pass
+        except OSError:
+            cut = True
+    elapsed = time.time() - t0
+    s.close()
+    return cut, elapsed
+
+
 # --- one daemon per port -------------------------------------------------------------------
 second_db = os.path.join(d.dir, "second.db")
 t0 = time.time()
@@ -221,50 +240,13 @@ finish_d = d
 g = Daemon(binary, "--header-timeout", "2", "--body-min-rate", "1000", "--timeout", "60", token=True)
 s = socket.create_connection(("127.0.0.1", g.port), timeout=10)
 s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
-t0 = time.time()
-cut = False
-while time.time() - t0 < 8:
-    try:
-        s.sendall(b"X-Trickle: a\r\n")  # a header line every half second resets any idle timeout
-    except OSError:
-        cut = True
-        break
-    s.settimeout(0.5)
-    try:
-        if s.recv(100) == b"":
-            cut = True
-            break
-    except socket.timeout:
-        pass
-    except OSError:
-        cut = True
-        break
-elapsed = time.time() - t0
-s.close()
+# a header line every half second resets any idle timeout
+cut, elapsed = trickle(s, b"X-Trickle: a\r\n", 8)
 tap.check(cut and 1.5 < elapsed < 4, "headers trickled past --header-timeout 2 are cut (%.1f s)" % elapsed)
 s = socket.create_connection(("127.0.0.1", g.port), timeout=10)
 s.sendall(b"POST /v1/companies HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + g.token.encode() +
           b"\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"name\":")
-t0 = time.time()
-cut = False
-while time.time() - t0 < 12:
-    try:
-        s.sendall(b" ")  # 2 bytes a second, far below 1000
-    except OSError:
-        cut = True
-        break
-    s.settimeout(0.5)
-    try:
-        if s.recv(100) == b"":
-            cut = True
-            break
-    except socket.timeout:
-        pass
-    except OSError:
-        cut = True
-        break
-elapsed = time.time() - t0
-s.close()
+cut, elapsed = trickle(s, b" ", 12)  # 2 bytes a second, far below 1000
 tap.check(cut and elapsed < 6, "a body trickled below --body-min-rate is cut (%.1f s)" % elapsed)
 # keep-alive: an idle connection between requests has the same header deadline
 s = socket.create_connection(("127.0.0.1", g.port), timeout=10)

@@ -48,6 +48,16 @@ static json_t *call(handler_fn *h, const struct request *rq, struct response *rs
     return rs->body ? json_loads(rs->body, 0, NULL) : NULL;
 }
 
+/* Calls h and keeps only the answer's status. */
+static unsigned status_of(handler_fn *h, const struct request *rq)
+{
+    struct response rs;
+    json_t *doc = call(h, rq, &rs);
+    json_decref(doc);
+    response_free(&rs);
+    return rs.status;
+}
+
 static const char *header(const struct response *rs, const char *name)
 {
     for (size_t i = 0; i < rs->n_headers; i++)
@@ -212,30 +222,20 @@ int main(void)
     json_decref(doc);
     response_free(&rs);
     rq = req("GET", "/v1/pledges/x", id, NULL, NULL);
-    doc = call(h_pledge_get, &rq, &rs);
-    CHECK(rs.status == 404, "the deleted pledge is 404");
-    json_decref(doc);
-    response_free(&rs);
+    CHECK(status_of(h_pledge_get, &rq) == 404, "the deleted pledge is 404");
     rq = req("DELETE", "/v1/companies/hitachi", "hitachi", NULL, NULL);
-    doc = call(h_company_delete, &rq, &rs);
-    CHECK(rs.status == 409, "a company an announcement names cannot be deleted (409)");
-    json_decref(doc);
-    response_free(&rs);
+    CHECK(status_of(h_company_delete, &rq) == 409,
+          "a company an announcement names cannot be deleted (409)");
     rq = req("DELETE", "/v1/announcements/x", ann_id, NULL, NULL);
-    doc = call(h_announcement_delete, &rq, &rs);
-    CHECK(rs.status == 204, "DELETE the announcement: 204");
-    json_decref(doc);
-    response_free(&rs);
+    CHECK(status_of(h_announcement_delete, &rq) == 204, "DELETE the announcement: 204");
     rq = req("DELETE", "/v1/companies/hitachi", "hitachi", NULL, NULL);
-    doc = call(h_company_delete, &rq, &rs);
-    CHECK(rs.status == 204, "then the company can go (204)");
-    json_decref(doc);
-    response_free(&rs);
+    CHECK(status_of(h_company_delete, &rq) == 204, "then the company can go (204)");
 
     db_pool_stop();
     char f[200];
-    for (const char *suffix = ""; suffix; suffix = strcmp(suffix, "") == 0 ? "-wal" : strcmp(suffix, "-wal") == 0 ? "-shm" : NULL) {
-        snprintf(f, sizeof f, "%s%s", path, suffix);
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        snprintf(f, sizeof f, "%s%s", path, suffixes[i]);
         unlink(f);
     }
     rmdir(dir);

@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SINCE "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-24 hours')"
+/* The oldest created_at still kept, as SQL: now less STORE_IDEM_TTL_HOURS. */
+#define TEXT_OF(x) #x
+#define HOURS_AGO(h) "strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-" TEXT_OF(h) " hours')"
+#define SINCE HOURS_AGO(STORE_IDEM_TTL_HOURS)
 
 static char *dup_text(sqlite3_stmt *st, int col, size_t *len)
 {
