@@ -550,3 +550,16 @@ void announcement_input_free(struct announcement_input *a)
     a->pledges = NULL;
     a->n_pledges = 0;
 }
+
+bool pledge_kind_is_target(const char *kind)
+{
+    return kind && strcmp(kind, "target") == 0;
+}
+
+void usd_totals_add(struct usd_totals *t, const char *kind, int64_t cents)
+{
+    if (pledge_kind_is_target(kind))
+        t->targets += cents;
+    else
+        t->committed += cents;
+}

@@ -110,4 +110,14 @@ void announcement_input_parse(const json_t *body, struct announcement_input *out
                               json_t *errors);
 void announcement_input_free(struct announcement_input *a);
 
+/* Money totals count committed money only: every kind but "target"
+ * (API.md §7). A pledge's USD value (cents, 0 when unknown) goes to the
+ * committed or the targets sum by its kind. */
+struct usd_totals {
+    __int128 committed;    /* US cents, every kind but target */
+    __int128 targets;      /* US cents, kind target */
+};
+void usd_totals_add(struct usd_totals *t, const char *kind, int64_t cents);
+bool pledge_kind_is_target(const char *kind);
+
 #endif

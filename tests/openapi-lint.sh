@@ -13,9 +13,9 @@ fi
 out=$("$cli" lint --config "$(dirname "$0")/redocly.yaml" --format=stylish "$doc" 2>&1)
 rc=$?
 if [ $rc -eq 0 ]; then
-    echo "ok 1 - redocly lint accepts server/openapi.json"
+    echo "ok 1 - redocly lint accepts server/api/openapi.json"
 else
-    echo "not ok 1 - redocly lint accepts server/openapi.json"
+    echo "not ok 1 - redocly lint accepts server/api/openapi.json"
     echo "$out" | sed 's/^/# /' | tail -40
 fi
 echo "1..1"

@@ -3,9 +3,9 @@
  * plain structs and one status enum; no SQLite type appears here, so a
  * second engine (PostgreSQL) can implement the same functions.
  *
- * Today it covers API tokens, idempotency keys and the service's gauges;
- * the resources move behind it next (records.c, h_companies.c, stats,
- * search).
+ * It covers connections and the write transaction, lists (keyset pages),
+ * companies, API tokens, idempotency keys and the service's gauges; the
+ * announcements, pledges, stats and rates move behind it next.
  *
  * Conventions, for every function declared here:
  *  - `struct db` is the connection to use (opaque here); writes run inside
@@ -18,8 +18,13 @@
 #ifndef PLEDGED_STORE_H
 #define PLEDGED_STORE_H
 
+#include "company_input.h"
+#include "pledge_input.h"
+
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 
@@ -27,9 +32,127 @@ enum store_status {
     STORE_OK,
     STORE_NOT_FOUND,
     STORE_CONFLICT,   /* a unique value is taken; see the function for which */
+    STORE_ABORTED,    /* a store_write body chose to roll back (it has answered) */
     STORE_BUSY,       /* another process holds the database past the busy timeout */
     STORE_ERROR,      /* anything else; logged by the engine */
 };
+
+/* STORE_BUSY and STORE_ERROR: the server's trouble, answered 503/500. */
+static inline bool store_failed(enum store_status s)
+{
+    return s == STORE_BUSY || s == STORE_ERROR;
+}
+
+/* ---- Connections and the write transaction ------------------------------ */
+
+/* This thread's read connection (borrowed; opened on first use). NULL when
+ * it cannot be opened (logged). */
+struct db *store_reader(void);
+
+/* The one way to write. Takes the writer, begins a transaction, runs
+ * body(db, ctx), commits when it returns STORE_OK and rolls back otherwise,
+ * and releases the writer in every case: no caller holds the lock or
+ * writes a rollback. Returns body's status, or STORE_BUSY / STORE_ERROR
+ * when the transaction cannot begin or commit. A body that answers a
+ * client's mistake returns STORE_ABORTED, STORE_NOT_FOUND or
+ * STORE_CONFLICT; the caller answers 500/503 only for store_failed(). */
+typedef enum store_status store_tx_fn(struct db *db, void *ctx);
+enum store_status store_write(store_tx_fn *body, void *ctx);
+/* The same on a connection the caller owns (the command line's), with no
+ * lock to take. */
+enum store_status store_write_on(struct db *db, store_tx_fn *body, void *ctx);
+
+/* Whether a statement of this thread failed because another process held
+ * the database's lock past the busy timeout since the last call; clears the
+ * flag (respond_internal answers 503 then). */
+bool store_take_busy(void);
+
+/* The current UTC time as RFC 3339 with seconds, "2024-04-09T10:15:00Z". */
+void store_now(char out[21]);
+
+/* ---- Lists: keyset pages ------------------------------------------------- */
+
+#define PAGE_MAX_KEYS 4
+
+enum sort_type { SORT_TEXT, SORT_INT };
+
+/* A field a list may be sorted by, as written in ?sort=. Each engine maps
+ * the name to its own column. */
+struct sort_field {
+    const char *name;
+    enum sort_type type;
+};
+
+/* A page request: the sort keys (then the row id, in the direction of the
+ * last key, so the order is total), how many rows, whether to count all
+ * matches, and the position to resume after. */
+struct page {
+    const struct sort_field *keys[PAGE_MAX_KEYS]; /* borrowed from a static table */
+    bool desc[PAGE_MAX_KEYS];
+    size_t n_keys;
+    char sort_text[160];       /* canonical sort, e.g. "-name,slug" */
+    int64_t limit;             /* 1..PAGE_MAX_LIMIT */
+    bool count;                /* count=true */
+    json_t *after;             /* owned: the last row's key values, then its id; or NULL */
+};
+
+/* What a page run tells besides its rows. */
+struct page_end {
+    json_t *next_after;        /* new ref: where the next page starts; NULL on the last page */
+    int64_t total;             /* all matches with page.count, else -1 */
+};
+
+/* ---- Companies ----------------------------------------------------------- */
+
+/* A company as stored, with its counts and totals (its own pledges; joint
+ * ones are not split). Strings are owned: release with store_company_free. */
+struct store_company {
+    int64_t id;
+    char slug[SLUG_MAX + 1];
+    char *name;
+    char country[3];           /* "" when unknown */
+    char *website;             /* NULL when none */
+    char *aliases;             /* a JSON array of strings, as stored */
+    char created_at[21], updated_at[21];
+    int64_t pledge_count, announcement_count;
+    struct usd_totals totals;
+};
+void store_company_free(struct store_company *c);
+
+/* The company with this slug, or STORE_NOT_FOUND. */
+enum store_status store_company_get(struct db *db, const char *slug, struct store_company *out);
+
+/* Inserts a validated company (create mode), created_at = updated_at =
+ * now. STORE_CONFLICT when the slug is taken. */
+enum store_status store_company_insert(struct db *db, const struct company_input *in,
+                                       const char *now);
+
+/* A company's fields after a merge-patch: every one given (country and
+ * website NULL for none, aliases a JSON array). */
+struct store_company_fields {
+    const char *slug, *name, *country, *website, *aliases;
+};
+/* Rewrites company `id`; updated_at becomes now only when a field changes.
+ * STORE_CONFLICT when the new slug is taken. */
+enum store_status store_company_update(struct db *db, int64_t id,
+                                       const struct store_company_fields *f, const char *now);
+
+/* Deletes company `id` (the caller checked that nothing names it). */
+enum store_status store_company_delete(struct db *db, int64_t id);
+
+/* The company list's filters. */
+struct store_company_filter {
+    const char *country;       /* NULL: any */
+    const char *q;             /* NULL: any; else a substring of the name or an alias */
+};
+/* Called for each company of a page; c is borrowed for the call. False
+ * (out of memory) stops the page with STORE_ERROR. */
+typedef bool store_company_fn(void *ctx, const struct store_company *c);
+/* Sort fields: slug, name, created_at, updated_at. */
+extern const struct sort_field store_company_sorts[];
+enum store_status store_company_list(struct db *db, const struct store_company_filter *f,
+                                     const struct page *pg, store_company_fn *fn, void *ctx,
+                                     struct page_end *end);
 
 /* ---- API tokens ---------------------------------------------------------- */
 

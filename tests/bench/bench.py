@@ -6,7 +6,7 @@ database, starts the release pledged and the bare libmicrohttpd `ceiling`
 server on free loopback ports, runs wrk (2 threads, 32 connections) against
 each request below, and prints requests/s, p99 latency, the ratio to the
 ceiling and pledged's peak memory (VmHWM). Repeating one URL measures the
-answer cache (see server/cache.h); random ids measure the uncached path. Servers listen on 127.0.0.1 and
+answer cache (see server/http/cache.h); random ids measure the uncached path. Servers listen on 127.0.0.1 and
 are stopped by PID; every loop is bounded.
 
 usage: bench.py BUILD_DIR [SECONDS=10] [PLEDGES=100000]"""

@@ -1,7 +1,7 @@
 """The OpenAPI document is exact: real traffic to the real daemon goes
 through Stoplight Prism's validating proxy (@stoplight/prism-cli from npm,
 installed once into the build dir's tools/), which checks every request
-and every response against server/openapi.json and reports what does not
+and every response against server/api/openapi.json and reports what does not
 match in an `sl-violations` header. Every operation is exercised with good
 requests (the document must accept them and their answers) and bad ones
 (the document may reject the request, but the error answer must match it).
@@ -38,7 +38,7 @@ s.bind(("127.0.0.1", 0))
 pport = s.getsockname()[1]
 s.close()
 log = open(os.path.join(d.dir, "prism.log"), "wb")
-prism = subprocess.Popen([prism_bin, "proxy", os.environ.get("PLEDGED_OPENAPI", os.path.join(repo, "server", "openapi.json")),
+prism = subprocess.Popen([prism_bin, "proxy", os.environ.get("PLEDGED_OPENAPI", os.path.join(repo, "server", "api", "openapi.json")),
                           "http://127.0.0.1:%d" % d.port, "-h", "127.0.0.1", "-p", str(pport)],
                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 deadline = time.time() + 60

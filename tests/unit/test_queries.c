@@ -130,7 +130,7 @@ int main(void)
         struct page pg;
         memset(&pg, 0, sizeof pg);
         bool ok = filter_parse(&rq, &rs, &f, FILTER_PLEDGES);
-        ok = ok && page_parse(&rq, &rs, pledge_sorts, "-announced_on", "p.id", &pg);
+        ok = ok && page_parse(&rq, &rs, pledge_sorts, "-announced_on", &pg);
         char plan[2048] = "";
         if (ok) {
             struct buf sql;
@@ -166,7 +166,7 @@ int main(void)
         struct page pg;
         memset(&pg, 0, sizeof pg);
         bool ok = filter_parse(&rq, &rs, &f, FILTER_ANNOUNCEMENTS) &&
-                  page_parse(&rq, &rs, announcement_sorts, "-announced_on", "a.id", &pg);
+                  page_parse(&rq, &rs, announcement_sorts, "-announced_on", &pg);
         char plan[2048] = "";
         if (ok) {
             struct buf sql;

@@ -150,6 +150,162 @@ static void test_gauges(struct db *db)
           "each feed comes back with its last success (none: empty) and failures");
 }
 
+/* A company as POST would give it. */
+static enum store_status add_company(struct db *db, const char *json, const char *now)
+{
+    json_t *body = json_loads(json, 0, NULL), *errors = json_array();
+    struct company_input in;
+    company_input_parse(body, INPUT_CREATE, &in, errors);
+    enum store_status st = json_array_size(errors) ? STORE_ERROR
+                                                   : store_company_insert(db, &in, now);
+    company_input_free(&in);
+    json_decref(errors);
+    json_decref(body);
+    return st;
+}
+
+struct slugs {
+    char seen[8][SLUG_MAX + 1];
+    int n;
+};
+
+static bool collect_slug(void *ctx, const struct store_company *c)
+{
+    struct slugs *s = ctx;
+    if (s->n < 8)
+        snprintf(s->seen[s->n], sizeof s->seen[0], "%s", c->slug);
+    s->n++;
+    return true;
+}
+
+/* One page of companies with the given sort (a store_company_sorts name),
+ * limit and filter, resuming after `after` (borrowed). */
+static enum store_status company_page(struct db *db, const struct store_company_filter *f,
+                                      const char *sort, bool desc, int64_t limit,
+                                      json_t *after, struct slugs *out, struct page_end *end)
+{
+    struct page pg = {.n_keys = 1, .limit = limit, .count = true, .after = after};
+    for (const struct sort_field *k = store_company_sorts; k->name; k++)
+        if (strcmp(k->name, sort) == 0)
+            pg.keys[0] = k;
+    pg.desc[0] = desc;
+    memset(out, 0, sizeof *out);
+    return store_company_list(db, f, &pg, collect_slug, out, end);
+}
+
+static enum store_status insert_then_abort(struct db *db, void *ctx)
+{
+    (void)ctx;
+    enum store_status st = add_company(db, "{\"name\": \"Rolled Back\"}", "2026-01-01T00:00:00Z");
+    return st == STORE_OK ? STORE_ABORTED : STORE_ERROR;
+}
+
+static enum store_status insert_then_commit(struct db *db, void *ctx)
+{
+    (void)ctx;
+    return add_company(db, "{\"name\": \"Kept\"}", "2026-01-01T00:00:00Z");
+}
+
+static void test_companies(struct db *db)
+{
+    const char *t0 = "2026-02-01T00:00:00Z", *t1 = "2026-03-01T00:00:00Z";
+    CHECK(add_company(db, "{\"name\": \"Microsoft\", \"country\": \"US\","
+                          " \"website\": \"https://www.microsoft.com\","
+                          " \"aliases\": [\"MSFT\", \"マイクロソフト\"]}", t0) == STORE_OK,
+          "a company is inserted");
+    CHECK(add_company(db, "{\"name\": \"Hitachi\", \"country\": \"JP\","
+                          " \"aliases\": [\"100% Hitachi\"]}", t0) == STORE_OK
+              && add_company(db, "{\"name\": \"Zeta_Corp\"}", t0) == STORE_OK,
+          "two more are inserted");
+    CHECK(add_company(db, "{\"name\": \"Other\", \"slug\": \"microsoft\"}", t0) == STORE_CONFLICT,
+          "a taken slug is a conflict");
+
+    struct store_company c;
+    CHECK(store_company_get(db, "microsoft", &c) == STORE_OK && c.id > 0
+              && strcmp(c.name, "Microsoft") == 0 && strcmp(c.country, "US") == 0
+              && strcmp(c.website, "https://www.microsoft.com") == 0
+              && strstr(c.aliases, "MSFT") && strcmp(c.created_at, t0) == 0
+              && strcmp(c.updated_at, t0) == 0 && c.pledge_count == 0
+              && c.announcement_count == 0 && c.totals.committed == 0,
+          "a company reads back with every field as stored");
+    int64_t ms_id = c.id;
+    store_company_free(&c);
+    CHECK(store_company_get(db, "zeta-corp", &c) == STORE_OK && c.country[0] == '\0'
+              && c.website == NULL && strcmp(c.aliases, "[]") == 0,
+          "absent country, website and aliases read back as none");
+    store_company_free(&c);
+    CHECK(store_company_get(db, "nobody", &c) == STORE_NOT_FOUND, "an unknown slug is not found");
+
+    struct store_company_fields same = {"microsoft", "Microsoft", "US", "https://www.microsoft.com",
+                                        "[\"MSFT\",\"マイクロソフト\"]"};
+    CHECK(store_company_update(db, ms_id, &same, t1) == STORE_OK
+              && store_company_get(db, "microsoft", &c) == STORE_OK
+              && strcmp(c.updated_at, t0) == 0,
+          "an update that changes nothing keeps updated_at");
+    store_company_free(&c);
+    struct store_company_fields renamed = same;
+    renamed.name = "Microsoft Corporation";
+    renamed.website = NULL;
+    CHECK(store_company_update(db, ms_id, &renamed, t1) == STORE_OK
+              && store_company_get(db, "microsoft", &c) == STORE_OK
+              && strcmp(c.updated_at, t1) == 0 && strcmp(c.name, "Microsoft Corporation") == 0
+              && c.website == NULL,
+          "an update that changes a field sets it and updated_at");
+    store_company_free(&c);
+    renamed.slug = "hitachi";
+    CHECK(store_company_update(db, ms_id, &renamed, t1) == STORE_CONFLICT,
+          "an update to a taken slug is a conflict");
+
+    struct slugs s;
+    struct page_end end;
+    struct store_company_filter all = {NULL, NULL};
+    CHECK(company_page(db, &all, "slug", false, 2, NULL, &s, &end) == STORE_OK && s.n == 2
+              && strcmp(s.seen[0], "a") == 0 && strcmp(s.seen[1], "b") == 0 && end.next_after
+              && end.total == 5,
+          "a first page of 2 by slug, with a position to resume and the total");
+    json_t *after = end.next_after;
+    CHECK(company_page(db, &all, "slug", false, 2, after, &s, &end) == STORE_OK && s.n == 2
+              && strcmp(s.seen[0], "hitachi") == 0 && strcmp(s.seen[1], "microsoft") == 0
+              && end.next_after,
+          "the second page resumes after the first");
+    json_decref(after);
+    after = end.next_after;
+    CHECK(company_page(db, &all, "slug", false, 2, after, &s, &end) == STORE_OK && s.n == 1
+              && strcmp(s.seen[0], "zeta-corp") == 0 && end.next_after == NULL,
+          "the last page says it is the last");
+    json_decref(after);
+    CHECK(company_page(db, &all, "name", true, 10, NULL, &s, &end) == STORE_OK && s.n == 5
+              && strcmp(s.seen[0], "zeta-corp") == 0 && strcmp(s.seen[4], "a") == 0,
+          "descending by name");
+
+    struct store_company_filter jp = {"JP", NULL}, msft = {NULL, "msft"},
+                                pct = {NULL, "100%"}, under = {NULL, "a_c"};
+    CHECK(company_page(db, &jp, "slug", false, 10, NULL, &s, &end) == STORE_OK && s.n == 1
+              && strcmp(s.seen[0], "hitachi") == 0 && end.total == 1,
+          "filtered by country");
+    CHECK(company_page(db, &msft, "slug", false, 10, NULL, &s, &end) == STORE_OK && s.n == 1
+              && strcmp(s.seen[0], "microsoft") == 0,
+          "q matches an alias, whatever its case");
+    CHECK(company_page(db, &pct, "slug", false, 10, NULL, &s, &end) == STORE_OK && s.n == 1
+              && strcmp(s.seen[0], "hitachi") == 0,
+          "q's %% is a character, not a wildcard");
+    CHECK(company_page(db, &under, "slug", false, 10, NULL, &s, &end) == STORE_OK && s.n == 1
+              && strcmp(s.seen[0], "zeta-corp") == 0 && end.total == 1,
+          "q's _ is a character, not a wildcard");
+
+    CHECK(store_company_delete(db, ms_id) == STORE_OK
+              && store_company_get(db, "microsoft", &c) == STORE_NOT_FOUND,
+          "a deleted company is not found");
+
+    CHECK(store_write_on(db, insert_then_abort, NULL) == STORE_ABORTED
+              && store_company_get(db, "rolled-back", &c) == STORE_NOT_FOUND,
+          "store_write rolls back a body that aborts, and says so");
+    CHECK(store_write_on(db, insert_then_commit, NULL) == STORE_OK
+              && store_company_get(db, "kept", &c) == STORE_OK,
+          "store_write commits a body that succeeds");
+    store_company_free(&c);
+}
+
 int main(void)
 {
     db_global_init();
@@ -166,6 +322,7 @@ int main(void)
     test_tokens(db);
     test_idempotency(db);
     test_gauges(db);
+    test_companies(db);
     db_close(db);
     char wal[160];
     const char *suffixes[] = {"", "-wal", "-shm"};

@@ -4,6 +4,8 @@
 #include "db.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 enum store_status sq_status(int rc)
 {
@@ -21,4 +23,24 @@ enum store_status sq_status(int rc)
 void sq_copy_text(char *out, size_t len, const unsigned char *s)
 {
     snprintf(out, len, "%s", s ? (const char *)s : "");
+}
+
+bool sq_dup_text(sqlite3_stmt *st, int col, char **out)
+{
+    const unsigned char *s = sqlite3_column_text(st, col);
+    *out = s ? strdup((const char *)s) : NULL;
+    return !s || *out;
+}
+
+void sq_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s)
+{
+    if (s && *s)
+        sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, idx);
+}
+
+void sq_bind_named(sqlite3_stmt *st, const char *name, const char *s)
+{
+    sq_bind_text_or_null(st, sqlite3_bind_parameter_index(st, name), s);
 }

@@ -6,6 +6,7 @@
 
 #include "store.h"
 
+#include <sqlite3.h>
 #include <stddef.h>
 
 /* A result code (primary or extended) as a store status: busy/locked →
@@ -15,5 +16,14 @@ enum store_status sq_status(int rc);
 
 /* Copies s (NULL → "") into out[len], truncating; out is always terminated. */
 void sq_copy_text(char *out, size_t len, const unsigned char *s);
+
+/* A column's text as a new malloc'd string (NULL for SQL NULL). False when
+ * out of memory. */
+bool sq_dup_text(sqlite3_stmt *st, int col, char **out);
+
+/* Binds s, or NULL when s is NULL or "". */
+void sq_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
+/* The same by parameter name. */
+void sq_bind_named(sqlite3_stmt *st, const char *name, const char *s);
 
 #endif

@@ -1,9 +1,9 @@
-/* page — sort parsing, cursors and keyset SQL (see page.h). */
+/* page — sort parsing, cursors and page answers (see page.h). */
 #include "page.h"
 
 #include "api.h"
+#include "buf.h"
 #include "csv.h"
-#include "db.h"
 #include "respond.h"
 #include "text.h"
 
@@ -110,11 +110,9 @@ bad:
 }
 
 bool page_parse(const struct request *rq, struct response *rs,
-                const struct sort_field *fields, const char *default_sort,
-                const char *id_column, struct page *out)
+                const struct sort_field *fields, const char *default_sort, struct page *out)
 {
     memset(out, 0, sizeof *out);
-    out->id_column = id_column;
     out->limit = PAGE_DEFAULT_LIMIT;
     const char *v = api_query(rq, "sort");
     if (!parse_sort(v ? v : default_sort, fields, out, rs))
@@ -150,95 +148,13 @@ void page_free(struct page *p)
     p->after = NULL;
 }
 
-void page_select_keys(const struct page *p, struct buf *sql)
+char *page_cursor(const struct page *p, const json_t *after)
 {
-    for (size_t i = 0; i < p->n_keys; i++)
-        buf_printf(sql, ", %s", p->keys[i]->column);
-    buf_printf(sql, ", %s", p->id_column);
-}
-
-static const char *cmp_op(bool desc)
-{
-    return desc ? "<" : ">";
-}
-
-void page_where_after(const struct page *p, struct buf *sql)
-{
-    if (!p->after)
-        return;
-    bool uniform = true;
-    for (size_t i = 1; i < p->n_keys; i++)
-        uniform = uniform && p->desc[i] == p->desc[0];
-    bool last_desc = p->desc[p->n_keys - 1];
-    if (uniform) {
-        /* A row-value comparison, which SQLite turns into one index seek. */
-        buf_puts(sql, " AND (");
-        for (size_t i = 0; i < p->n_keys; i++)
-            buf_printf(sql, "%s, ", p->keys[i]->column);
-        buf_printf(sql, "%s) %s (", p->id_column, cmp_op(last_desc));
-        for (size_t i = 0; i < p->n_keys; i++)
-            buf_printf(sql, ":k%zu, ", i);
-        buf_puts(sql, ":kid)");
-        return;
-    }
-    /* Mixed directions: (k0 > a) OR (k0 = a AND k1 < b) OR ... */
-    buf_puts(sql, " AND (");
-    for (size_t i = 0; i <= p->n_keys; i++) {
-        buf_puts(sql, i ? " OR (" : "(");
-        for (size_t j = 0; j < i; j++)
-            buf_printf(sql, "%s = :k%zu AND ", p->keys[j]->column, j);
-        if (i < p->n_keys)
-            buf_printf(sql, "%s %s :k%zu)", p->keys[i]->column, cmp_op(p->desc[i]), i);
-        else
-            buf_printf(sql, "%s %s :kid)", p->id_column, cmp_op(last_desc));
-    }
-    buf_putc(sql, ')');
-}
-
-void page_order_limit(const struct page *p, struct buf *sql)
-{
-    buf_puts(sql, " ORDER BY ");
-    for (size_t i = 0; i < p->n_keys; i++)
-        buf_printf(sql, "%s %s, ", p->keys[i]->column, p->desc[i] ? "DESC" : "ASC");
-    buf_printf(sql, "%s %s LIMIT :limit", p->id_column,
-               p->desc[p->n_keys - 1] ? "DESC" : "ASC");
-}
-
-static void bind_json(sqlite3_stmt *st, const char *name, json_t *v)
-{
-    int idx = sqlite3_bind_parameter_index(st, name);
-    if (!idx)
-        return;
-    if (json_is_integer(v))
-        sqlite3_bind_int64(st, idx, json_integer_value(v));
-    else
-        sqlite3_bind_text(st, idx, json_string_value(v), -1, SQLITE_TRANSIENT);
-}
-
-void page_bind(const struct page *p, sqlite3_stmt *st)
-{
-    if (p->after) {
-        char name[32];
-        for (unsigned i = 0; i < p->n_keys; i++) {
-            snprintf(name, sizeof name, ":k%u", i);
-            bind_json(st, name, json_array_get(p->after, i));
-        }
-        bind_json(st, ":kid", json_array_get(p->after, p->n_keys));
-    }
-    sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), p->limit + 1);
-}
-
-char *page_cursor_at(const struct page *p, sqlite3_stmt *st, int first_key_col)
-{
+    if (!after)
+        return NULL;
     json_t *doc = json_array();
     json_array_append_new(doc, json_string(p->sort_text));
-    for (size_t i = 0; i <= p->n_keys; i++) {
-        int col = first_key_col + (int)i;
-        if (i < p->n_keys && p->keys[i]->type == SORT_TEXT)
-            json_array_append_new(doc, json_string((const char *)sqlite3_column_text(st, col)));
-        else
-            json_array_append_new(doc, json_integer(sqlite3_column_int64(st, col)));
-    }
+    json_array_extend(doc, (json_t *)after);
     char *raw = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     if (!raw)
@@ -298,61 +214,21 @@ static void add_link(const struct request *rq, struct response *rs, const char *
     buf_free(&link);
 }
 
-bool page_run(struct db *db, const struct page *pg, const char *sql, const char *count_sql,
-              page_bind_fn *bind, const void *ctx, page_row_fn *row, int key_col, json_t *data,
-              char **next, int64_t *total)
+void page_answer(const struct request *rq, struct response *rs, enum store_status st,
+                 const struct page *pg, bool csv, json_t *data, const char *const columns[],
+                 struct page_end *end, const char *what)
 {
-    *next = NULL;
-    *total = -1;
-    sqlite3_stmt *st = db ? db_prepare(db, sql) : NULL;
-    if (!st)
-        return false;
-    bind(ctx, st);
-    page_bind(pg, st);
-    char *last = NULL;
-    int64_t n = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == pg->limit) {
-            *next = last; /* a row follows the page: its last row's cursor */
-            last = NULL;
-            break;
-        }
-        json_t *item = row(db, st);
-        if (!item) {
-            rc = SQLITE_ERROR;
-            break;
-        }
-        json_array_append_new(data, item);
-        if (++n == pg->limit)
-            last = page_cursor_at(pg, st, key_col);
-    }
-    db_done(st);
-    free(last);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return false;
-    if (!pg->count)
-        return true;
-    st = db_prepare(db, count_sql);
-    if (!st)
-        return false;
-    bind(ctx, st);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *total = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return *total >= 0;
-}
-
-void page_answer(const struct request *rq, struct response *rs, bool ok, bool csv, json_t *data,
-                 const char *const columns[], char *next, int64_t total, const char *what)
-{
-    if (!ok) {
+    char *next = page_cursor(pg, end->next_after);
+    bool lost = end->next_after && !next; /* out of memory */
+    json_decref(end->next_after);
+    end->next_after = NULL;
+    if (st != STORE_OK || lost) {
         respond_internal(rq, rs, what);
         json_decref(data);
     } else if (csv) {
-        page_respond_csv(rq, rs, data, columns, next, total);
+        page_respond_csv(rq, rs, data, columns, next, end->total);
     } else {
-        page_respond(rq, rs, data, next, total);
+        page_respond(rq, rs, data, next, end->total);
     }
     free(next);
 }

@@ -1,5 +1,6 @@
 /* search — list filters (see search.h). */
 #include "search.h"
+#include "keyset.h"
 
 #include "api.h"
 #include "date.h"
@@ -257,16 +258,34 @@ bool id_param(const char *text, int64_t *id)
     return int_parse(text, 1, INT64_MAX, id);
 }
 
+static const struct sq_sort_column pledge_columns[] = {
+    {"announced_on", "p.announced_on"},
+    {"amount_usd", "coalesce(p.amount_usd_minor, -1)"},
+    {"people", "coalesce(p.people, 0)"},
+    {"created_at", "p.created_at"},
+    {"updated_at", "p.updated_at"},
+    {NULL, NULL},
+};
+static const struct sq_columns pledge_list = {pledge_columns, "p.id"};
+
+static const struct sq_sort_column announcement_columns[] = {
+    {"announced_on", "a.announced_on"},
+    {"created_at", "a.created_at"},
+    {"updated_at", "a.updated_at"},
+    {NULL, NULL},
+};
+static const struct sq_columns announcement_list = {announcement_columns, "a.id"};
+
 void pledge_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql)
 {
     buf_puts(sql, "SELECT " PLEDGE_COLS);
-    page_select_keys(pg, sql);
+    sq_page_select_keys(pg, &pledge_list, sql);
     buf_printf(sql, " FROM pledges p%s LEFT JOIN companies c ON c.id = p.company_id WHERE 1=1%s%s",
                f->usd_seek ? " INDEXED BY pledges_by_usd" : "", buf_str(&f->where),
                f->usd_seek ? " AND coalesce(p.amount_usd_minor, -1) BETWEEN :usd_lo AND :usd_hi"
                            : "");
-    page_where_after(pg, sql);
-    page_order_limit(pg, sql);
+    sq_page_where_after(pg, &pledge_list, sql);
+    sq_page_order_limit(pg, &pledge_list, sql);
 }
 
 void pledge_count_sql(const struct list_filter *f, struct buf *sql)
@@ -280,8 +299,8 @@ void pledge_count_sql(const struct list_filter *f, struct buf *sql)
 void announcement_list_sql(const struct list_filter *f, const struct page *pg, struct buf *sql)
 {
     buf_puts(sql, "SELECT " ANNOUNCEMENT_COLS);
-    page_select_keys(pg, sql);
+    sq_page_select_keys(pg, &announcement_list, sql);
     buf_printf(sql, " FROM announcements a WHERE 1=1%s", buf_str(&f->where));
-    page_where_after(pg, sql);
-    page_order_limit(pg, sql);
+    sq_page_where_after(pg, &announcement_list, sql);
+    sq_page_order_limit(pg, &announcement_list, sql);
 }

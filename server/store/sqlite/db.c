@@ -53,6 +53,11 @@ static void note_busy(int rc)
         t_busy = true;
 }
 
+bool db_busy_seen(void)
+{
+    return t_busy;
+}
+
 bool db_take_busy(void)
 {
     bool busy = t_busy;

@@ -3,7 +3,6 @@
 
 #include "app.h"
 #include "auth.h"
-#include "db.h"
 #include "jsonx.h"
 #include "ratelimit.h"
 #include "respond.h"
@@ -43,7 +42,7 @@ static bool token_rate_allowed(const struct request *rq, struct response *rs, bo
 
 static bool require(const struct request *rq, struct response *rs, bool write)
 {
-    struct db *db = db_reader();
+    struct db *db = store_reader();
     enum auth_result r = db ? auth_check(db, rq->authorization) : AUTH_ERROR;
     if ((r == AUTH_OK || r == AUTH_READ_ONLY || r == AUTH_INVALID) &&
         !token_rate_allowed(rq, rs, r != AUTH_INVALID))
@@ -184,16 +183,15 @@ static void body_hash(const struct request *rq, unsigned char out[crypto_hash_sh
     crypto_hash_sha256(out, (const unsigned char *)rq->body, rq->body_len);
 }
 
-bool api_idempotent_replay(const struct request *rq, struct response *rs, struct db *db,
-                           bool *failed)
+enum store_status api_idempotent_replay(const struct request *rq, struct response *rs,
+                                        struct db *db)
 {
-    *failed = false;
     if (!rq->idempotency_key)
-        return false;
+        return STORE_OK;
     if (!key_ok(rq->idempotency_key)) {
         respond_problem(rs, 400, "bad-header", "Invalid Idempotency-Key",
                         "Idempotency-Key must be 1 to 255 printable ASCII characters");
-        return true;
+        return STORE_ABORTED;
     }
     /* A key belongs to the token that used it: another token's same key is
      * another request. Write handlers verify the token before this. */
@@ -202,12 +200,9 @@ bool api_idempotent_replay(const struct request *rq, struct response *rs, struct
     struct store_idem kept;
     enum store_status s = store_idem_find(db, token, rq->idempotency_key, rq->path, &kept);
     if (s == STORE_NOT_FOUND)
-        return false;
-    if (s != STORE_OK) {
-        *failed = true;
-        respond_internal(rq, rs, "idempotency look-up failed");
-        return true;
-    }
+        return STORE_OK;
+    if (s != STORE_OK)
+        return s;
     unsigned char hash[crypto_hash_sha256_BYTES];
     body_hash(rq, hash);
     if (memcmp(kept.body_hash, hash, sizeof hash) != 0) {
@@ -222,13 +217,14 @@ bool api_idempotent_replay(const struct request *rq, struct response *rs, struct
         respond_header(rs, "Idempotent-Replayed", "true");
     }
     store_idem_free(&kept);
-    return true;
+    return STORE_ABORTED;
 }
 
-bool api_idempotent_store(const struct request *rq, const struct response *rs, struct db *db)
+enum store_status api_idempotent_store(const struct request *rq, const struct response *rs,
+                                       struct db *db)
 {
     if (!rq->idempotency_key || rs->status < 200 || rs->status >= 300)
-        return true;
+        return STORE_OK;
     struct store_idem idem = {.key = rq->idempotency_key, .path = rq->path,
                               .status = rs->status, .response = rs->body,
                               .response_len = rs->body ? rs->body_len : 0};
@@ -238,8 +234,36 @@ bool api_idempotent_store(const struct request *rq, const struct response *rs, s
     body_hash(rq, idem.body_hash);
     auth_key_id(rq->authorization, idem.token);
     char now[21];
-    db_now(now);
-    return store_idem_put(db, &idem, now) == STORE_OK;
+    store_now(now);
+    return store_idem_put(db, &idem, now);
+}
+
+/* api_delete_by_id's transaction. */
+struct delete_tx {
+    const struct request *rq;
+    struct response *rs;
+    int64_t id;
+    int (*load)(struct db *db, int64_t id, json_t **out);
+    bool (*del)(struct db *db, int64_t id);
+    void (*not_found)(struct response *rs, const char *id);
+};
+
+static enum store_status delete_body(struct db *db, void *ctx)
+{
+    struct delete_tx *t = ctx;
+    json_t *current = NULL;
+    int found = t->load(db, t->id, &current);
+    enum store_status st = found < 0 ? STORE_ERROR : STORE_OK;
+    if (found == 0) {
+        t->not_found(t->rs, t->rq->params[0]);
+        st = STORE_NOT_FOUND;
+    } else if (found > 0 && !api_check_if_match(t->rq, t->rs, current)) {
+        st = STORE_ABORTED;
+    } else if (found > 0) {
+        st = t->del(db, t->id) ? STORE_OK : STORE_ERROR;
+    }
+    json_decref(current);
+    return st;
 }
 
 void api_delete_by_id(const struct request *rq, struct response *rs,
@@ -247,35 +271,24 @@ void api_delete_by_id(const struct request *rq, struct response *rs,
                       bool (*del)(struct db *db, int64_t id),
                       void (*not_found)(struct response *rs, const char *id), const char *what)
 {
-    int64_t id;
+    struct delete_tx t = {rq, rs, 0, load, del, not_found};
     if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
         return;
-    if (!int_parse(rq->params[0], 1, INT64_MAX, &id)) {
+    if (!int_parse(rq->params[0], 1, INT64_MAX, &t.id)) {
         not_found(rs, rq->params[0]);
         return;
     }
-    json_t *current = NULL;
-    bool failed = true;
-    struct db *db = db_writer_lock();
-    if (!db_begin(db))
-        goto out;
-    int found = load(db, id, &current);
-    failed = found < 0;
-    if (found == 0)
-        not_found(rs, rq->params[0]);
-    if (found <= 0 || !api_check_if_match(rq, rs, current))
-        goto out;
-    failed = true;
-    if (!del(db, id) || !db_commit(db))
-        goto out;
-    failed = false;
-    rs->status = 204;
-out:
-    db_rollback(db); /* no-op after a commit */
-    db_writer_unlock();
-    if (failed) {
-        response_free(rs);
-        respond_internal(rq, rs, what);
-    }
-    json_decref(current);
+    enum store_status st = store_write(delete_body, &t);
+    if (st == STORE_OK)
+        rs->status = 204;
+    api_answer_failure(rq, rs, st, what);
+}
+
+void api_answer_failure(const struct request *rq, struct response *rs, enum store_status st,
+                        const char *what)
+{
+    if (!store_failed(st))
+        return;
+    response_free(rs);
+    respond_internal(rq, rs, what);
 }

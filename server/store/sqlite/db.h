@@ -62,6 +62,8 @@ void db_writer_unlock(void);
  * clears the flag. Such a failure is the server's momentary state, not the
  * client's mistake: it answers 503 with Retry-After (respond_internal). */
 bool db_take_busy(void);
+/* The same flag, left set (for the store's statuses). */
+bool db_busy_seen(void);
 
 /* The current UTC time as RFC 3339 with seconds, "2024-04-09T10:15:00Z". */
 void db_now(char out[21]);

@@ -6,6 +6,7 @@
 #include "date.h"
 #include "csv.h"
 #include "handlers.h"
+#include "keyset.h"
 #include "jsonx.h"
 #include "page.h"
 #include "records.h"
@@ -134,8 +135,11 @@ void h_pledges_create(const struct request *rq, struct response *rs)
     if (!db_begin(db))
         goto out;
     failed = false;
-    if (api_idempotent_replay(rq, rs, db, &failed))
+    enum store_status idem = api_idempotent_replay(rq, rs, db);
+    if (idem != STORE_OK) {
+        failed = store_failed(idem);
         goto out;
+    }
     int64_t company_id = 0, id = 0;
     int r = pledge_validate(db, body, &p, ann_date, &company_id, errors);
     failed = r < 0;
@@ -160,7 +164,7 @@ void h_pledges_create(const struct request *rq, struct response *rs)
     doc = NULL;
     respond_etag(rs);
     respond_header(rs, "Location", "/v1/pledges/%lld", (long long)id);
-    if (!api_idempotent_store(rq, rs, db) || !db_commit(db))
+    if (api_idempotent_store(rq, rs, db) != STORE_OK || !db_commit(db))
         goto out;
     failed = false;
 out:
@@ -246,12 +250,12 @@ void h_pledge_delete(const struct request *rq, struct response *rs)
 }
 
 const struct sort_field pledge_sorts[] = {
-    {"announced_on", "p.announced_on", SORT_TEXT},
-    {"amount_usd", "coalesce(p.amount_usd_minor, -1)", SORT_INT},
-    {"people", "coalesce(p.people, 0)", SORT_INT},
-    {"created_at", "p.created_at", SORT_TEXT},
-    {"updated_at", "p.updated_at", SORT_TEXT},
-    {NULL, NULL, SORT_TEXT},
+    {"announced_on", SORT_TEXT},
+    {"amount_usd", SORT_INT},
+    {"people", SORT_INT},
+    {"created_at", SORT_TEXT},
+    {"updated_at", SORT_TEXT},
+    {NULL, SORT_TEXT},
 };
 
 static json_t *pledge_row(struct db *db, sqlite3_stmt *st)
@@ -279,7 +283,7 @@ void h_pledges_list(const struct request *rq, struct response *rs)
     int csv = csv_wanted(rq, rs);
     struct page pg;
     memset(&pg, 0, sizeof pg);
-    if (csv < 0 || !page_parse(rq, rs, pledge_sorts, "-announced_on", "p.id", &pg)) {
+    if (csv < 0 || !page_parse(rq, rs, pledge_sorts, "-announced_on", &pg)) {
         page_free(&pg);
         filter_free(&f);
         return;
@@ -297,11 +301,11 @@ void h_pledges_list(const struct request *rq, struct response *rs)
     pledge_list_sql(&f, &pg, &sql);
     pledge_count_sql(&f, &count);
     json_t *data = json_array();
-    char *next = NULL;
-    int64_t total = -1;
-    bool ok = page_run(db, &pg, buf_str(&sql), buf_str(&count), filter_bind_fn, &f,
-                       pledge_row, PLEDGE_NCOLS, data, &next, &total);
-    page_answer(rq, rs, ok, csv, data, columns, next, total, "pledge list failed");
+    struct sq_json_rows rows = {pledge_row, data};
+    struct page_end end;
+    enum store_status st = sq_page_run(db, &pg, buf_str(&sql), buf_str(&count), filter_bind_fn,
+                                       &f, sq_json_row, &rows, PLEDGE_NCOLS, &end);
+    page_answer(rq, rs, st, &pg, csv, data, columns, &end, "pledge list failed");
     buf_free(&sql);
     buf_free(&count);
     page_free(&pg);

@@ -4,6 +4,7 @@
 #include "company_input.h"
 #include "jsonx.h"
 #include "records.h"
+#include "store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +52,8 @@ static int import_line(struct db *db, json_t *obj, bool seed, size_t lineno, FIL
             report_errors(report, lineno, "invalid company", errors);
             result = 0;
         } else {
-            int r = company_insert(db, &in, now);
-            result = r < 0 ? -1 : r == 0 ? 2 : 1;
+            enum store_status st = store_company_insert(db, &in, now);
+            result = st == STORE_OK ? 1 : st == STORE_CONFLICT ? 2 : -1;
         }
         company_input_free(&in);
     } else {

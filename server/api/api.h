@@ -7,8 +7,8 @@
 #ifndef PLEDGED_API_H
 #define PLEDGED_API_H
 
-#include "db.h"
 #include "request.h"
+#include "store.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -48,17 +48,23 @@ void api_delete_by_id(const struct request *rq, struct response *rs,
                       bool (*del)(struct db *db, int64_t id),
                       void (*not_found)(struct response *rs, const char *id), const char *what);
 
-/* Idempotency-Key on POST, inside the caller's writer transaction. When the
- * key was used before on this path: with the same body the first answer is
- * replayed (with "Idempotent-Replayed: true"), with another body the answer
- * is 422; either way rs is filled and true returned. A malformed key is
- * 400. False means "go ahead" (or no key). *failed is set on a database
- * error (rs filled with 500). */
-bool api_idempotent_replay(const struct request *rq, struct response *rs, struct db *db,
-                           bool *failed);
-/* Records a successful answer under the request's key (no-op without one).
- * False on a database error. */
-bool api_idempotent_store(const struct request *rq, const struct response *rs, struct db *db);
+/* Idempotency-Key on POST, inside the write's transaction (a store_write
+ * body). STORE_OK: go ahead (no key, or one not used yet). STORE_ABORTED:
+ * rs is answered (the first answer replayed with "Idempotent-Replayed:
+ * true" for the same body, 422 for another body, 400 for a malformed key)
+ * and the transaction is to be rolled back. Anything else: the look-up
+ * failed. */
+enum store_status api_idempotent_replay(const struct request *rq, struct response *rs,
+                                        struct db *db);
+/* Records a successful answer under the request's key (STORE_OK without
+ * one), in the same transaction as the write it answers. */
+enum store_status api_idempotent_store(const struct request *rq, const struct response *rs,
+                                       struct db *db);
+
+/* After store_write: when st is store_failed, replaces whatever the body
+ * answered with 500 (503 when the database was busy), logging `what`. */
+void api_answer_failure(const struct request *rq, struct response *rs, enum store_status st,
+                        const char *what);
 
 #endif
 

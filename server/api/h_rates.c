@@ -10,6 +10,7 @@
 #include "date.h"
 #include "db.h"
 #include "handlers.h"
+#include "keyset.h"
 #include "jsonx.h"
 #include "money.h"
 #include "page.h"
@@ -112,10 +113,16 @@ static json_t *rate_point(struct db *db, sqlite3_stmt *st)
 }
 
 static const struct sort_field rate_sorts[] = {
-    {"date", "r.date", SORT_TEXT},
-    {"currency", "r.currency", SORT_TEXT},
-    {NULL, NULL, SORT_TEXT},
+    {"date", SORT_TEXT},
+    {"currency", SORT_TEXT},
+    {NULL, SORT_TEXT},
 };
+static const struct sq_sort_column rate_columns[] = {
+    {"date", "r.date"},
+    {"currency", "r.currency"},
+    {NULL, NULL},
+};
+static const struct sq_columns rate_list = {rate_columns, "r.id"};
 
 void h_rates_list(const struct request *rq, struct response *rs)
 {
@@ -141,7 +148,7 @@ void h_rates_list(const struct request *rq, struct response *rs)
     if (csv < 0)
         return;
     struct page pg;
-    if (!page_parse(rq, rs, rate_sorts, "date", "r.id", &pg)) {
+    if (!page_parse(rq, rs, rate_sorts, "date", &pg)) {
         page_free(&pg);
         return;
     }
@@ -155,21 +162,21 @@ void h_rates_list(const struct request *rq, struct response *rs)
     if (to)
         buf_puts(&filter, " AND r.date <= :to");
     buf_puts(&sql, "SELECT r.date, r.currency, r.per_usd, r.source");
-    page_select_keys(&pg, &sql);
+    sq_page_select_keys(&pg, &rate_list, &sql);
     buf_printf(&sql, " FROM rates r WHERE 1=1%s", buf_str(&filter));
-    page_where_after(&pg, &sql);
-    page_order_limit(&pg, &sql);
+    sq_page_where_after(&pg, &rate_list, &sql);
+    sq_page_order_limit(&pg, &rate_list, &sql);
 
     struct buf count;
     buf_init(&count, 4096);
     buf_printf(&count, "SELECT count(*) FROM rates r WHERE 1=1%s", buf_str(&filter));
     struct rate_filter rf = {c ? c->code : NULL, from, to};
     json_t *data = json_array();
-    char *next = NULL;
-    int64_t total = -1;
-    bool ok = page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count), rate_bind, &rf, rate_point,
-                       RATE_POINT_COLS, data, &next, &total);
-    page_answer(rq, rs, ok, csv, data, columns, next, total, "rates list failed");
+    struct sq_json_rows rows = {rate_point, data};
+    struct page_end end;
+    enum store_status st = sq_page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count),
+                                       rate_bind, &rf, sq_json_row, &rows, RATE_POINT_COLS, &end);
+    page_answer(rq, rs, st, &pg, csv, data, columns, &end, "rates list failed");
     buf_free(&filter);
     buf_free(&sql);
     buf_free(&count);

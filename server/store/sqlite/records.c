@@ -30,19 +30,6 @@ json_t *usd_json(__int128 cents)
     return json_pack("{s:s, s:s}", "currency", "USD", "value", text);
 }
 
-bool pledge_kind_is_target(const char *kind)
-{
-    return kind && strcmp(kind, "target") == 0;
-}
-
-void usd_totals_add(struct usd_totals *t, const char *kind, int64_t cents)
-{
-    if (pledge_kind_is_target(kind))
-        t->targets += cents;
-    else
-        t->committed += cents;
-}
-
 json_t *pledge_json(sqlite3_stmt *st)
 {
     json_t *p = json_object();
@@ -740,25 +727,3 @@ done:
 }
 
 
-int company_insert(struct db *db, const struct company_input *in, const char *now)
-{
-    char *aliases = in->aliases ? jsonx_dump(in->aliases, NULL) : NULL;
-    sqlite3_stmt *st = db_prepare(db, "INSERT INTO companies (slug, name, country, website,"
-                                      " aliases, created_at, updated_at)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?)");
-    if (!st) {
-        free(aliases);
-        return -1;
-    }
-    sqlite3_bind_text(st, 1, in->slug, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, in->name, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 3, in->country);
-    bind_text_or_null(st, 4, in->website);
-    sqlite3_bind_text(st, 5, aliases ? aliases : "[]", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    free(aliases);
-    return rc == SQLITE_DONE ? 1 : rc == SQLITE_CONSTRAINT_UNIQUE ? 0 : -1;
-}

@@ -8,6 +8,7 @@
 #include "csv.h"
 #include "date.h"
 #include "handlers.h"
+#include "keyset.h"
 #include "iso3166.h"
 #include "jsonx.h"
 #include "page.h"
@@ -68,8 +69,11 @@ void h_announcements_create(const struct request *rq, struct response *rs)
         failed = true;
         goto out;
     }
-    if (api_idempotent_replay(rq, rs, db, &failed))
+    enum store_status idem = api_idempotent_replay(rq, rs, db);
+    if (idem != STORE_OK) {
+        failed = store_failed(idem);
         goto out;
+    }
     int64_t id = 0;
     json_t *conflict = NULL;
     int r = announcement_create(db, body, now, &id, errors, &conflict);
@@ -90,7 +94,7 @@ void h_announcements_create(const struct request *rq, struct response *rs)
         doc = NULL;
         respond_etag(rs);
         respond_header(rs, "Location", "/v1/announcements/%lld", (long long)id);
-        if (!api_idempotent_store(rq, rs, db) || !db_commit(db)) {
+        if (api_idempotent_store(rq, rs, db) != STORE_OK || !db_commit(db)) {
             failed = true;
             goto out;
         }
@@ -224,10 +228,10 @@ static json_t *announcement_row(struct db *db, sqlite3_stmt *st)
 }
 
 const struct sort_field announcement_sorts[] = {
-    {"announced_on", "a.announced_on", SORT_TEXT},
-    {"created_at", "a.created_at", SORT_TEXT},
-    {"updated_at", "a.updated_at", SORT_TEXT},
-    {NULL, NULL, SORT_TEXT},
+    {"announced_on", SORT_TEXT},
+    {"created_at", SORT_TEXT},
+    {"updated_at", SORT_TEXT},
+    {NULL, SORT_TEXT},
 };
 
 void h_announcements_list(const struct request *rq, struct response *rs)
@@ -246,7 +250,7 @@ void h_announcements_list(const struct request *rq, struct response *rs)
     int csv = csv_wanted(rq, rs);
     struct page pg;
     memset(&pg, 0, sizeof pg);
-    if (csv < 0 || !page_parse(rq, rs, announcement_sorts, "-announced_on", "a.id", &pg)) {
+    if (csv < 0 || !page_parse(rq, rs, announcement_sorts, "-announced_on", &pg)) {
         page_free(&pg);
         filter_free(&f);
         return;
@@ -257,11 +261,12 @@ void h_announcements_list(const struct request *rq, struct response *rs)
     announcement_list_sql(&f, &pg, &sql);
     buf_printf(&count, "SELECT count(*) FROM announcements a WHERE 1=1%s", buf_str(&f.where));
     json_t *data = json_array();
-    char *next = NULL;
-    int64_t total = -1;
-    bool ok = page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count), filter_bind_fn, &f,
-                       announcement_row, ANNOUNCEMENT_NCOLS, data, &next, &total);
-    page_answer(rq, rs, ok, csv, data, columns, next, total, "announcement list failed");
+    struct sq_json_rows rows = {announcement_row, data};
+    struct page_end end;
+    enum store_status st = sq_page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count),
+                                       filter_bind_fn, &f, sq_json_row, &rows,
+                                       ANNOUNCEMENT_NCOLS, &end);
+    page_answer(rq, rs, st, &pg, csv, data, columns, &end, "announcement list failed");
     buf_free(&sql);
     buf_free(&count);
     page_free(&pg);

@@ -97,22 +97,9 @@ int announcement_sources_free(struct db *db, const struct announcement_input *a,
 int announcement_create(struct db *db, const json_t *body, const char *now, int64_t *id,
                         json_t *errors, json_t **conflict);
 
-/* Inserts a validated company (create mode): 1 done, 0 the slug is taken,
- * -1 database error. */
-struct company_input;
-int company_insert(struct db *db, const struct company_input *in, const char *now);
 
 /* USD minor units as a money object {"currency": "USD", "value": "..."}. */
 json_t *usd_json(__int128 cents);
 
-/* Money totals count committed money only: every kind but "target"
- * (API.md §7). A pledge's USD value (cents, 0 when unknown) goes to the
- * committed or the targets sum by its kind. */
-struct usd_totals {
-    __int128 committed;    /* US cents, every kind but target */
-    __int128 targets;      /* US cents, kind target */
-};
-void usd_totals_add(struct usd_totals *t, const char *kind, int64_t cents);
-bool pledge_kind_is_target(const char *kind);
 
 #endif

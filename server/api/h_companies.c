@@ -1,0 +1,333 @@
+/* h_companies — /v1/companies: list, create, read, merge-patch, delete.
+ *
+ * Requests in, store calls, responses out: reads use the thread's read
+ * connection, and each write is one store_write body that answers the
+ * request from the stored representation, read back inside the
+ * transaction. */
+#include "api.h"
+#include "company_input.h"
+#include "csv.h"
+#include "handlers.h"
+#include "iso3166.h"
+#include "jsonx.h"
+#include "page.h"
+#include "records.h"
+#include "respond.h"
+#include "store.h"
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *text_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+/* The API's representation of c. New ref; NULL when out of memory. */
+static json_t *company_json(const struct store_company *c)
+{
+    json_t *aliases = c->aliases ? json_loads(c->aliases, 0, NULL) : NULL;
+    if (!json_is_array(aliases)) {
+        json_decref(aliases);
+        aliases = json_array();
+    }
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:s, s:s}",
+                     "slug", c->slug, "name", text_or_null(c->name),
+                     "country", text_or_null(c->country), "website", text_or_null(c->website),
+                     "aliases", aliases, "pledge_count", (json_int_t)c->pledge_count,
+                     "announcement_count", (json_int_t)c->announcement_count,
+                     "total_usd", usd_json(c->totals.committed),
+                     "targets_usd", usd_json(c->totals.targets),
+                     "created_at", c->created_at, "updated_at", c->updated_at);
+}
+
+/* Reads the company and its representation: STORE_OK with *out (new ref)
+ * and, when c is given, the stored company (release it). */
+static enum store_status company_load(struct db *db, const char *slug, json_t **out,
+                                      struct store_company *c)
+{
+    struct store_company mine;
+    struct store_company *into = c ? c : &mine;
+    enum store_status st = store_company_get(db, slug, into);
+    if (st != STORE_OK)
+        return st;
+    *out = company_json(into);
+    if (!c || !*out)
+        store_company_free(into);
+    return *out ? STORE_OK : STORE_ERROR;
+}
+
+static void respond_no_company(struct response *rs, const char *slug)
+{
+    respond_problem(rs, 404, "not-found", "Not found", "no company has the slug '%.80s'", slug);
+}
+
+/* Answers 409 for a slug that is taken. */
+static void respond_slug_taken(struct response *rs, const char *slug)
+{
+    respond_problem(rs, 409, "conflict", "Conflict",
+                    "a company with the slug '%s' exists already: /v1/companies/%s", slug, slug);
+}
+
+void h_company_get(const struct request *rq, struct response *rs)
+{
+    const char *slug = rq->params[0];
+    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    if (!slug_is_valid(slug)) {
+        respond_no_company(rs, slug);
+        return;
+    }
+    json_t *company = NULL;
+    enum store_status st = company_load(store_reader(), slug, &company, NULL);
+    if (st == STORE_NOT_FOUND)
+        respond_no_company(rs, slug);
+    else if (st != STORE_OK)
+        respond_internal(rq, rs, "company read failed");
+    else
+        respond_json_get(rq, rs, company);
+}
+
+/* Appends each company of a page to a JSON array. */
+static bool append_company(void *ctx, const struct store_company *c)
+{
+    json_t *item = company_json(c);
+    return item && json_array_append_new(ctx, item) == 0;
+}
+
+void h_companies_list(const struct request *rq, struct response *rs)
+{
+    static const char *const allowed[] = {"q", "country", "sort", "limit", "cursor", "count",
+                                          "format", NULL};
+    static const char *const columns[] = {"slug", "name", "country", "website", "aliases",
+                                          "created_at", "updated_at", NULL};
+    if (!api_query_check(rq, rs, allowed))
+        return;
+    int csv = csv_wanted(rq, rs);
+    if (csv < 0)
+        return;
+    const char *q = api_query(rq, "q"), *country = api_query(rq, "country");
+    const struct country *ctry = NULL;
+    if (country && !(ctry = country_find(country))) {
+        respond_bad_param(rs, "country", "must be an ISO 3166-1 alpha-2 code such as JP");
+        return;
+    }
+    if (q && text_check(q, 200, false)) {
+        respond_bad_param(rs, "q", "must be 1 to 200 characters of text");
+        return;
+    }
+    struct page pg;
+    if (!page_parse(rq, rs, store_company_sorts, "slug", &pg)) {
+        page_free(&pg);
+        return;
+    }
+    struct store_company_filter f = {ctry ? ctry->code : NULL, q};
+    json_t *data = json_array();
+    struct page_end end;
+    enum store_status st = store_company_list(store_reader(), &f, &pg, append_company, data, &end);
+    page_answer(rq, rs, st, &pg, csv, data, columns, &end, "company list failed");
+    page_free(&pg);
+}
+
+/* Reads the body as a company in `mode` (parsed into in, which borrows from
+ * *body). False after answering 4xx; either way the caller frees both with
+ * company_body_free. */
+static bool company_body(const struct request *rq, struct response *rs, enum input_mode mode,
+                         json_t **body, struct company_input *in)
+{
+    memset(in, 0, sizeof *in);
+    *body = api_json_body(rq, rs, mode == INPUT_PATCH);
+    if (!*body)
+        return false;
+    json_t *errors = json_array();
+    company_input_parse(*body, mode, in, errors);
+    if (!json_array_size(errors)) {
+        json_decref(errors);
+        return true;
+    }
+    respond_invalid(rs, "Invalid company", errors);
+    return false;
+}
+
+static void company_body_free(json_t *body, struct company_input *in)
+{
+    company_input_free(in);
+    json_decref(body);
+}
+
+/* ---- create ---- */
+
+struct create_tx {
+    const struct request *rq;
+    struct response *rs;
+    const struct company_input *in;
+};
+
+static enum store_status create_body(struct db *db, void *ctx)
+{
+    struct create_tx *t = ctx;
+    enum store_status st = api_idempotent_replay(t->rq, t->rs, db);
+    if (st != STORE_OK)
+        return st;
+    char now[21];
+    store_now(now);
+    st = store_company_insert(db, t->in, now);
+    if (st == STORE_CONFLICT) {
+        respond_slug_taken(t->rs, t->in->slug);
+        return st;
+    }
+    json_t *company = NULL;
+    if (st == STORE_OK)
+        st = company_load(db, t->in->slug, &company, NULL);
+    if (st != STORE_OK)
+        return st == STORE_NOT_FOUND ? STORE_ERROR : st;
+    respond_json(t->rs, 201, company);
+    respond_etag(t->rs);
+    respond_header(t->rs, "Location", "/v1/companies/%s", t->in->slug);
+    return api_idempotent_store(t->rq, t->rs, db);
+}
+
+void h_companies_create(const struct request *rq, struct response *rs)
+{
+    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    json_t *body;
+    struct company_input in;
+    if (company_body(rq, rs, INPUT_CREATE, &body, &in)) {
+        struct create_tx t = {rq, rs, &in};
+        api_answer_failure(rq, rs, store_write(create_body, &t), "company insert failed");
+    }
+    company_body_free(body, &in);
+}
+
+/* ---- merge-patch ---- */
+
+struct patch_tx {
+    const struct request *rq;
+    struct response *rs;
+    const char *slug;               /* the path's */
+    const struct company_input *in; /* the patch */
+};
+
+/* The patched value of a text field: the input's when given, else the
+ * current one (NULL for none). */
+static const char *patched(bool given, const char *value, const char *current)
+{
+    const char *v = given ? value : current;
+    return v && *v ? v : NULL;
+}
+
+static enum store_status patch_body(struct db *db, void *ctx)
+{
+    struct patch_tx *t = ctx;
+    const struct company_input *in = t->in;
+    struct store_company cur;
+    json_t *current = NULL, *updated = NULL;
+    char *aliases = NULL;
+    enum store_status st = company_load(db, t->slug, &current, &cur);
+    if (st == STORE_NOT_FOUND)
+        respond_no_company(t->rs, t->slug);
+    if (st != STORE_OK)
+        return st;
+    if (!api_check_if_match(t->rq, t->rs, current)) {
+        st = STORE_ABORTED;
+        goto out;
+    }
+    aliases = in->has_aliases ? jsonx_dump(in->aliases, NULL)
+                              : strdup(cur.aliases ? cur.aliases : "[]");
+    struct store_company_fields f = {
+        .slug = in->has_slug ? in->slug : cur.slug,
+        .name = in->has_name ? in->name : cur.name,
+        .country = patched(in->has_country, in->country, cur.country),
+        .website = patched(in->has_website, in->website, cur.website),
+        .aliases = aliases,
+    };
+    char now[21];
+    store_now(now);
+    st = aliases ? store_company_update(db, cur.id, &f, now) : STORE_ERROR;
+    if (st == STORE_CONFLICT)
+        respond_slug_taken(t->rs, f.slug);
+    if (st == STORE_OK)
+        st = company_load(db, f.slug, &updated, NULL);
+    if (st == STORE_NOT_FOUND)
+        st = STORE_ERROR; /* written a moment ago */
+    if (st != STORE_OK)
+        goto out;
+    respond_json(t->rs, 200, updated);
+    respond_etag(t->rs);
+    if (in->has_slug && strcmp(in->slug, t->slug) != 0)
+        respond_header(t->rs, "Content-Location", "/v1/companies/%s", in->slug);
+out:
+    free(aliases);
+    json_decref(current);
+    store_company_free(&cur);
+    return st;
+}
+
+void h_company_patch(const struct request *rq, struct response *rs)
+{
+    const char *slug = rq->params[0];
+    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    json_t *body;
+    struct company_input in;
+    bool parsed = company_body(rq, rs, INPUT_PATCH, &body, &in);
+    if (parsed && !slug_is_valid(slug)) {
+        respond_no_company(rs, slug);
+    } else if (parsed) {
+        struct patch_tx t = {rq, rs, slug, &in};
+        api_answer_failure(rq, rs, store_write(patch_body, &t), "company update failed");
+    }
+    company_body_free(body, &in);
+}
+
+/* ---- delete ---- */
+
+struct delete_tx {
+    const struct request *rq;
+    struct response *rs;
+    const char *slug;
+};
+
+static enum store_status delete_body(struct db *db, void *ctx)
+{
+    struct delete_tx *t = ctx;
+    struct store_company cur;
+    json_t *current = NULL;
+    enum store_status st = company_load(db, t->slug, &current, &cur);
+    if (st == STORE_NOT_FOUND)
+        respond_no_company(t->rs, t->slug);
+    if (st != STORE_OK)
+        return st;
+    if (!api_check_if_match(t->rq, t->rs, current)) {
+        st = STORE_ABORTED;
+    } else if (cur.pledge_count || cur.announcement_count) {
+        long long a = cur.announcement_count, p = cur.pledge_count;
+        respond_problem(t->rs, 409, "conflict", "Conflict",
+                        "company '%s' is named by %lld announcement%s and %lld pledge%s; "
+                        "change or delete those first",
+                        t->slug, a, a == 1 ? "" : "s", p, p == 1 ? "" : "s");
+        st = STORE_CONFLICT;
+    } else {
+        st = store_company_delete(db, cur.id);
+        if (st == STORE_OK)
+            t->rs->status = 204;
+    }
+    json_decref(current);
+    store_company_free(&cur);
+    return st;
+}
+
+void h_company_delete(const struct request *rq, struct response *rs)
+{
+    const char *slug = rq->params[0];
+    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
+        return;
+    if (!slug_is_valid(slug)) {
+        respond_no_company(rs, slug);
+        return;
+    }
+    struct delete_tx t = {rq, rs, slug};
+    api_answer_failure(rq, rs, store_write(delete_body, &t), "company delete failed");
+}
