@@ -278,43 +278,24 @@ bool url_encode_append(struct buf *b, const char *s)
     return true;
 }
 
-char *fts_query(const char *q)
+bool text_is_word(const char *p, size_t len)
 {
-    struct buf b;
-    /* Each byte becomes at most two (a doubled quote), each word gains at
-     * most five ("" and " *" and a space): this cap is never reached, and
-     * if it were, the query is refused rather than cut into bad syntax. */
-    buf_init(&b, strlen(q) * 2 + 64);
-    bool ok = true;
-    const char *p = q;
-    while (*p && ok) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        size_t n = strcspn(p, " \t");
-        if (!n)
-            break;
-        bool prefix = n > 1 && p[n - 1] == '*';
-        size_t len = prefix ? n - 1 : n;
-        bool word = false;
-        for (size_t i = 0; i < len; i++)
-            word = word || ((unsigned char)p[i] >= 0x80) ||
-                   ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') || (p[i] >= '0' && p[i] <= '9');
-        if (word) {
-            if (b.len)
-                ok = ok && buf_putc(&b, ' ');
-            ok = ok && buf_putc(&b, '"');
-            for (size_t i = 0; i < len && ok; i++) {
-                if (p[i] == '"')
-                    ok = buf_putc(&b, '"');
-                ok = ok && buf_putc(&b, p[i]);
-            }
-            ok = ok && buf_puts(&b, prefix ? "\" *" : "\"");
-        }
-        p += n;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)p[i] >= 0x80 || ((p[i] | 0x20) >= 'a' && (p[i] | 0x20) <= 'z') ||
+            (p[i] >= '0' && p[i] <= '9'))
+            return true;
+    return false;
+}
+
+bool text_has_word(const char *q)
+{
+    while (*q) {
+        size_t n = strcspn(q, " \t");
+        size_t len = n > 1 && q[n - 1] == '*' ? n - 1 : n;
+        if (text_is_word(q, len))
+            return true;
+        q += n;
+        q += strspn(q, " \t");
     }
-    if (!ok || !b.len) {
-        buf_free(&b);
-        return NULL;
-    }
-    return buf_detach(&b, NULL);
+    return false;
 }

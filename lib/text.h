@@ -1,8 +1,8 @@
 /* text — bounded checks and parsers for strings that come from the network.
  *
  * Every function here is total: it never reads past the NUL and says why it
- * refused. Only fts_query allocates (its result is the caller's to free);
- * the appenders write into a capped struct buf. Messages are short English phrases the
+ * refused. Nothing here allocates but the appenders, which write into a
+ * capped struct buf (and may grow it up to its cap). Messages are short English phrases the
  * API shows as-is in a problem document ("must be an http or https URL").
  */
 #ifndef PLEDGED_TEXT_H
@@ -52,10 +52,11 @@ void text_shown(const char *s, size_t max_bytes, char *out, size_t len);
  * unreserved characters are kept). False if b is full. */
 bool url_encode_append(struct buf *b, const char *s);
 
-/* An SQLite FTS5 query for free text q: every word (a run without white
- * space that has a letter or digit) becomes a quoted phrase, so nothing the
- * user types is FTS5 syntax; a trailing '*' keeps prefix search. Malloc'd,
- * or NULL when q has no word in it. */
-char *fts_query(const char *q);
+/* Whether p[0..len) is a word of a search: it has a letter or a digit (any
+ * non-ASCII byte counts as a letter). */
+bool text_is_word(const char *p, size_t len);
+/* Whether free text q has a word among its runs without white space (a
+ * trailing '*' of a run, for prefix search, is not part of its word). */
+bool text_has_word(const char *q);
 
 #endif

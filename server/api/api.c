@@ -243,8 +243,8 @@ struct delete_tx {
     const struct request *rq;
     struct response *rs;
     int64_t id;
-    int (*load)(struct db *db, int64_t id, json_t **out);
-    bool (*del)(struct db *db, int64_t id);
+    store_load_fn *load;
+    store_delete_fn *del;
     void (*not_found)(struct response *rs, const char *id);
 };
 
@@ -252,28 +252,22 @@ static enum store_status delete_body(struct db *db, void *ctx)
 {
     struct delete_tx *t = ctx;
     json_t *current = NULL;
-    int found = t->load(db, t->id, &current);
-    enum store_status st = found < 0 ? STORE_ERROR : STORE_OK;
-    if (found == 0) {
+    enum store_status st = t->load(db, t->id, &current);
+    if (st == STORE_NOT_FOUND)
         t->not_found(t->rs, t->rq->params[0]);
-        st = STORE_NOT_FOUND;
-    } else if (found > 0 && !api_check_if_match(t->rq, t->rs, current)) {
+    else if (st == STORE_OK && !api_check_if_match(t->rq, t->rs, current))
         st = STORE_ABORTED;
-    } else if (found > 0) {
-        st = t->del(db, t->id) ? STORE_OK : STORE_ERROR;
-    }
+    else if (st == STORE_OK)
+        st = t->del(db, t->id);
     json_decref(current);
     return st;
 }
 
-void api_delete_by_id(const struct request *rq, struct response *rs,
-                      int (*load)(struct db *db, int64_t id, json_t **out),
-                      bool (*del)(struct db *db, int64_t id),
-                      void (*not_found)(struct response *rs, const char *id), const char *what)
+void api_delete_by_id(const struct request *rq, struct response *rs, store_load_fn *load,
+                      store_delete_fn *del, void (*not_found)(struct response *rs, const char *id),
+                      const char *what)
 {
     struct delete_tx t = {rq, rs, 0, load, del, not_found};
-    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
     if (!int_parse(rq->params[0], 1, INT64_MAX, &t.id)) {
         not_found(rs, rq->params[0]);
         return;
@@ -291,4 +285,106 @@ void api_answer_failure(const struct request *rq, struct response *rs, enum stor
         return;
     response_free(rs);
     respond_internal(rq, rs, what);
+}
+
+void api_run(const struct route *route, const struct request *rq, struct response *rs)
+{
+    static const char *const none[] = {NULL};
+    struct request checked = *rq;
+    if (route->auth == ROUTE_WRITER && !api_require_token(rq, rs))
+        return;
+    if (!route->any_query && !api_query_check(rq, rs, route->query ? route->query : none))
+        return;
+    if (route->body != ROUTE_NO_BODY &&
+        !(checked.json = api_json_body(rq, rs, route->body == ROUTE_MERGE_PATCH)))
+        return;
+    checked.idempotent = route->idempotent;
+    route->handler(&checked, rs);
+    json_decref(checked.json);
+}
+
+/* api_write's transaction: the body, between the Idempotency-Key's replay
+ * and its record. */
+struct write_tx {
+    const struct request *rq;
+    struct response *rs;
+    store_tx_fn *body;
+    void *ctx;
+};
+
+static enum store_status write_body(struct db *db, void *ctx)
+{
+    struct write_tx *t = ctx;
+    enum store_status st = t->rq->idempotent ? api_idempotent_replay(t->rq, t->rs, db) : STORE_OK;
+    if (st == STORE_OK)
+        st = t->body(db, t->ctx);
+    if (st == STORE_OK && t->rq->idempotent)
+        st = api_idempotent_store(t->rq, t->rs, db);
+    return st;
+}
+
+void api_write(const struct request *rq, struct response *rs, store_tx_fn *body, void *ctx,
+               const char *what)
+{
+    struct write_tx t = {rq, rs, body, ctx};
+    api_answer_failure(rq, rs, store_write(write_body, &t), what);
+}
+
+/* api_patch_by_id's transaction. */
+struct patch_tx {
+    const struct request *rq;
+    struct response *rs;
+    const struct api_patch *p;
+    int64_t id;
+};
+
+static enum store_status patch_body(struct db *db, void *ctx)
+{
+    struct patch_tx *t = ctx;
+    json_t *current = NULL;
+    enum store_status st = t->p->load(db, t->id, &current);
+    if (st == STORE_NOT_FOUND)
+        t->p->not_found(t->rs, t->rq->params[0]);
+    if (st != STORE_OK)
+        return st;
+    if (!api_check_if_match(t->rq, t->rs, current)) {
+        json_decref(current);
+        return STORE_ABORTED;
+    }
+    json_t *input = t->p->as_input(current);
+    json_decref(current);
+    json_t *merged = jsonx_merge_patch(input, t->rq->json);
+    json_decref(input);
+    st = merged ? t->p->save(db, t->rq, t->rs, t->id, merged) : STORE_ERROR;
+    json_decref(merged);
+    return st;
+}
+
+void api_patch_by_id(const struct request *rq, struct response *rs, const struct api_patch *p)
+{
+    struct patch_tx t = {rq, rs, p, 0};
+    if (!int_parse(rq->params[0], 1, INT64_MAX, &t.id))
+        p->not_found(rs, rq->params[0]);
+    else
+        api_write(rq, rs, patch_body, &t, p->what);
+}
+
+/* api_create's transaction. */
+struct create_tx {
+    const struct request *rq;
+    struct response *rs;
+    api_save_fn *save;
+};
+
+static enum store_status create_body(struct db *db, void *ctx)
+{
+    struct create_tx *t = ctx;
+    return t->save(db, t->rq, t->rs, 0, t->rq->json);
+}
+
+void api_create(const struct request *rq, struct response *rs, api_save_fn *save,
+                const char *what)
+{
+    struct create_tx t = {rq, rs, save};
+    api_write(rq, rs, create_body, &t, what);
 }

@@ -1,18 +1,30 @@
-/* api — checks every handler makes before its real work: the bearer token,
- * the JSON body, and the query string. Each returns false (or NULL) after
- * filling the response with the right problem, so a handler reads:
- *
- *     if (!api_require_token(rq, rs)) return;
+/* api — what stands between a route and its handler: the checks each route
+ * declares (router.h), made once by api_run before the handler (the bearer
+ * token, the query string, the JSON body), and the helpers write handlers
+ * share (api_write: a store transaction with its Idempotency-Key; If-Match;
+ * DELETE by id). A check that fails has answered with the right problem.
  */
 #ifndef PLEDGED_API_H
 #define PLEDGED_API_H
 
 #include "request.h"
+#include "router.h"
 #include "store.h"
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* Makes the route's checks on rq (setting rq->json and rq->idempotent),
+ * then calls its handler; releases the parsed body afterwards. */
+void api_run(const struct route *route, const struct request *rq, struct response *rs);
+
+/* The one way a handler writes: runs body(db, ctx) in a store_write
+ * transaction, around it the Idempotency-Key's replay and record when the
+ * route honours one, and answers 500/503 (logged as `what`) when the
+ * store fails. The body answers everything else itself. */
+void api_write(const struct request *rq, struct response *rs, store_tx_fn *body, void *ctx,
+               const char *what);
 
 /* For writes: 401 with WWW-Authenticate unless the request carries a valid
  * token, 403 when it is read-only. */
@@ -39,14 +51,39 @@ bool api_query_check(const struct request *rq, struct response *rs,
  * with 412 and returns false. */
 bool api_check_if_match(const struct request *rq, struct response *rs, const json_t *current);
 
+/* A record's representation (*out, new ref) by id, or STORE_NOT_FOUND. */
+typedef enum store_status store_load_fn(struct db *db, int64_t id, json_t **out);
+typedef enum store_status store_delete_fn(struct db *db, int64_t id);
+
 /* DELETE of a resource addressed by a positive integer id in the path:
- * loads it (load: 1 found, 0 not, -1 error), honours If-Match, deletes it
- * with del, all in one writer transaction; 204, 404 through not_found, 412,
- * or 500 logged as `what`. */
-void api_delete_by_id(const struct request *rq, struct response *rs,
-                      int (*load)(struct db *db, int64_t id, json_t **out),
-                      bool (*del)(struct db *db, int64_t id),
-                      void (*not_found)(struct response *rs, const char *id), const char *what);
+ * loads it, honours If-Match and deletes it, in one store_write; 204, 404
+ * through not_found, 412, or 500/503 logged as `what`. */
+void api_delete_by_id(const struct request *rq, struct response *rs, store_load_fn *load,
+                      store_delete_fn *del, void (*not_found)(struct response *rs, const char *id),
+                      const char *what);
+
+/* Validates doc and writes it as record `id` (0: a new one), answering the
+ * request with the stored record (201 with Location for a new one, 200) or
+ * the client's mistake. Runs inside an api_write transaction. */
+typedef enum store_status api_save_fn(struct db *db, const struct request *rq,
+                                      struct response *rs, int64_t id, const json_t *doc);
+
+/* POST of a record: save(rq->json) as a new one, in one api_write. */
+void api_create(const struct request *rq, struct response *rs, api_save_fn *save,
+                const char *what);
+
+/* PATCH of a record addressed by a positive integer id in the path, in one
+ * api_write: loads it, honours If-Match, merges rq->json (RFC 7396) into
+ * as_input(current) and hands the merged document to save, which writes
+ * and answers. 404 through not_found. */
+struct api_patch {
+    store_load_fn *load;
+    json_t *(*as_input)(const json_t *rendered);
+    api_save_fn *save;
+    void (*not_found)(struct response *rs, const char *id);
+    const char *what;
+};
+void api_patch_by_id(const struct request *rq, struct response *rs, const struct api_patch *p);
 
 /* Idempotency-Key on POST, inside the write's transaction (a store_write
  * body). STORE_OK: go ahead (no key, or one not used yet). STORE_ABORTED:

@@ -53,7 +53,7 @@ bool token_add(struct db *db, const char *name, bool read_only, char out[TOKEN_L
         sodium_memzero(secret, sizeof secret);
         crypto_hash_sha256(t.hash, (const unsigned char *)out, TOKEN_LEN);
         key_id_of(out, t.key_id);
-        db_now(t.created_at);
+        store_now(t.created_at);
         bool name_taken = false;
         enum store_status s = store_token_insert(db, &t, &name_taken);
         if (s == STORE_OK)

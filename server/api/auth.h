@@ -10,7 +10,7 @@
 #ifndef PLEDGED_AUTH_H
 #define PLEDGED_AUTH_H
 
-#include "db.h"
+#include "store.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,21 +1,20 @@
 /* h_announcements — /v1/announcements: list, create (with sources and
  * embedded pledges, all or nothing), read, merge-patch, delete.
  *
- * Writes hold the writer for one BEGIN IMMEDIATE transaction: any invalid
- * part, unknown company or taken source URL rolls the whole request back
- * and is reported with its path, every error at once. */
+ * Each write is one store_write body: any invalid part, unknown company or
+ * taken source URL rolls the whole request back and is reported with its
+ * path, every error at once. */
 #include "api.h"
 #include "csv.h"
-#include "date.h"
 #include "handlers.h"
-#include "keyset.h"
-#include "iso3166.h"
 #include "jsonx.h"
+#include "list.h"
 #include "page.h"
-#include "records.h"
+#include "render.h"
 #include "respond.h"
+#include "save.h"
 #include "search.h"
-#include "text.h"
+#include "store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,22 +24,32 @@ static void respond_no_announcement(struct response *rs, const char *id)
     respond_problem(rs, 404, "not-found", "Not found", "no announcement has the id '%.40s'", id);
 }
 
+/* The announcement's representation with its pledges (*out, new ref), or
+ * STORE_NOT_FOUND. */
+static enum store_status announcement_load(struct db *db, int64_t id, json_t **out)
+{
+    struct store_announcement a;
+    enum store_status st = store_announcement_get(db, id, true, &a);
+    if (st != STORE_OK)
+        return st;
+    *out = announcement_json(&a, true);
+    store_announcement_free(&a);
+    return *out ? STORE_OK : STORE_ERROR;
+}
+
 void h_announcement_get(const struct request *rq, struct response *rs)
 {
     int64_t id;
-    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
     if (!id_param(rq->params[0], &id)) {
         respond_no_announcement(rs, rq->params[0]);
         return;
     }
-    struct db *db = db_reader();
     json_t *doc = NULL;
-    int found = db ? announcement_load(db, id, &doc) : -1;
-    if (found < 0)
-        respond_internal(rq, rs, "announcement read failed");
-    else if (found == 0)
+    enum store_status st = announcement_load(store_reader(), id, &doc);
+    if (st == STORE_NOT_FOUND)
         respond_no_announcement(rs, rq->params[0]);
+    else if (st != STORE_OK)
+        respond_internal(rq, rs, "announcement read failed");
     else
         respond_json_get(rq, rs, doc);
 }
@@ -53,222 +62,91 @@ static void respond_conflict(struct response *rs, json_t *conflict)
                     json_string_value(json_object_get(conflict, "message")));
 }
 
-void h_announcements_create(const struct request *rq, struct response *rs)
+/* ---- create and merge-patch ---- */
+
+/* Saves doc as announcement `id` (0: a new one) and answers with it. A
+ * patch replaces the pledges only when it gives "pledges" (arrays given are
+ * replaced whole). */
+static enum store_status save_announcement(struct db *db, const struct request *rq,
+                                           struct response *rs, int64_t id, const json_t *doc)
 {
-    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
-    json_t *body = api_json_body(rq, rs, false);
-    if (!body)
-        return;
-    json_t *errors = json_array(), *doc = NULL;
+    json_t *errors = json_array(), *conflict = NULL, *stored = NULL;
     char now[21];
-    db_now(now);
-    bool failed = false;
-    struct db *db = db_writer_lock();
-    if (!db_begin(db)) {
-        failed = true;
-        goto out;
-    }
-    enum store_status idem = api_idempotent_replay(rq, rs, db);
-    if (idem != STORE_OK) {
-        failed = store_failed(idem);
-        goto out;
-    }
-    int64_t id = 0;
-    json_t *conflict = NULL;
-    int r = announcement_create(db, body, now, &id, errors, &conflict);
-    if (r < 0) {
-        failed = true;
-    } else if (r == 0) {
+    store_now(now);
+    bool create = id == 0;
+    bool replace_pledges = create || json_object_get(rq->json, "pledges") != NULL;
+    enum store_status st =
+        announcement_save(db, doc, replace_pledges, now, &id, errors, &conflict);
+    if (st == STORE_ABORTED && conflict) {
+        respond_conflict(rs, conflict);
+    } else if (st == STORE_ABORTED) {
         respond_invalid(rs, "Invalid announcement", errors);
         errors = NULL;
-    } else if (r == 2) {
-        respond_conflict(rs, conflict);
-        json_decref(conflict);
-    } else if (r == 1) {
-        if (announcement_load(db, id, &doc) != 1) {
-            failed = true;
-            goto out;
-        }
-        respond_json(rs, 201, doc);
-        doc = NULL;
+    }
+    if (st == STORE_OK)
+        st = announcement_load(db, id, &stored);
+    if (st == STORE_OK) {
+        respond_json(rs, create ? 201 : 200, stored);
         respond_etag(rs);
-        respond_header(rs, "Location", "/v1/announcements/%lld", (long long)id);
-        if (api_idempotent_store(rq, rs, db) != STORE_OK || !db_commit(db)) {
-            failed = true;
-            goto out;
-        }
+        if (create)
+            respond_header(rs, "Location", "/v1/announcements/%lld", (long long)id);
+    } else if (st == STORE_NOT_FOUND) {
+        st = STORE_ERROR; /* written a moment ago */
     }
-out:
-    db_rollback(db); /* no-op after a commit */
-    db_writer_unlock();
-    if (failed) {
-        response_free(rs);
-        respond_internal(rq, rs, "announcement create failed");
-    }
-    json_decref(doc);
+    json_decref(conflict);
     json_decref(errors);
-    json_decref(body);
+    return st;
+}
+
+void h_announcements_create(const struct request *rq, struct response *rs)
+{
+    api_create(rq, rs, save_announcement, "announcement create failed");
 }
 
 void h_announcement_patch(const struct request *rq, struct response *rs)
 {
-    int64_t id;
-    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
-    json_t *patch = api_json_body(rq, rs, true);
-    if (!patch)
-        return;
-    if (!id_param(rq->params[0], &id)) {
-        respond_no_announcement(rs, rq->params[0]);
-        json_decref(patch);
-        return;
-    }
-    json_t *errors = json_array(), *current = NULL, *merged = NULL, *doc = NULL;
-    struct announcement_input a;
-    memset(&a, 0, sizeof a);
-    int64_t ids[ANN_COMPANIES_MAX] = {0};
-    char now[21];
-    db_now(now);
-    bool failed = true;
-    struct db *db = db_writer_lock();
-    if (!db_begin(db))
-        goto out;
-    int found = announcement_load(db, id, &current);
-    if (found <= 0) {
-        failed = found < 0;
-        if (found == 0)
-            respond_no_announcement(rs, rq->params[0]);
-        goto out;
-    }
-    failed = false;
-    if (!api_check_if_match(rq, rs, current))
-        goto out;
-    json_t *input = announcement_as_input(current);
-    merged = jsonx_merge_patch(input, patch);
-    json_decref(input);
-    announcement_input_parse(merged, &a, errors);
-    failed = true;
-    if (!announcement_resolve_companies(db, &a, ids, errors))
-        goto out;
-    failed = false;
-    if (json_array_size(errors)) {
-        respond_invalid(rs, "Invalid announcement", errors);
-        errors = NULL;
-        goto out;
-    }
-    json_t *conflict = NULL;
-    int taken = announcement_sources_free(db, &a, id, &conflict);
-    failed = taken < 0;
-    if (taken > 0) {
-        respond_conflict(rs, conflict);
-        json_decref(conflict);
-    }
-    if (taken)
-        goto out;
-    failed = true;
-    if (!announcement_write(db, &a, ids, now, &id))
-        goto out;
-    if (json_object_get(patch, "pledges")) {
-        /* Arrays given are replaced whole: the old pledges go. */
-        size_t i;
-        json_t *old;
-        json_array_foreach(json_object_get(current, "pledges"), i, old)
-            if (!pledge_delete(db, json_integer_value(json_object_get(old, "id"))))
-                goto out;
-        for (i = 0; i < a.n_pledges; i++) {
-            int64_t pid;
-            if (!pledge_insert(db, id, (int)i, a.announced_on, &a.pledges[i],
-                               announcement_pledge_company(&a, ids, &a.pledges[i]), now, &pid))
-                goto out;
-        }
-    } else {
-        sqlite3_stmt *st = db_prepare(db, "UPDATE pledges SET announced_on = ? WHERE"
-                                          " announcement_id = ? AND announced_on != ?");
-        if (!st)
-            goto out;
-        sqlite3_bind_text(st, 1, a.announced_on, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, id);
-        sqlite3_bind_text(st, 3, a.announced_on, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        db_done(st);
-        if (rc != SQLITE_DONE || !pledges_refresh_usd(db, NULL, NULL, NULL, id))
-            goto out;
-    }
-    if (announcement_load(db, id, &doc) != 1 || !db_commit(db))
-        goto out;
-    failed = false;
-    respond_json(rs, 200, doc);
-    doc = NULL;
-    respond_etag(rs);
-out:
-    db_rollback(db);
-    db_writer_unlock();
-    if (failed) {
-        response_free(rs);
-        respond_internal(rq, rs, "announcement update failed");
-    }
-    announcement_input_free(&a);
-    json_decref(doc);
-    json_decref(merged);
-    json_decref(current);
-    json_decref(errors);
-    json_decref(patch);
+    static const struct api_patch patch = {announcement_load, announcement_as_input,
+                                           save_announcement, respond_no_announcement,
+                                           "announcement update failed"};
+    api_patch_by_id(rq, rs, &patch);
 }
 
 void h_announcement_delete(const struct request *rq, struct response *rs)
 {
-    api_delete_by_id(rq, rs, announcement_load, announcement_delete, respond_no_announcement,
-                     "announcement delete failed");
+    api_delete_by_id(rq, rs, announcement_load, store_announcement_delete,
+                     respond_no_announcement, "announcement delete failed");
 }
 
-static json_t *announcement_row(struct db *db, sqlite3_stmt *st)
+/* ---- list ---- */
+
+static bool append_announcement(void *ctx, const struct store_announcement *a)
 {
-    return announcement_json(db, st, false);
+    json_t *item = announcement_json(a, false);
+    return item && json_array_append_new(ctx, item) == 0;
 }
 
-const struct sort_field announcement_sorts[] = {
-    {"announced_on", SORT_TEXT},
-    {"created_at", SORT_TEXT},
-    {"updated_at", SORT_TEXT},
-    {NULL, SORT_TEXT},
+static bool parse_filter(const struct request *rq, struct response *rs, union list_filter *f)
+{
+    return filter_parse(rq, rs, &f->records, FILTER_ANNOUNCEMENTS);
+}
+
+static enum store_status read_page(struct db *db, const union list_filter *f,
+                                   const struct page *pg, json_t *data, struct page_end *end)
+{
+    return store_announcement_list(db, &f->records, pg, append_announcement, data, end);
+}
+
+static const char *const announcement_columns[] = {"id", "title", "announced_on",
+                                      "announced_on_precision", "companies", "countries",
+                                      "summary", "pledge_count", "total_usd", "targets_usd",
+                                      "created_at", "updated_at", NULL};
+
+static const struct list_spec announcement_list = {
+    parse_filter, store_announcement_sorts, "-announced_on", announcement_columns, read_page,
+    "announcement list failed",
 };
 
 void h_announcements_list(const struct request *rq, struct response *rs)
 {
-    static const char *const allowed[] = {"company", "country", "from", "to", "q", "sort",
-                                          "limit", "cursor", "count", "format", NULL};
-    static const char *const columns[] = {"id", "title", "announced_on",
-                                          "announced_on_precision", "companies", "countries",
-                                          "summary", "pledge_count", "total_usd", "targets_usd",
-                                          "created_at", "updated_at", NULL};
-    if (!api_query_check(rq, rs, allowed))
-        return;
-    struct list_filter f;
-    if (!filter_parse(rq, rs, &f, FILTER_ANNOUNCEMENTS))
-        return;
-    int csv = csv_wanted(rq, rs);
-    struct page pg;
-    memset(&pg, 0, sizeof pg);
-    if (csv < 0 || !page_parse(rq, rs, announcement_sorts, "-announced_on", &pg)) {
-        page_free(&pg);
-        filter_free(&f);
-        return;
-    }
-    struct buf sql, count;
-    buf_init(&sql, 8192);
-    buf_init(&count, 8192);
-    announcement_list_sql(&f, &pg, &sql);
-    buf_printf(&count, "SELECT count(*) FROM announcements a WHERE 1=1%s", buf_str(&f.where));
-    json_t *data = json_array();
-    struct sq_json_rows rows = {announcement_row, data};
-    struct page_end end;
-    enum store_status st = sq_page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count),
-                                       filter_bind_fn, &f, sq_json_row, &rows,
-                                       ANNOUNCEMENT_NCOLS, &end);
-    page_answer(rq, rs, st, &pg, csv, data, columns, &end, "announcement list failed");
-    buf_free(&sql);
-    buf_free(&count);
-    page_free(&pg);
-    filter_free(&f);
+    list_answer(&announcement_list, rq, rs);
 }

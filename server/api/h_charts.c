@@ -28,8 +28,6 @@ extern const size_t dashboard_js_len;
 
 void h_root(const struct request *rq, struct response *rs)
 {
-    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
     /* API clients that ask for JSON get a small index instead of the page. */
     if (rq->accept && strstr(rq->accept, "application/json") && !strstr(rq->accept, "text/html")) {
         respond_json_get(rq, rs,
@@ -50,8 +48,6 @@ void h_root(const struct request *rq, struct response *rs)
 
 void h_dashboard_js(const struct request *rq, struct response *rs)
 {
-    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
     respond_bytes(rs, 200, "text/javascript; charset=utf-8", dashboard_js, dashboard_js_len);
     respond_with_etag(rq, rs);
 }
@@ -107,8 +103,6 @@ static double magnitude(const char *value)
 
 void h_stats_totals_svg(const struct request *rq, struct response *rs)
 {
-    if (!api_query_check(rq, rs, stats_params))
-        return;
     const char *group;
     json_t *doc;
     if (stats_totals(rq, rs, &group, &doc) < 0)

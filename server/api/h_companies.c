@@ -10,9 +10,12 @@
 #include "handlers.h"
 #include "iso3166.h"
 #include "jsonx.h"
+#include "list.h"
 #include "page.h"
-#include "records.h"
+#include "render.h"
+#include "store.h"
 #include "respond.h"
+#include "render.h"
 #include "store.h"
 #include "text.h"
 
@@ -73,8 +76,6 @@ static void respond_slug_taken(struct response *rs, const char *slug)
 void h_company_get(const struct request *rq, struct response *rs)
 {
     const char *slug = rq->params[0];
-    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
     if (!slug_is_valid(slug)) {
         respond_no_company(rs, slug);
         return;
@@ -96,64 +97,53 @@ static bool append_company(void *ctx, const struct store_company *c)
     return item && json_array_append_new(ctx, item) == 0;
 }
 
-void h_companies_list(const struct request *rq, struct response *rs)
+static bool parse_filter(const struct request *rq, struct response *rs, union list_filter *f)
 {
-    static const char *const allowed[] = {"q", "country", "sort", "limit", "cursor", "count",
-                                          "format", NULL};
-    static const char *const columns[] = {"slug", "name", "country", "website", "aliases",
-                                          "created_at", "updated_at", NULL};
-    if (!api_query_check(rq, rs, allowed))
-        return;
-    int csv = csv_wanted(rq, rs);
-    if (csv < 0)
-        return;
     const char *q = api_query(rq, "q"), *country = api_query(rq, "country");
     const struct country *ctry = NULL;
     if (country && !(ctry = country_find(country))) {
         respond_bad_param(rs, "country", "must be an ISO 3166-1 alpha-2 code such as JP");
-        return;
+        return false;
     }
     if (q && text_check(q, 200, false)) {
         respond_bad_param(rs, "q", "must be 1 to 200 characters of text");
-        return;
+        return false;
     }
-    struct page pg;
-    if (!page_parse(rq, rs, store_company_sorts, "slug", &pg)) {
-        page_free(&pg);
-        return;
-    }
-    struct store_company_filter f = {ctry ? ctry->code : NULL, q};
-    json_t *data = json_array();
-    struct page_end end;
-    enum store_status st = store_company_list(store_reader(), &f, &pg, append_company, data, &end);
-    page_answer(rq, rs, st, &pg, csv, data, columns, &end, "company list failed");
-    page_free(&pg);
+    f->companies = (struct store_company_filter){ctry ? ctry->code : NULL, q};
+    return true;
 }
 
-/* Reads the body as a company in `mode` (parsed into in, which borrows from
- * *body). False after answering 4xx; either way the caller frees both with
- * company_body_free. */
-static bool company_body(const struct request *rq, struct response *rs, enum input_mode mode,
-                         json_t **body, struct company_input *in)
+static enum store_status read_page(struct db *db, const union list_filter *f,
+                                   const struct page *pg, json_t *data, struct page_end *end)
 {
-    memset(in, 0, sizeof *in);
-    *body = api_json_body(rq, rs, mode == INPUT_PATCH);
-    if (!*body)
-        return false;
+    return store_company_list(db, &f->companies, pg, append_company, data, end);
+}
+
+static const char *const company_columns[] = {"slug", "name", "country", "website", "aliases",
+                                              "created_at", "updated_at", NULL};
+
+static const struct list_spec company_list = {
+    parse_filter, store_company_sorts, "slug", company_columns, read_page, "company list failed",
+};
+
+void h_companies_list(const struct request *rq, struct response *rs)
+{
+    list_answer(&company_list, rq, rs);
+}
+
+/* Reads the body as a company in `mode` (in borrows from rq->json); false
+ * after answering 422. Release in with company_input_free either way. */
+static bool company_body(const struct request *rq, struct response *rs, enum input_mode mode,
+                         struct company_input *in)
+{
     json_t *errors = json_array();
-    company_input_parse(*body, mode, in, errors);
+    company_input_parse(rq->json, mode, in, errors);
     if (!json_array_size(errors)) {
         json_decref(errors);
         return true;
     }
     respond_invalid(rs, "Invalid company", errors);
     return false;
-}
-
-static void company_body_free(json_t *body, struct company_input *in)
-{
-    company_input_free(in);
-    json_decref(body);
 }
 
 /* ---- create ---- */
@@ -167,12 +157,9 @@ struct create_tx {
 static enum store_status create_body(struct db *db, void *ctx)
 {
     struct create_tx *t = ctx;
-    enum store_status st = api_idempotent_replay(t->rq, t->rs, db);
-    if (st != STORE_OK)
-        return st;
     char now[21];
     store_now(now);
-    st = store_company_insert(db, t->in, now);
+    enum store_status st = store_company_insert(db, t->in, now);
     if (st == STORE_CONFLICT) {
         respond_slug_taken(t->rs, t->in->slug);
         return st;
@@ -185,20 +172,17 @@ static enum store_status create_body(struct db *db, void *ctx)
     respond_json(t->rs, 201, company);
     respond_etag(t->rs);
     respond_header(t->rs, "Location", "/v1/companies/%s", t->in->slug);
-    return api_idempotent_store(t->rq, t->rs, db);
+    return STORE_OK;
 }
 
 void h_companies_create(const struct request *rq, struct response *rs)
 {
-    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
-    json_t *body;
     struct company_input in;
-    if (company_body(rq, rs, INPUT_CREATE, &body, &in)) {
+    if (company_body(rq, rs, INPUT_CREATE, &in)) {
         struct create_tx t = {rq, rs, &in};
-        api_answer_failure(rq, rs, store_write(create_body, &t), "company insert failed");
+        api_write(rq, rs, create_body, &t, "company insert failed");
     }
-    company_body_free(body, &in);
+    company_input_free(&in);
 }
 
 /* ---- merge-patch ---- */
@@ -268,18 +252,15 @@ out:
 void h_company_patch(const struct request *rq, struct response *rs)
 {
     const char *slug = rq->params[0];
-    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
-    json_t *body;
     struct company_input in;
-    bool parsed = company_body(rq, rs, INPUT_PATCH, &body, &in);
+    bool parsed = company_body(rq, rs, INPUT_PATCH, &in);
     if (parsed && !slug_is_valid(slug)) {
         respond_no_company(rs, slug);
     } else if (parsed) {
         struct patch_tx t = {rq, rs, slug, &in};
-        api_answer_failure(rq, rs, store_write(patch_body, &t), "company update failed");
+        api_write(rq, rs, patch_body, &t, "company update failed");
     }
-    company_body_free(body, &in);
+    company_input_free(&in);
 }
 
 /* ---- delete ---- */
@@ -322,12 +303,10 @@ static enum store_status delete_body(struct db *db, void *ctx)
 void h_company_delete(const struct request *rq, struct response *rs)
 {
     const char *slug = rq->params[0];
-    if (!api_require_token(rq, rs) || !api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
     if (!slug_is_valid(slug)) {
         respond_no_company(rs, slug);
         return;
     }
     struct delete_tx t = {rq, rs, slug};
-    api_answer_failure(rq, rs, store_write(delete_body, &t), "company delete failed");
+    api_write(rq, rs, delete_body, &t, "company delete failed");
 }

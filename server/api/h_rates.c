@@ -8,15 +8,14 @@
 #include "api.h"
 #include "csv.h"
 #include "date.h"
-#include "db.h"
 #include "handlers.h"
-#include "keyset.h"
 #include "jsonx.h"
+#include "list.h"
 #include "money.h"
 #include "page.h"
 #include "rates.h"
-#include "records.h"
 #include "respond.h"
+#include "store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +27,12 @@ static json_t *money_json(const char *code, const char *value)
 
 void h_currencies(const struct request *rq, struct response *rs)
 {
-    static const char *const allowed[] = {"format", NULL};
     static const char *const columns[] = {"code", "name", "minor_units", "active",
                                           "latest_rate_date", "latest_rate_source", NULL};
-    if (!api_query_check(rq, rs, allowed))
-        return;
     int csv = csv_wanted(rq, rs);
     if (csv < 0)
         return;
-    struct db *db = db_reader();
+    struct db *db = store_reader();
     json_t *data = json_array();
     for (size_t i = 0; i < iso4217_count; i++) {
         const struct currency *c = &iso4217_table[i];
@@ -84,53 +80,20 @@ static bool date_param(const char *value, const char *field, json_t *errors)
     return false;
 }
 
-/* The values of the rates list's filters, bound by name. */
-struct rate_filter {
-    const char *currency, *from, *to; /* NULL: no filter */
-};
-
-static void rate_bind(const void *ctx, sqlite3_stmt *st)
+static json_t *rate_json(const struct store_rate *r)
 {
-    const struct rate_filter *f = ctx;
-    const char *names[3] = {":currency", ":from", ":to"};
-    const char *values[3] = {f->currency, f->from, f->to};
-    for (int i = 0; i < 3; i++)
-        if (values[i])
-            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, names[i]), values[i], -1,
-                              SQLITE_STATIC);
+    return json_pack("{s:s, s:s, s:s, s:s}", "date", r->date, "currency", r->currency,
+                     "per_usd", r->per_usd, "source", r->source);
 }
 
-/* The columns rate_point reads (date, currency, per_usd, source); the
- * page's key columns follow them. */
-#define RATE_POINT_COLS 4
-
-static json_t *rate_point(struct db *db, sqlite3_stmt *st)
+static bool append_rate(void *ctx, const struct store_rate *r)
 {
-    (void)db;
-    return json_pack("{s:s, s:s, s:s, s:s}", "date", sqlite3_column_text(st, 0), "currency",
-                     sqlite3_column_text(st, 1), "per_usd", sqlite3_column_text(st, 2), "source",
-                     sqlite3_column_text(st, 3));
+    json_t *item = rate_json(r);
+    return item && json_array_append_new(ctx, item) == 0;
 }
 
-static const struct sort_field rate_sorts[] = {
-    {"date", SORT_TEXT},
-    {"currency", SORT_TEXT},
-    {NULL, SORT_TEXT},
-};
-static const struct sq_sort_column rate_columns[] = {
-    {"date", "r.date"},
-    {"currency", "r.currency"},
-    {NULL, NULL},
-};
-static const struct sq_columns rate_list = {rate_columns, "r.id"};
-
-void h_rates_list(const struct request *rq, struct response *rs)
+static bool parse_filter(const struct request *rq, struct response *rs, union list_filter *f)
 {
-    static const char *const allowed[] = {"currency", "from", "to", "sort", "limit", "cursor",
-                                          "count", "format", NULL};
-    static const char *const columns[] = {"date", "currency", "per_usd", "source", NULL};
-    if (!api_query_check(rq, rs, allowed))
-        return;
     json_t *errors = json_array();
     const char *code = api_query(rq, "currency"), *from = api_query(rq, "from"),
                *to = api_query(rq, "to");
@@ -141,46 +104,28 @@ void h_rates_list(const struct request *rq, struct response *rs)
         jsonx_error_add(errors, "to", "must not be before from");
     if (json_array_size(errors)) {
         respond_bad_params(rs, errors);
-        return;
+        return false;
     }
     json_decref(errors);
-    int csv = csv_wanted(rq, rs);
-    if (csv < 0)
-        return;
-    struct page pg;
-    if (!page_parse(rq, rs, rate_sorts, "date", &pg)) {
-        page_free(&pg);
-        return;
-    }
-    struct buf filter, sql;
-    buf_init(&filter, 1024);
-    buf_init(&sql, 4096);
-    if (c)
-        buf_puts(&filter, " AND r.currency = :currency");
-    if (from)
-        buf_puts(&filter, " AND r.date >= :from");
-    if (to)
-        buf_puts(&filter, " AND r.date <= :to");
-    buf_puts(&sql, "SELECT r.date, r.currency, r.per_usd, r.source");
-    sq_page_select_keys(&pg, &rate_list, &sql);
-    buf_printf(&sql, " FROM rates r WHERE 1=1%s", buf_str(&filter));
-    sq_page_where_after(&pg, &rate_list, &sql);
-    sq_page_order_limit(&pg, &rate_list, &sql);
+    f->rates = (struct store_rate_filter){c ? c->code : NULL, from, to};
+    return true;
+}
 
-    struct buf count;
-    buf_init(&count, 4096);
-    buf_printf(&count, "SELECT count(*) FROM rates r WHERE 1=1%s", buf_str(&filter));
-    struct rate_filter rf = {c ? c->code : NULL, from, to};
-    json_t *data = json_array();
-    struct sq_json_rows rows = {rate_point, data};
-    struct page_end end;
-    enum store_status st = sq_page_run(db_reader(), &pg, buf_str(&sql), buf_str(&count),
-                                       rate_bind, &rf, sq_json_row, &rows, RATE_POINT_COLS, &end);
-    page_answer(rq, rs, st, &pg, csv, data, columns, &end, "rates list failed");
-    buf_free(&filter);
-    buf_free(&sql);
-    buf_free(&count);
-    page_free(&pg);
+static enum store_status read_page(struct db *db, const union list_filter *f,
+                                   const struct page *pg, json_t *data, struct page_end *end)
+{
+    return store_rate_list(db, &f->rates, pg, append_rate, data, end);
+}
+
+static const char *const rate_columns[] = {"date", "currency", "per_usd", "source", NULL};
+
+static const struct list_spec rate_list = {
+    parse_filter, store_rate_sorts, "date", rate_columns, read_page, "rates list failed",
+};
+
+void h_rates_list(const struct request *rq, struct response *rs)
+{
+    list_answer(&rate_list, rq, rs);
 }
 
 /* Checks the {currency}/{date} path; answers 400 naming the bad part. */
@@ -208,13 +153,11 @@ static void respond_no_rate(struct db *db, struct response *rs, const char *code
 
 void h_rate_get(const struct request *rq, struct response *rs)
 {
-    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
     const struct currency *c = rate_path(rq, rs);
     if (!c)
         return;
     const char *date = rq->params[1];
-    struct db *db = db_reader();
+    struct db *db = store_reader();
     struct rate_found f;
     enum rate_lookup r = db ? rates_in_force(db, c, date, &f) : RATE_ERROR;
     if (r == RATE_ERROR) {
@@ -229,44 +172,75 @@ void h_rate_get(const struct request *rq, struct response *rs)
     }
 }
 
-/* The stored row for exactly (currency, date), or NULL; *err on failure. */
-static json_t *rate_row(struct db *db, const char *code, const char *date, bool *err)
+/* The stored row for exactly (currency, date) as the API shows it (*out,
+ * new ref), or STORE_NOT_FOUND. */
+static enum store_status rate_row(struct db *db, const char *code, const char *date,
+                                  json_t **out)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT per_usd, source, updated_at FROM rates"
-                                      " WHERE currency = ? AND date = ?");
-    *err = !st;
-    if (!st)
-        return NULL;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
-    json_t *row = NULL;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        row = json_pack("{s:s, s:s, s:s, s:s, s:s}", "currency", code, "date", date, "per_usd",
-                        sqlite3_column_text(st, 0), "source", sqlite3_column_text(st, 1),
-                        "updated_at", sqlite3_column_text(st, 2));
-    else if (rc != SQLITE_DONE)
-        *err = true;
-    db_done(st);
-    return row;
+    struct store_rate r;
+    enum store_status st = store_rate_get(db, code, date, &r);
+    if (st != STORE_OK)
+        return st;
+    *out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "currency", r.currency, "date", r.date,
+                     "per_usd", r.per_usd, "source", r.source, "updated_at", r.updated_at);
+    return *out ? STORE_OK : STORE_ERROR;
+}
+
+/* PUT's transaction: the rate written (unless If-Match fails) and the
+ * pledges that may use it brought in step. */
+struct put_tx {
+    const struct request *rq;
+    struct response *rs;
+    const struct currency *c;
+    struct store_rate rate;
+};
+
+static enum store_status put_body(struct db *db, void *ctx)
+{
+    struct put_tx *t = ctx;
+    const char *code = t->c->code, *date = t->rate.date;
+    json_t *before = NULL, *after = NULL;
+    enum store_status st = rate_row(db, code, date, &before);
+    if (store_failed(st))
+        return st;
+    if (t->rq->if_match && (!before || !api_check_if_match(t->rq, t->rs, before))) {
+        if (!before)
+            respond_problem(t->rs, 412, "precondition-failed", "Precondition failed",
+                            "If-Match was given but no %s rate exists for %s", code, date);
+        json_decref(before);
+        return STORE_ABORTED;
+    }
+    /* Pledges announced on this date or up to 14 days later may use it. */
+    char until[DATE_TEXT];
+    if (!date_add_days(date, RATE_MAX_AGE_DAYS, until))
+        snprintf(until, sizeof until, "9999-12-31");
+    st = store_rate_put_manual(db, &t->rate);
+    if (st == STORE_OK)
+        st = store_pledges_refresh_usd(db, code, date, until, 0);
+    if (st == STORE_OK)
+        st = rate_row(db, code, date, &after);
+    if (st == STORE_NOT_FOUND)
+        st = STORE_ERROR; /* written a moment ago */
+    if (st == STORE_OK) {
+        respond_json(t->rs, before ? 200 : 201, after);
+        respond_etag(t->rs);
+        if (!before)
+            respond_header(t->rs, "Location", "/v1/rates/%s/%s", code, date);
+    }
+    json_decref(before);
+    return st;
 }
 
 void h_rate_put(const struct request *rq, struct response *rs)
 {
     static const char *const fields[] = {"per_usd", NULL};
     static const char *const read_only[] = {"currency", "date", "source", "updated_at", NULL};
-    if (!api_require_token(rq, rs))
-        return;
-    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
     const struct currency *c = rate_path(rq, rs);
     if (!c)
         return;
     const char *date = rq->params[1];
-    json_t *body = api_json_body(rq, rs, false);
-    if (!body)
-        return;
-    json_t *errors = json_array(), *before = NULL, *after = NULL;
+    const json_t *body = rq->json;
+    json_t *errors = json_array();
     jsonx_check_fields(body, fields, read_only, "", errors);
     if (strcmp(c->code, "USD") == 0)
         jsonx_error_add(errors, "currency", "USD is 1 per USD by definition");
@@ -301,75 +275,19 @@ void h_rate_put(const struct request *rq, struct response *rs)
         jsonx_error_add(errors, "per_usd", "%s", why);
     if (json_array_size(errors)) {
         respond_invalid(rs, "Invalid rate", errors);
-        json_decref(body);
         return;
     }
     json_decref(errors);
-    char canonical[MONEY_TEXT];
-    rate_format(&r, canonical);
-    char now[21];
-    db_now(now);
-    bool err = false;
-    struct db *db = db_writer_lock();
-    if (!db_begin(db))
-        goto db_fail;
-    before = rate_row(db, c->code, date, &err);
-    if (err)
-        goto db_fail;
-    if (rq->if_match && (!before || !api_check_if_match(rq, rs, before))) {
-        if (!before)
-            respond_problem(rs, 412, "precondition-failed", "Precondition failed",
-                            "If-Match was given but no %s rate exists for %s", c->code, date);
-        db_rollback(db);
-        db_writer_unlock();
-        goto done;
-    }
-    sqlite3_stmt *st = db_prepare(
-        db, "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
-            " VALUES (?1, ?2, ?3, 'manual', ?4) ON CONFLICT (currency, date) DO UPDATE"
-            " SET per_usd = excluded.per_usd, source = 'manual', updated_at = excluded.updated_at"
-            " WHERE per_usd IS NOT excluded.per_usd");
-    if (!st)
-        goto db_fail;
-    sqlite3_bind_text(st, 1, c->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, canonical, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    if (rc != SQLITE_DONE)
-        goto db_fail;
-    /* Pledges announced on this date or up to 14 days later may use it. */
-    char until[DATE_TEXT];
-    if (!date_add_days(date, RATE_MAX_AGE_DAYS, until))
-        snprintf(until, sizeof until, "9999-12-31");
-    if (!pledges_refresh_usd(db, c->code, date, until, 0))
-        goto db_fail;
-    after = rate_row(db, c->code, date, &err);
-    if (err || !after || !db_commit(db))
-        goto db_fail;
-    db_writer_unlock();
-    respond_json(rs, before ? 200 : 201, after);
-    after = NULL;
-    respond_etag(rs);
-    if (!before)
-        respond_header(rs, "Location", "/v1/rates/%s/%s", c->code, date);
-    goto done;
-db_fail:
-    db_rollback(db);
-    db_writer_unlock();
-    respond_internal(rq, rs, "rate write failed");
-done:
-    json_decref(before);
-    json_decref(after);
-    json_decref(body);
+    struct put_tx t = {rq, rs, c, {.source = "manual"}};
+    snprintf(t.rate.currency, sizeof t.rate.currency, "%s", c->code);
+    snprintf(t.rate.date, sizeof t.rate.date, "%s", date);
+    rate_format(&r, t.rate.per_usd);
+    store_now(t.rate.updated_at);
+    api_write(rq, rs, put_body, &t, "rate write failed");
 }
 
 void h_convert(const struct request *rq, struct response *rs)
 {
-    static const char *const allowed[] = {"amount", "from", "to", "date", NULL};
-    if (!api_query_check(rq, rs, allowed))
-        return;
     json_t *errors = json_array();
     const char *amount = api_query(rq, "amount"), *from = api_query(rq, "from"),
                *to = api_query(rq, "to"), *date = api_query(rq, "date");
@@ -395,7 +313,7 @@ void h_convert(const struct request *rq, struct response *rs)
         return;
     }
     json_decref(errors);
-    struct db *db = db_reader();
+    struct db *db = store_reader();
     struct rate_found rf, rt;
     enum rate_lookup a = db ? rates_in_force(db, cf, date, &rf) : RATE_ERROR;
     enum rate_lookup b = a == RATE_FOUND ? rates_in_force(db, ct, date, &rt) : a;

@@ -2,10 +2,8 @@
  *   GET /v1/stats/totals?group_by=...   (JSON, CSV; and .svg in h_charts.c)
  *   GET /v1/stats/summary
  *
- * Totals are exact. SQLite's sum() of 64-bit integers raises an error
- * rather than overflow, so each sum is taken in two parts, the amount
- * divided by 10^9 and its remainder, which cannot overflow for any
- * realistic row count, and recombined in 128 bits here.
+ * Totals are exact: the store hands over each matching pledge and the
+ * groups are summed here in 128 bits.
  *
  * Money totals count committed money only: pledges of kind "target" (a
  * revenue goal, not money anyone spends) are summed apart as targets_usd
@@ -16,38 +14,29 @@
 #include "handlers.h"
 #include "iso3166.h"
 #include "iso4217.h"
-#include "records.h"
+#include "render.h"
 #include "respond.h"
 #include "search.h"
 #include "stats.h"
+#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SPLIT 1000000000LL
-
-const char *const stats_params[] = {
-    "group_by", "company", "announcement", "country", "kind", "status", "currency", "min_usd",
-    "max_usd", "approximate", "from", "to", "q", "format", NULL};
-
 static const struct {
     const char *name;
-    const char *column;    /* the pledges column the group key comes from */
-    int prefix;            /* >0: the key is the column's first `prefix` bytes */
+    enum stats_group group;
+    int prefix;            /* >0: the key is the store's key's first `prefix` bytes */
     const char *null_key, *null_label;
 } groupings[] = {
-    {"company", "p.company_id", 0, "joint", "Joint pledges"},
-    {"country", "p.country", 0, "none", "No country given"},
-    {"kind", "p.kind", 0, "none", "None"},
-    {"status", "p.status", 0, "none", "None"},
-    {"currency", "p.amount_currency", 0, "none", "No amount"},
-    {"year", "p.announced_on", 4, "none", "None"},
-    /* A date known only to the year has no month: it is not January. */
-    {"month",
-     "CASE WHEN (SELECT announced_on_precision FROM announcements WHERE id = p.announcement_id)"
-     " = 'year' THEN NULL ELSE p.announced_on END",
-     7, "none", "Month not known"},
+    {"company", STATS_COMPANY, 0, "joint", "Joint pledges"},
+    {"country", STATS_COUNTRY, 0, "none", "No country given"},
+    {"kind", STATS_KIND, 0, "none", "None"},
+    {"status", STATS_STATUS, 0, "none", "None"},
+    {"currency", STATS_CURRENCY, 0, "none", "No amount"},
+    {"year", STATS_YEAR, 4, "none", "None"},
+    {"month", STATS_MONTH, 7, "none", "Month not known"},
 };
 
 /* One group while summing: an open-addressing table keyed by text. */
@@ -128,20 +117,17 @@ static json_t *totals_row(const char *key, const char *label, const struct group
                      "approximate", (json_int_t)g->approximate);
 }
 
+/* A company group's key and label: its slug and name (its id when it is
+ * gone meanwhile). */
 static void company_names(struct db *db, const char *id_text, char *slug, size_t slug_len,
                           char *name, size_t name_len)
 {
-    snprintf(slug, slug_len, "%s", id_text);
-    snprintf(name, name_len, "%s", id_text);
-    sqlite3_stmt *st = db_prepare(db, "SELECT slug, name FROM companies WHERE id = ?");
-    if (!st)
-        return;
-    sqlite3_bind_text(st, 1, id_text, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(slug, slug_len, "%s", (const char *)sqlite3_column_text(st, 0));
-        snprintf(name, name_len, "%s", (const char *)sqlite3_column_text(st, 1));
-    }
-    db_done(st);
+    char found[SLUG_MAX + 1];
+    bool known =
+        store_company_names(db, strtoll(id_text, NULL, 10), found, name, name_len) == STORE_OK;
+    if (!known)
+        snprintf(name, name_len, "%s", id_text);
+    snprintf(slug, slug_len, "%.*s", (int)slug_len - 1, known ? found : id_text);
 }
 
 /* A readable label for a key. */
@@ -180,6 +166,32 @@ static void next_period(const char *key, bool month, char out[8])
     }
 }
 
+/* One pass over the matching pledges, summed into groups in 128 bits. */
+struct sum_ctx {
+    struct groups groups;
+    int prefix;
+};
+
+static bool add_to_group(void *ctx, const struct store_stats_row *r)
+{
+    struct sum_ctx *sum = ctx;
+    char key[24] = "\1";
+    if (r->key) {
+        int n = (int)strnlen(r->key, sizeof key - 1);
+        if (sum->prefix && n > sum->prefix)
+            n = sum->prefix;
+        snprintf(key, sizeof key, "%.*s", n, r->key);
+    }
+    struct group *grp = group_at(&sum->groups, key);
+    if (!grp)
+        return false;
+    grp->pledges++;
+    usd_totals_add(&grp->usd, r->kind, r->usd_cents);
+    grp->people += r->people;
+    grp->approximate += r->approximate;
+    return true;
+}
+
 int stats_totals(const struct request *rq, struct response *rs, const char **group_out,
                  json_t **doc_out)
 {
@@ -192,53 +204,17 @@ int stats_totals(const struct request *rq, struct response *rs, const char **gro
                           "must be one of company, country, kind, status, currency, year, month");
         return -1;
     }
-    struct list_filter f;
+    struct record_filter f;
     if (!filter_parse(rq, rs, &f, FILTER_PLEDGES))
         return -1;
-    /* One pass over the matching pledges, summed here in 128 bits. With no
-     * filter the table is read in rowid order, which beats any index for
-     * reading every row. */
-    struct buf sql;
-    buf_init(&sql, 8192);
-    buf_printf(&sql, "SELECT %s, p.amount_usd_minor, p.people, p.kind,"
-                     " p.amount_qualifier IS NOT NULL OR p.people_qualifier IS NOT NULL"
-                     " FROM pledges p%s WHERE 1=1%s",
-               groupings[g].column, f.where.len ? "" : " NOT INDEXED", buf_str(&f.where));
-    struct db *db = db_reader();
-    sqlite3_stmt *st = db ? db_prepare(db, buf_str(&sql)) : NULL;
-    struct groups groups = {0};
-    int rc = SQLITE_ERROR;
-    if (st) {
-        filter_bind(&f, st);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            char key[24] = "\1";
-            if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-                const char *text = (const char *)sqlite3_column_text(st, 0);
-                int n = sqlite3_column_bytes(st, 0);
-                if (groupings[g].prefix && n > groupings[g].prefix)
-                    n = groupings[g].prefix;
-                snprintf(key, sizeof key, "%.*s", n, text);
-            }
-            struct group *grp = group_at(&groups, key);
-            if (!grp) {
-                rc = SQLITE_NOMEM;
-                break;
-            }
-            grp->pledges++;
-            usd_totals_add(&grp->usd, (const char *)sqlite3_column_text(st, 3),
-                           sqlite3_column_int64(st, 1));
-            grp->people += sqlite3_column_int64(st, 2);
-            grp->approximate += sqlite3_column_int(st, 4);
-        }
-        db_done(st);
-    }
-    buf_free(&sql);
-    filter_free(&f);
-    if (rc != SQLITE_DONE) {
-        free(groups.slots);
+    struct db *db = store_reader();
+    struct sum_ctx sum = {{0}, groupings[g].prefix};
+    if (store_stats_each(db, &f, groupings[g].group, add_to_group, &sum) != STORE_OK) {
+        free(sum.groups.slots);
         respond_internal(rq, rs, "totals failed");
         return -1;
     }
+    struct groups groups = sum.groups;
     /* Compact the table; time in key order, everything else largest first. */
     size_t n = 0;
     for (size_t i = 0; i < groups.cap; i++)
@@ -290,8 +266,6 @@ void h_stats_totals(const struct request *rq, struct response *rs)
 {
     static const char *const columns[] = {"key", "label", "pledges", "amount_usd", "targets_usd",
                                           "people", "approximate", NULL};
-    if (!api_query_check(rq, rs, stats_params))
-        return;
     int csv = csv_wanted(rq, rs);
     const char *group;
     json_t *doc;
@@ -309,62 +283,31 @@ void h_stats_totals(const struct request *rq, struct response *rs)
     respond_json_get(rq, rs, doc);
 }
 
-static json_t *text_or_null(sqlite3_stmt *st, int col)
+static json_t *text_or_null(const char *s)
 {
-    const unsigned char *s = sqlite3_column_text(st, col);
-    return s ? json_string((const char *)s) : json_null();
+    return s[0] ? json_string(s) : json_null();
 }
-
-/* How precisely the first (last) announcement date is known: the most
- * precise of the announcements on that date ("2024-01-01" may be a day, or
- * stand for "some time in 2024"). */
-#define PRECISION_AT(fn)                                                                  \
-    " (SELECT announced_on_precision FROM announcements WHERE announced_on ="             \
-    " (SELECT " fn "(announced_on) FROM announcements) ORDER BY CASE"                     \
-    " announced_on_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END LIMIT 1)"
 
 void h_stats_summary(const struct request *rq, struct response *rs)
 {
-    if (!api_query_check(rq, rs, (const char *const[]){NULL}))
-        return;
-    struct db *db = db_reader();
-    sqlite3_stmt *st = db ? db_prepare(db,
-        "SELECT (SELECT count(*) FROM companies), (SELECT count(*) FROM announcements),"
-        " (SELECT count(*) FROM pledges), (SELECT min(announced_on) FROM announcements),"
-        " (SELECT max(announced_on) FROM announcements),"
-        " (SELECT sum(amount_usd_minor / 1000000000) FROM pledges WHERE kind != 'target'),"
-        " (SELECT sum(amount_usd_minor % 1000000000) FROM pledges WHERE kind != 'target'),"
-        " (SELECT count(*) FROM pledges WHERE amount_minor IS NOT NULL AND amount_usd_minor IS NULL),"
-        " (SELECT sum(people) FROM pledges),"
-        " (SELECT sum(amount_usd_minor / 1000000000) FROM pledges WHERE kind = 'target'),"
-        " (SELECT sum(amount_usd_minor % 1000000000) FROM pledges WHERE kind = 'target'),"
-        " (SELECT count(*) FROM pledges WHERE amount_qualifier IS NOT NULL"
-        "  OR people_qualifier IS NOT NULL),"
-        PRECISION_AT("min") "," PRECISION_AT("max") ","
-        " (SELECT max(date) FROM rates)") : NULL;
-    if (!st || sqlite3_step(st) != SQLITE_ROW) {
-        db_done(st);
+    struct store_summary sum;
+    if (store_summary(store_reader(), &sum) != STORE_OK) {
         respond_internal(rq, rs, "summary failed");
         return;
     }
-    __int128 usd = (__int128)sqlite3_column_int64(st, 5) * SPLIT + sqlite3_column_int64(st, 6);
-    __int128 targets = (__int128)sqlite3_column_int64(st, 9) * SPLIT + sqlite3_column_int64(st, 10);
     json_t *doc = json_pack("{s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o}",
-        "companies", (json_int_t)sqlite3_column_int64(st, 0),
-        "announcements", (json_int_t)sqlite3_column_int64(st, 1),
-        "pledges", (json_int_t)sqlite3_column_int64(st, 2),
-        "total_usd", usd_json(usd),
-        "targets_usd", usd_json(targets),
-        "approximate", (json_int_t)sqlite3_column_int64(st, 11),
-        "people", (json_int_t)sqlite3_column_int64(st, 8),
-        "pledges_without_usd", (json_int_t)sqlite3_column_int64(st, 7),
-        "first_announced_on", sqlite3_column_type(st, 3) == SQLITE_NULL ? json_null()
-                                : json_string((const char *)sqlite3_column_text(st, 3)),
-        "last_announced_on", sqlite3_column_type(st, 4) == SQLITE_NULL ? json_null()
-                               : json_string((const char *)sqlite3_column_text(st, 4)),
-        "first_announced_on_precision", text_or_null(st, 12),
-        "last_announced_on_precision", text_or_null(st, 13),
-        "rates_as_of", text_or_null(st, 14));
-    db_done(st);
+        "companies", (json_int_t)sum.companies,
+        "announcements", (json_int_t)sum.announcements,
+        "pledges", (json_int_t)sum.pledges,
+        "total_usd", usd_json(sum.totals.committed),
+        "targets_usd", usd_json(sum.totals.targets),
+        "approximate", (json_int_t)sum.approximate,
+        "people", (json_int_t)sum.people,
+        "pledges_without_usd", (json_int_t)sum.pledges_without_usd,
+        "first_announced_on", text_or_null(sum.first_on),
+        "last_announced_on", text_or_null(sum.last_on),
+        "first_announced_on_precision", text_or_null(sum.first_precision),
+        "last_announced_on_precision", text_or_null(sum.last_precision),
+        "rates_as_of", text_or_null(sum.rates_as_of));
     respond_json_get(rq, rs, doc);
 }

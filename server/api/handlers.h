@@ -21,8 +21,4 @@ handler_fn h_stats_totals_svg;
 /* h_rates.c */
 handler_fn h_currencies, h_rates_list, h_rate_get, h_rate_put, h_convert;
 
-/* The sort fields of the lists (for the query-plan test). */
-#include "page.h"
-extern const struct sort_field pledge_sorts[], announcement_sorts[];
-
 #endif

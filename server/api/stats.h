@@ -7,9 +7,6 @@
 
 #include <jansson.h>
 
-/* The query parameters the totals take: group_by, the pledge filters, format. */
-extern const char *const stats_params[];
-
 /* Computes the totals for rq's group_by and pledge filters: 0 with *doc (new
  * ref: {group_by, rows, total}) and *group (static), or -1 after answering
  * 400 or 500. */

@@ -3,7 +3,8 @@
 
 #include "company_input.h"
 #include "jsonx.h"
-#include "records.h"
+#include "render.h"
+#include "save.h"
 #include "store.h"
 
 #include <stdlib.h>
@@ -31,211 +32,242 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Imports one parsed line inside the open transaction. Returns 1 written,
- * 2 skipped, 0 refused (reported), -1 database error. */
-static int import_line(struct db *db, json_t *obj, bool seed, size_t lineno, FILE *report)
+/* What importing one line did. */
+enum line_result { LINE_WRITTEN, LINE_SKIPPED, LINE_REFUSED };
+
+struct line_tx {
+    const json_t *obj;
+    bool seed;
+    size_t lineno;
+    FILE *report;
+    enum line_result result;
+};
+
+/* Imports one parsed line, inside its own savepoint: STORE_OK when written;
+ * STORE_ABORTED (rolled back) when skipped or refused, as t->result says;
+ * otherwise a database failure. */
+static enum store_status import_line(struct db *db, void *ctx)
 {
+    struct line_tx *t = ctx;
     char now[21];
-    db_now(now);
+    store_now(now);
     json_t *errors = json_array();
-    int result;
-    json_t *company = json_object_get(obj, "company");
-    if (company && json_object_size(obj) == 1) {
+    enum store_status st;
+    json_t *company = json_object_get(t->obj, "company");
+    t->result = LINE_REFUSED;
+    if (company && json_object_size(t->obj) == 1) {
         struct company_input in;
-        if (!json_is_object(company)) {
+        memset(&in, 0, sizeof in);
+        if (!json_is_object(company))
             jsonx_error_add(errors, "company", "must be an object");
-            memset(&in, 0, sizeof in);
-        } else {
+        else
             company_input_parse(company, INPUT_CREATE, &in, errors);
-        }
-        if (json_array_size(errors)) {
-            report_errors(report, lineno, "invalid company", errors);
-            result = 0;
-        } else {
-            enum store_status st = store_company_insert(db, &in, now);
-            result = st == STORE_OK ? 1 : st == STORE_CONFLICT ? 2 : -1;
-        }
+        st = json_array_size(errors) ? STORE_ABORTED : store_company_insert(db, &in, now);
+        if (st == STORE_ABORTED)
+            report_errors(t->report, t->lineno, "invalid company", errors);
+        if (st == STORE_CONFLICT)
+            t->result = LINE_SKIPPED;
         company_input_free(&in);
     } else {
         int64_t id = 0;
         json_t *conflict = NULL;
-        int r = announcement_create(db, obj, now, &id, errors, &conflict);
-        if (r == 0) {
-            report_errors(report, lineno, "invalid announcement", errors);
-            result = 0;
-        } else if (r == 2) {
-            if (seed) {
-                result = 2;
-            } else {
-                fprintf(report, "line %zu: %s %s\n", lineno,
-                        json_string_value(json_object_get(conflict, "field")),
-                        json_string_value(json_object_get(conflict, "message")));
-                result = 0;
-            }
-            json_decref(conflict);
-        } else {
-            result = r;
-        }
+        st = announcement_save(db, t->obj, true, now, &id, errors, &conflict);
+        if (st == STORE_ABORTED && conflict && t->seed)
+            t->result = LINE_SKIPPED;
+        else if (st == STORE_ABORTED && conflict)
+            fprintf(t->report, "line %zu: %s %s\n", t->lineno,
+                    json_string_value(json_object_get(conflict, "field")),
+                    json_string_value(json_object_get(conflict, "message")));
+        else if (st == STORE_ABORTED)
+            report_errors(t->report, t->lineno, "invalid announcement", errors);
+        json_decref(conflict);
     }
     json_decref(errors);
-    return result;
+    if (st == STORE_OK)
+        t->result = LINE_WRITTEN;
+    return st == STORE_CONFLICT ? STORE_ABORTED : st;
+}
+
+/* The state of an import between batches. */
+struct import {
+    FILE *in;
+    long long size, consumed;
+    bool seed, eof;
+    FILE *report, *progress;
+    bool tty;
+    char *line;
+    size_t cap, lineno;
+    double start, last_shown;
+    struct import_result *res;
+};
+
+static void show_progress(struct import *im)
+{
+    double t = now_seconds();
+    if (!im->tty || t - im->last_shown < 0.25)
+        return;
+    double rate = (double)im->res->lines / (t - im->start > 0 ? t - im->start : 1e-9);
+    if (im->size > 0 && im->consumed > 0) {
+        double eta = (t - im->start) * (double)(im->size - im->consumed) / (double)im->consumed;
+        fprintf(im->progress, "\r%zu lines, %.0f lines/s, ETA %.0f s   ", im->res->lines, rate,
+                eta);
+    } else {
+        fprintf(im->progress, "\r%zu lines, %.0f lines/s   ", im->res->lines, rate);
+    }
+    fflush(im->progress);
+    im->last_shown = t;
+}
+
+/* The next non-empty line, parsed; NULL at the end (im->eof) or for a line
+ * refused before it reaches the store (counted and reported). */
+static json_t *next_object(struct import *im)
+{
+    ssize_t n = getline(&im->line, &im->cap, im->in);
+    if (n <= 0) {
+        im->eof = true;
+        return NULL;
+    }
+    im->lineno++;
+    im->consumed += n;
+    while (n > 0 && (im->line[n - 1] == '\n' || im->line[n - 1] == '\r'))
+        im->line[--n] = '\0';
+    if (n == 0)
+        return NULL;
+    im->res->lines++;
+    if (n > LINE_MAX_BYTES) {
+        fprintf(im->report, "line %zu: longer than %d bytes\n", im->lineno, LINE_MAX_BYTES);
+        im->res->refused++;
+        return NULL;
+    }
+    char err[256];
+    json_t *obj = jsonx_parse_object(im->line, (size_t)n, err, sizeof err);
+    if (!obj) {
+        fprintf(im->report, "line %zu: %s\n", im->lineno, err);
+        im->res->refused++;
+    }
+    return obj;
+}
+
+/* One transaction of up to BATCH_LINES lines, each in its own savepoint. */
+static enum store_status import_batch(struct db *db, void *ctx)
+{
+    struct import *im = ctx;
+    for (size_t in_batch = 0; in_batch < BATCH_LINES && !im->eof;) {
+        json_t *obj = next_object(im);
+        if (!obj)
+            continue;
+        struct line_tx t = {obj, im->seed, im->lineno, im->report, LINE_REFUSED};
+        enum store_status st = store_nested(db, import_line, &t);
+        json_decref(obj);
+        if (store_failed(st))
+            return st;
+        im->res->imported += t.result == LINE_WRITTEN;
+        im->res->skipped += t.result == LINE_SKIPPED;
+        im->res->refused += t.result == LINE_REFUSED;
+        in_batch++;
+        show_progress(im);
+    }
+    return STORE_OK;
 }
 
 bool bulk_import(struct db *db, FILE *in, long long size, bool seed, FILE *report,
                  FILE *progress, struct import_result *res)
 {
     memset(res, 0, sizeof *res);
-    bool tty = progress && isatty(fileno(progress));
-    char *line = NULL;
-    size_t cap = 0, lineno = 0, in_batch = 0;
-    long long consumed = 0;
-    double start = now_seconds(), last_shown = 0;
-    bool ok = true, open_tx = false;
-    ssize_t n;
-    while ((n = getline(&line, &cap, in)) > 0) {
-        lineno++;
-        consumed += n;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (n == 0)
-            continue;
-        res->lines++;
-        if (n > LINE_MAX_BYTES) {
-            fprintf(report, "line %zu: longer than %d bytes\n", lineno, LINE_MAX_BYTES);
-            res->refused++;
-            continue;
-        }
-        char err[256];
-        json_t *obj = jsonx_parse_object(line, (size_t)n, err, sizeof err);
-        if (!obj) {
-            fprintf(report, "line %zu: %s\n", lineno, err);
-            res->refused++;
-            continue;
-        }
-        if (!open_tx) {
-            if (!(open_tx = db_begin(db))) {
-                json_decref(obj);
-                ok = false;
-                break;
-            }
-        }
-        if (db_exec(db, "SAVEPOINT line") != SQLITE_OK) {
-            json_decref(obj);
-            ok = false;
-            break;
-        }
-        int r = import_line(db, obj, seed, lineno, report);
-        json_decref(obj);
-        if (r < 0) {
-            ok = false;
-            break;
-        }
-        if (r == 1) {
-            res->imported++;
-            db_exec(db, "RELEASE line");
-        } else {
-            if (r == 0)
-                res->refused++;
-            else
-                res->skipped++;
-            db_exec(db, "ROLLBACK TO line");
-            db_exec(db, "RELEASE line");
-        }
-        if (++in_batch >= BATCH_LINES) {
-            if (!db_commit(db)) {
-                ok = false;
-                open_tx = false;
-                break;
-            }
-            open_tx = false;
-            in_batch = 0;
-        }
-        double t = now_seconds();
-        if (tty && t - last_shown >= 0.25) {
-            double rate = (double)res->lines / (t - start > 0 ? t - start : 1e-9);
-            if (size > 0 && consumed > 0) {
-                double eta = (t - start) * (double)(size - consumed) / (double)consumed;
-                fprintf(progress, "\r%zu lines, %.0f lines/s, ETA %.0f s   ", res->lines, rate, eta);
-            } else {
-                fprintf(progress, "\r%zu lines, %.0f lines/s   ", res->lines, rate);
-            }
-            fflush(progress);
-            last_shown = t;
-        }
-    }
+    struct import im = {.in = in, .size = size, .seed = seed, .report = report,
+                        .progress = progress, .tty = progress && isatty(fileno(progress)),
+                        .start = now_seconds(), .res = res};
+    bool ok = true;
+    while (ok && !im.eof)
+        ok = store_write_on(db, import_batch, &im) == STORE_OK;
     if (ferror(in))
         ok = false;
-    if (open_tx) {
-        if (ok)
-            ok = db_commit(db);
-        else
-            db_rollback(db);
-    }
-    if (tty)
+    if (im.tty)
         fprintf(progress, "\r%*s\r", 60, "");
-    free(line);
+    free(im.line);
+    return ok;
+}
+
+/* Each company of a page as an import line. */
+static bool export_company(void *ctx, const struct store_company *sc)
+{
+    json_t *c = json_pack("{s:s, s:s}", "slug", sc->slug, "name", sc->name);
+    if (sc->country[0])
+        json_object_set_new(c, "country", json_string(sc->country));
+    if (sc->website)
+        json_object_set_new(c, "website", json_string(sc->website));
+    json_t *aliases = sc->aliases ? json_loads(sc->aliases, 0, NULL) : NULL;
+    if (json_array_size(aliases))
+        json_object_set_new(c, "aliases", aliases);
+    else
+        json_decref(aliases);
+    json_t *line = json_pack("{s:o}", "company", c);
+    char *text = jsonx_dump(line, NULL);
+    json_decref(line);
+    bool ok = text && fprintf(ctx, "%s\n", text) > 0;
+    free(text);
+    return ok;
+}
+
+static enum store_status export_companies(struct db *db, FILE *out)
+{
+    struct page pg = {.n_keys = 1, .limit = 500};
+    pg.keys[0] = &store_company_sorts[0]; /* slug */
+    struct store_company_filter all = {NULL, NULL};
+    enum store_status st;
+    do {
+        struct page_end end;
+        st = store_company_list(db, &all, &pg, export_company, out, &end);
+        json_decref(pg.after);
+        pg.after = end.next_after;
+    } while (st == STORE_OK && pg.after);
+    json_decref(pg.after);
+    return st;
+}
+
+struct id_list {
+    int64_t *ids;
+    size_t n, cap;
+};
+
+static bool collect_id(void *ctx, int64_t id)
+{
+    struct id_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 1024;
+        int64_t *grown = realloc(l->ids, cap * sizeof *grown);
+        if (!grown)
+            return false;
+        l->ids = grown;
+        l->cap = cap;
+    }
+    l->ids[l->n++] = id;
+    return true;
+}
+
+static bool export_announcement(struct db *db, int64_t id, FILE *out)
+{
+    struct store_announcement a;
+    if (store_announcement_get(db, id, true, &a) != STORE_OK)
+        return false;
+    json_t *doc = announcement_json(&a, true);
+    store_announcement_free(&a);
+    json_t *input = doc ? announcement_as_input(doc) : NULL;
+    json_decref(doc);
+    char *text = input ? jsonx_dump(input, NULL) : NULL;
+    json_decref(input);
+    bool ok = text && fprintf(out, "%s\n", text) > 0;
+    free(text);
     return ok;
 }
 
 bool bulk_export(struct db *db, FILE *out)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT slug, name, country, website, aliases FROM companies"
-                                      " ORDER BY slug");
-    if (!st)
-        return false;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *c = json_object();
-        static const char *const names[] = {"slug", "name", "country", "website"};
-        for (int i = 0; i < 4; i++)
-            if (sqlite3_column_type(st, i) != SQLITE_NULL)
-                json_object_set_new(c, names[i], json_string((const char *)sqlite3_column_text(st, i)));
-        json_t *aliases = json_loads((const char *)sqlite3_column_text(st, 4), 0, NULL);
-        if (json_array_size(aliases))
-            json_object_set_new(c, "aliases", aliases);
-        else
-            json_decref(aliases);
-        json_t *line = json_pack("{s:o}", "company", c);
-        char *text = jsonx_dump(line, NULL);
-        json_decref(line);
-        if (!text)
-            break;
-        fprintf(out, "%s\n", text);
-        free(text);
-    }
-    db_done(st);
-    if (rc != SQLITE_DONE)
-        return false;
-    st = db_prepare(db, "SELECT id FROM announcements ORDER BY id");
-    if (!st)
-        return false;
-    int64_t *ids = NULL;
-    size_t n = 0, cap = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            int64_t *grown = realloc(ids, cap * sizeof *ids);
-            if (!grown)
-                break;
-            ids = grown;
-        }
-        ids[n++] = sqlite3_column_int64(st, 0);
-    }
-    db_done(st);
-    bool ok = rc == SQLITE_DONE;
-    for (size_t i = 0; ok && i < n; i++) {
-        json_t *a = NULL;
-        if (announcement_load(db, ids[i], &a) != 1) {
-            ok = false;
-            break;
-        }
-        json_t *input = announcement_as_input(a);
-        json_decref(a);
-        char *text = jsonx_dump(input, NULL);
-        json_decref(input);
-        ok = text && fprintf(out, "%s\n", text) > 0;
-        free(text);
-    }
-    free(ids);
+    struct id_list l = {0};
+    bool ok = export_companies(db, out) == STORE_OK &&
+              store_announcement_ids(db, collect_id, &l) == STORE_OK;
+    for (size_t i = 0; ok && i < l.n; i++)
+        ok = export_announcement(db, l.ids[i], out);
+    free(l.ids);
     return ok && fflush(out) == 0;
 }

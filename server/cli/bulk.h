@@ -10,7 +10,7 @@
 #ifndef PLEDGED_BULK_H
 #define PLEDGED_BULK_H
 
-#include "db.h"
+#include "store.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,7 +1,6 @@
 /* rates_refresh — the daemon's periodic rates update (see rates_refresh.h). */
 #include "rates_refresh.h"
 
-#include "db.h"
 #include "log.h"
 #include "rates_update.h"
 
@@ -20,26 +19,14 @@ static struct {
     const struct config *cfg;
 } R = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
-static struct db *writer_lock(void *ctx)
-{
-    (void)ctx;
-    return db_writer_lock();
-}
-
-static void writer_unlock(void *ctx)
-{
-    (void)ctx;
-    db_writer_unlock();
-}
-
 static void run_once(void)
 {
     struct rates_update_options o = {
         .fed = true, .ecb = true, .fed_url = R.cfg->fed_url, .ecb_url = R.cfg->ecb_url,
         .timeout_s = R.cfg->rates_timeout_s, .max_bytes = R.cfg->rates_max_bytes,
-        .cancel = &R.stop, .lock = writer_lock, .unlock = writer_unlock};
+        .cancel = &R.stop}; /* .writer NULL: the daemon's writer, through store_write */
     char err[1400];
-    struct db *reader = db_reader();
+    struct db *reader = store_reader();
     if (!reader) {
         log_error(NULL, "rates refresh: no database connection");
         return;

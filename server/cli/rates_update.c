@@ -6,7 +6,9 @@
 #include "fetch.h"
 #include "fxfiles.h"
 #include "rates.h"
-#include "records.h"
+#include "store.h"
+
+#include <stdio.h>
 #include "zipread.h"
 
 #include <stdlib.h>
@@ -37,6 +39,7 @@ struct tally {
     char code[4];
     size_t added, changed;
     char first[DATE_TEXT], last[DATE_TEXT]; /* changed dates, for the pledges */
+    char latest[DATE_TEXT], latest_source[STORE_WORD]; /* after the run */
 };
 
 static struct tally *tally_of(struct tally *t, size_t *n, const char *code)
@@ -47,6 +50,7 @@ static struct tally *tally_of(struct tally *t, size_t *n, const char *code)
     struct tally *x = &t[(*n)++];
     memset(x, 0, sizeof *x);
     memcpy(x->code, code, 4);
+    snprintf(x->latest, sizeof x->latest, "?");
     return x;
 }
 
@@ -58,92 +62,67 @@ static void note_date(struct tally *t, const char *date)
         memcpy(t->last, date, DATE_TEXT);
 }
 
-/* The latest fed-h10 date of code ("" when none). */
-static bool fed_latest(struct db *db, const char *code, char out[DATE_TEXT])
+/* Whether the rule lets a row of `feed` (value, source) go over the stored
+ * one; *exists says whether there is one. */
+static enum store_status may_write(struct db *db, const struct fx_row *r, const char *value,
+                                   const char *source, bool ecb, bool *exists)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT date FROM rates WHERE currency = ?"
-                                      " AND source = 'fed-h10' ORDER BY date DESC LIMIT 1");
-    if (!st)
-        return false;
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    out[0] = '\0';
-    if (rc == SQLITE_ROW)
-        snprintf(out, DATE_TEXT, "%s", (const char *)sqlite3_column_text(st, 0));
-    db_done(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE;
+    struct store_rate old;
+    enum store_status st = store_rate_get(db, r->code, r->date, &old);
+    *exists = st == STORE_OK;
+    if (st == STORE_NOT_FOUND)
+        return STORE_OK;
+    if (st != STORE_OK)
+        return st;
+    if (strcmp(old.source, "manual") == 0)
+        return STORE_ABORTED; /* a person's correction stands */
+    if (ecb && strcmp(old.source, "ecb-derived") != 0)
+        return STORE_ABORTED; /* never over a Fed rate */
+    if (strcmp(old.source, source) == 0 && strcmp(old.per_usd, value) == 0)
+        return STORE_ABORTED; /* nothing new */
+    return STORE_OK;
 }
 
-/* Stores the rows by the rules; fills the tallies. False on a database
- * error. */
-static bool store(struct db *db, enum rates_feed feed, const struct rows *rows,
-                  struct tally *tallies, size_t *n_tallies)
+/* Stores the rows by the rules and fills the tallies; the pledges whose
+ * rates changed follow. */
+static enum store_status store_rows(struct db *db, enum rates_feed feed, const struct rows *rows,
+                                    struct tally *tallies, size_t *n_tallies)
 {
-    const char *source = feed == FEED_FED ? "fed-h10" : "ecb-derived";
-    char now[21];
-    db_now(now);
+    bool ecb = feed == FEED_ECB;
+    struct store_rate w = {.source = ""};
+    snprintf(w.source, sizeof w.source, "%s", ecb ? "ecb-derived" : "fed-h10");
+    store_now(w.updated_at);
     /* For the ECB: each Fed currency's latest Fed date, read once. */
     char latest[64][DATE_TEXT];
-    size_t n_latest = 0;
     const char *latest_code[64];
-    for (size_t i = 0; feed == FEED_ECB && fed_h10_currencies[i]; i++) {
+    size_t n_latest = 0;
+    enum store_status st = STORE_OK;
+    for (size_t i = 0; ecb && fed_h10_currencies[i] && st == STORE_OK; i++, n_latest++) {
         latest_code[n_latest] = fed_h10_currencies[i];
-        if (!fed_latest(db, fed_h10_currencies[i], latest[n_latest]))
-            return false;
-        n_latest++;
+        st = store_rate_latest_from(db, fed_h10_currencies[i], "fed-h10", latest[n_latest]);
     }
-    for (size_t i = 0; i < rows->n; i++) {
+    for (size_t i = 0; i < rows->n && st == STORE_OK; i++) {
         const struct fx_row *r = &rows->v[i];
-        if (feed == FEED_ECB) {
-            bool skip = false;
-            for (size_t k = 0; k < n_latest && !skip; k++)
-                skip = strcmp(latest_code[k], r->code) == 0 && strcmp(r->date, latest[k]) <= 0;
-            if (skip)
-                continue; /* the Fed covers that day */
+        bool skip = false;
+        for (size_t k = 0; k < n_latest && !skip; k++)
+            skip = strcmp(latest_code[k], r->code) == 0 && strcmp(r->date, latest[k]) <= 0;
+        if (skip)
+            continue; /* the Fed covers that day */
+        rate_format(&r->per_usd, w.per_usd);
+        memcpy(w.currency, r->code, sizeof w.currency);
+        memcpy(w.date, r->date, sizeof w.date);
+        bool exists;
+        st = may_write(db, r, w.per_usd, w.source, ecb, &exists);
+        if (st == STORE_ABORTED) {
+            st = STORE_OK;
+            continue;
         }
-        char value[MONEY_TEXT];
-        rate_format(&r->per_usd, value);
-        sqlite3_stmt *st = db_prepare(db, "SELECT per_usd, source FROM rates WHERE currency = ?"
-                                          " AND date = ?");
-        if (!st)
-            return false;
-        sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, r->date, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        char old_value[MONEY_TEXT] = "", old_source[16] = "";
-        if (rc == SQLITE_ROW) {
-            snprintf(old_value, sizeof old_value, "%s", (const char *)sqlite3_column_text(st, 0));
-            snprintf(old_source, sizeof old_source, "%s", (const char *)sqlite3_column_text(st, 1));
-        }
-        db_done(st);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return false;
-        bool exists = rc == SQLITE_ROW;
-        if (exists) {
-            if (strcmp(old_source, "manual") == 0)
-                continue; /* a person's correction stands */
-            if (feed == FEED_ECB && strcmp(old_source, "ecb-derived") != 0)
-                continue; /* never over a Fed rate */
-            if (strcmp(old_source, source) == 0 && strcmp(old_value, value) == 0)
-                continue; /* nothing new */
-        }
-        st = db_prepare(db, exists ? "UPDATE rates SET per_usd = ?3, source = ?4, updated_at = ?5"
-                                     " WHERE currency = ?1 AND date = ?2"
-                                   : "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
-                                     " VALUES (?1, ?2, ?3, ?4, ?5)");
-        if (!st)
-            return false;
-        sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, r->date, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        db_done(st);
-        if (rc != SQLITE_DONE)
-            return false;
+        if (st == STORE_OK)
+            st = store_rate_put(db, &w);
+        if (st != STORE_OK)
+            break;
         if (*n_tallies == 64)
-            return false; /* cannot happen: fewer than 64 currencies are published */
+            return STORE_ERROR; /* cannot happen: fewer than 64 currencies are published */
         struct tally *t = tally_of(tallies, n_tallies, r->code);
         if (exists)
             t->changed++;
@@ -153,13 +132,13 @@ static bool store(struct db *db, enum rates_feed feed, const struct rows *rows,
     }
     /* Pledges follow: every one whose date a changed rate can be in force
      * for (the day itself and up to RATE_MAX_AGE_DAYS after). */
-    for (size_t i = 0; i < *n_tallies; i++) {
+    for (size_t i = 0; i < *n_tallies && st == STORE_OK; i++) {
         char until[DATE_TEXT];
-        if (!date_add_days(tallies[i].last, RATE_MAX_AGE_DAYS, until) ||
-            !pledges_refresh_usd(db, tallies[i].code, tallies[i].first, until, 0))
-            return false;
+        st = date_add_days(tallies[i].last, RATE_MAX_AGE_DAYS, until)
+                 ? store_pledges_refresh_usd(db, tallies[i].code, tallies[i].first, until, 0)
+                 : STORE_ERROR;
     }
-    return true;
+    return st;
 }
 
 static const char *feed_key(enum rates_feed f)
@@ -167,82 +146,70 @@ static const char *feed_key(enum rates_feed f)
     return f == FEED_FED ? "fed-h10" : "ecb";
 }
 
-/* The validators kept from the last file of the feed. */
-static void feed_validators(struct db *db, enum rates_feed f, const char *url, char etag[256],
-                            char lm[128])
-{
-    etag[0] = lm[0] = '\0';
-    sqlite3_stmt *st = db_prepare(db, "SELECT etag, last_modified FROM rates_feeds"
-                                      " WHERE source = ? AND url = ?");
-    if (!st)
-        return;
-    sqlite3_bind_text(st, 1, feed_key(f), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        if (sqlite3_column_text(st, 0))
-            snprintf(etag, 256, "%s", (const char *)sqlite3_column_text(st, 0));
-        if (sqlite3_column_text(st, 1))
-            snprintf(lm, 128, "%s", (const char *)sqlite3_column_text(st, 1));
-    }
-    db_done(st);
-}
-
-/* Records the run in rates_feeds (inside the caller's transaction). */
-static bool feed_record(struct db *db, enum rates_feed f, const char *url,
-                        const struct fetch_result *fr, const char *error)
-{
-    char now[21];
-    db_now(now);
-    sqlite3_stmt *st = db_prepare(
-        db, error ? "INSERT INTO rates_feeds (source, url, failed_at, failures, last_error)"
-                    " VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT (source) DO UPDATE SET"
-                    " failed_at = ?3, failures = failures + 1, last_error = ?4"
-                  : "INSERT INTO rates_feeds (source, url, etag, last_modified, succeeded_at,"
-                    " failures) VALUES (?1, ?2, ?5, ?6, ?3, 0) ON CONFLICT (source) DO UPDATE SET"
-                    " url = ?2, etag = coalesce(?5, etag), last_modified = coalesce(?6,"
-                    " last_modified), succeeded_at = ?3, failures = 0, last_error = NULL");
-    if (!st)
-        return false;
-    sqlite3_bind_text(st, 1, feed_key(f), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-    if (error) {
-        sqlite3_bind_text(st, 4, error, -1, SQLITE_STATIC);
-    } else if (fr && fr->status == 200) {
-        if (fr->etag[0])
-            sqlite3_bind_text(st, 5, fr->etag, -1, SQLITE_STATIC);
-        if (fr->last_modified[0])
-            sqlite3_bind_text(st, 6, fr->last_modified, -1, SQLITE_STATIC);
-    }
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE;
-}
-
 static int by_code(const void *a, const void *b)
 {
     return strcmp(((const struct tally *)a)->code, ((const struct tally *)b)->code);
 }
 
-/* The latest date of each currency after the run. */
-static void print_tallies(struct db *db, FILE *out, struct tally *t, size_t n)
+/* What each currency gained, and its latest rate after the run (read in
+ * the run's transaction). */
+static void print_tallies(FILE *out, struct tally *t, size_t n)
 {
     qsort(t, n, sizeof *t, by_code);
-    for (size_t i = 0; i < n; i++) {
-        char latest[DATE_TEXT] = "?", src[16] = "";
-        sqlite3_stmt *st = db_prepare(db, "SELECT date, source FROM rates WHERE currency = ?"
-                                          " ORDER BY date DESC LIMIT 1");
-        if (st) {
-            sqlite3_bind_text(st, 1, t[i].code, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) == SQLITE_ROW) {
-                snprintf(latest, sizeof latest, "%s", (const char *)sqlite3_column_text(st, 0));
-                snprintf(src, sizeof src, "%s", (const char *)sqlite3_column_text(st, 1));
-            }
-            db_done(st);
-        }
+    for (size_t i = 0; i < n; i++)
         fprintf(out, "  %s  %4zu added  %4zu changed  latest %s (%s)\n", t[i].code, t[i].added,
-                t[i].changed, latest, src);
+                t[i].changed, t[i].latest, t[i].latest_source);
+}
+
+/* A run's transaction: the rows stored by the rules (none for a 304) and
+ * the feed's success recorded, or nothing. */
+struct run {
+    enum rates_feed feed;
+    const char *url;
+    const struct rows *rows;
+    const struct fetch_result *fr;
+    struct tally tallies[64];
+    size_t n_tallies;
+    const char *why;            /* failure_body: what went wrong */
+};
+
+static enum store_status run_body(struct db *db, void *ctx)
+{
+    struct run *r = ctx;
+    enum store_status st =
+        r->fr->status == 304 ? STORE_OK : store_rows(db, r->feed, r->rows, r->tallies, &r->n_tallies);
+    for (size_t i = 0; i < r->n_tallies && st == STORE_OK; i++) {
+        struct rate_found f;
+        const struct currency *c = currency_find(r->tallies[i].code);
+        if (c && rates_in_force(db, c, NULL, &f) == RATE_FOUND) {
+            memcpy(r->tallies[i].latest, f.rate_date, DATE_TEXT);
+            snprintf(r->tallies[i].latest_source, sizeof r->tallies[i].latest_source, "%s",
+                     f.source);
+        }
     }
+    char now[21];
+    store_now(now);
+    bool fresh = r->fr->status == 200;
+    if (st == STORE_OK)
+        st = store_feed_record(db, feed_key(r->feed), r->url, NULL,
+                               fresh ? r->fr->etag : NULL, fresh ? r->fr->last_modified : NULL,
+                               now);
+    return st;
+}
+
+/* The failure is counted in a transaction of its own. */
+static enum store_status failure_body(struct db *db, void *ctx)
+{
+    struct run *r = ctx;
+    char now[21];
+    store_now(now);
+    return store_feed_record(db, feed_key(r->feed), r->url, r->why, NULL, NULL, now);
+}
+
+static enum store_status write(const struct rates_update_options *o, store_tx_fn *body,
+                               void *ctx)
+{
+    return o->writer ? store_write_on(o->writer, body, ctx) : store_write(body, ctx);
 }
 
 /* One source: download, read, store. */
@@ -254,7 +221,8 @@ static bool update_one(struct db *reader, const struct rates_update_options *o, 
     struct fetch_request rq = {.url = url, .total_timeout_s = o->timeout_s,
                                .max_bytes = o->max_bytes, .cancel = o->cancel};
     char etag[256], lm[128];
-    feed_validators(reader, f, url, etag, lm);
+    if (store_feed_validators(reader, name, url, etag, lm) != STORE_OK)
+        etag[0] = lm[0] = '\0'; /* an unconditional download then */
     rq.etag = etag;
     rq.last_modified = lm;
     struct fetch_result fr;
@@ -279,8 +247,6 @@ static bool update_one(struct db *reader, const struct rates_update_options *o, 
             ok = f == FEED_FED ? fed_h10_read(text, len, o->since, keep_row, &rows, why, sizeof why)
                                : ecb_hist_read(text, len, o->since, keep_row, &rows, why, sizeof why);
     }
-    struct tally tallies[64];
-    size_t n_tallies = 0;
     if (o->cancel && atomic_load(o->cancel)) { /* shutting down: touch nothing */
         snprintf(err, errlen, "%s from %s: stopped (shutting down); nothing changed", name, url);
         free(rows.v);
@@ -288,27 +254,25 @@ static bool update_one(struct db *reader, const struct rates_update_options *o, 
         fetch_result_free(&fr);
         return false;
     }
-    struct db *db = o->lock(o->lock_ctx);
+    struct run *run = calloc(1, sizeof *run);
     bool stored = false;
-    if (db && db_begin(db)) {
-        stored = ok && (fr.status == 304 || store(db, f, &rows, tallies, &n_tallies)) &&
-                 feed_record(db, f, url, &fr, NULL) && db_commit(db);
-        if (!stored) {
-            db_rollback(db);
-            if (ok && !why[0])
-                snprintf(why, sizeof why, "the database refused the rates");
-            /* The failure is counted in a transaction of its own. */
-            if (db_begin(db) && !(feed_record(db, f, url, NULL, why) && db_commit(db)))
-                db_rollback(db);
-        }
+    if (run) {
+        *run = (struct run){.feed = f, .url = url, .rows = &rows, .fr = &fr, .why = why};
+        enum store_status st = ok ? write(o, run_body, run) : STORE_ABORTED;
+        stored = st == STORE_OK;
+        if (!stored && ok)
+            snprintf(why, sizeof why, "%s", st == STORE_BUSY ? "the database is busy"
+                                            : "the database refused the rates");
+        if (!stored)
+            (void)write(o, failure_body, run);
     } else {
-        snprintf(why, sizeof why, "the database is not available");
+        snprintf(why, sizeof why, "out of memory");
     }
     if (stored && o->out) {
         size_t added = 0, changed = 0;
-        for (size_t i = 0; i < n_tallies; i++) {
-            added += tallies[i].added;
-            changed += tallies[i].changed;
+        for (size_t i = 0; i < run->n_tallies; i++) {
+            added += run->tallies[i].added;
+            changed += run->tallies[i].changed;
         }
         if (fr.status == 304)
             fprintf(o->out, "%s: nothing new (the file is unchanged since the last update)\n", name);
@@ -317,10 +281,9 @@ static bool update_one(struct db *reader, const struct rates_update_options *o, 
         else
             fprintf(o->out, "%s: %zu rates read, %zu added, %zu changed\n", name, rows.n, added,
                     changed);
-        print_tallies(db, o->out, tallies, n_tallies);
+        print_tallies(o->out, run->tallies, run->n_tallies);
     }
-    if (db)
-        o->unlock(o->lock_ctx);
+    free(run);
     if (!stored)
         snprintf(err, errlen, "%s from %s: %s; nothing changed", name, url, why);
     free(rows.v);

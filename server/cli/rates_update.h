@@ -17,7 +17,7 @@
 #ifndef PLEDGED_RATES_UPDATE_H
 #define PLEDGED_RATES_UPDATE_H
 
-#include "db.h"
+#include "store.h"
 
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -42,11 +42,9 @@ struct rates_update_options {
     size_t max_bytes;            /* largest file taken; 0: FETCH_MAX_BYTES */
     const atomic_bool *cancel;   /* stops a download under way (SIGTERM); may be NULL */
     FILE *out;                   /* what was added and changed, per currency; NULL: silent */
-    /* How to get the writer: the daemon passes db_writer_lock/unlock, the
-     * CLI its own connection (lock returns it, unlock does nothing). */
-    struct db *(*lock)(void *ctx);
-    void (*unlock)(void *ctx);
-    void *lock_ctx;
+    /* Where to write: the CLI's own connection, or NULL for the daemon's
+     * writer (store_write). */
+    struct db *writer;
 };
 
 /* Runs the update; true when every source asked for succeeded (a 304 is a

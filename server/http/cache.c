@@ -27,16 +27,6 @@ static _Thread_local struct cache *t_cache;
 static struct cache *all;
 static pthread_mutex_t all_mu = PTHREAD_MUTEX_INITIALIZER;
 
-int64_t cache_version(struct db *db)
-{
-    sqlite3_stmt *st = db_prepare(db, "PRAGMA data_version");
-    if (!st)
-        return -1;
-    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    db_done(st);
-    return v;
-}
-
 static uint64_t hash_of(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;

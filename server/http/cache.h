@@ -13,7 +13,7 @@
 #ifndef PLEDGED_CACHE_H
 #define PLEDGED_CACHE_H
 
-#include "db.h"
+#include "store.h"
 #include "request.h"
 
 #include <stdbool.h>
@@ -22,9 +22,6 @@
 #define CACHE_SLOTS 1024
 #define CACHE_BYTES (8 << 20)      /* per thread */
 #define CACHE_MAX_BODY (256 << 10) /* larger answers are not kept */
-
-/* The database's data_version as seen by db, or -1 on error. */
-int64_t cache_version(struct db *db);
 
 /* Fills rs with a copy of the answer cached under key at `version`; false
  * when there is none. */

@@ -1,10 +1,12 @@
 /* http — libmicrohttpd glue (see http.h). */
 #include "http.h"
 
+#include "exchange.h"
+
 #include "api.h"
 #include "buf.h"
 #include "cache.h"
-#include "db.h"
+#include "store.h"
 #include "guard.h"
 #include "iplimit.h"
 #include "jsonx.h"
@@ -28,152 +30,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LOG_PATH_MAX 512
 #define HEADER_MEMORY (64 * 1024) /* bytes for the request line and headers */
-#define QUERY_MAX 4096            /* bytes of query-string keys and values */
 
 struct http_server {
     struct MHD_Daemon *daemon;
     int listen_fd;   /* ours (net_listen); closed after stop */
 };
-
-/* One connection's state, from accept to close: its guard entry, and
- * whether the request being read had a %00 in its URL (the C strings
- * libmicrohttpd hands over cannot carry the NUL itself). */
-struct conn_state {
-    struct guard_conn *guard;
-    bool nul_seen;
-};
-
-/* One request's state, from its first access-handler call to completion. */
-struct exchange {
-    struct timespec start;      /* CLOCK_MONOTONIC at the first call */
-    char request_id[72];
-    char method[16];
-    char path[LOG_PATH_MAX];    /* for the access log, truncated */
-    struct buf body;            /* capped at cfg.max_body */
-    bool too_large;             /* the body went past the cap */
-    bool answered;              /* a response is queued already */
-    bool late;                  /* began after shutdown started: gets 503 */
-    bool refused;               /* a 413 went out mid-body; the rest is discarded */
-    size_t discarded;           /* body bytes thrown away after the 413 */
-    char client_ip[48];         /* the peer, or the client a trusted proxy names */
-    int route;                  /* index in routes[], -1 when none matched */
-    unsigned status;            /* for the log */
-    size_t bytes;               /* body bytes sent, for the log */
-};
-
-static bool request_id_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 64)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_' || c == '.' || c == ':'))
-            return false;
-    }
-    return true;
-}
-
-/* Microseconds since the exchange began. */
-static long long elapsed_us(const struct exchange *ex)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (now.tv_sec - ex->start.tv_sec) * 1000000LL + (now.tv_nsec - ex->start.tv_nsec) / 1000;
-}
-
-static struct conn_state *conn_state_of(struct MHD_Connection *c)
-{
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    return info ? info->socket_context : NULL;
-}
-
-/* Whether addr is in one of the --trusted-proxy ranges. */
-static bool trusted_proxy(const struct sockaddr *addr)
-{
-    for (size_t i = 0; i < g_app.cfg.n_trusted; i++)
-        if (net_cidr_contains(&g_app.cfg.trusted_proxies[i], addr))
-            return true;
-    return false;
-}
-
-/* The client's address: the peer's, unless the peer is a trusted proxy
- * (--trusted-proxy), in which case the last address of X-Forwarded-For that
- * is not itself a trusted proxy (the one the nearest proxy saw). */
-static void client_ip(struct MHD_Connection *c, char *out, size_t len)
-{
-    const union MHD_ConnectionInfo *info =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    const struct sockaddr *peer = info ? info->client_addr : NULL;
-    net_ntop(peer, out, len);
-    const char *xff = trusted_proxy(peer) ? MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                                        "X-Forwarded-For")
-                                          : NULL;
-    if (!xff)
-        return;
-    /* Walk the list from the right. */
-    char list[512];
-    snprintf(list, sizeof list, "%s", xff);
-    for (;;) {
-        char *comma = strrchr(list, ',');
-        char *item = comma ? comma + 1 : list;
-        while (*item == ' ')
-            item++;
-        size_t n = strlen(item);
-        while (n && item[n - 1] == ' ')
-            item[--n] = '\0';
-        struct net_address a;
-        if (!net_parse(item, 0, &a))
-            return; /* not an address: keep what we have */
-        net_ntop((const struct sockaddr *)&a.ss, out, len);
-        if (!trusted_proxy((const struct sockaddr *)&a.ss) || !comma)
-            return;
-        *comma = '\0';
-    }
-}
-
-static struct exchange *exchange_new(struct MHD_Connection *c, const char *method,
-                                     const char *url)
-{
-    struct exchange *ex = calloc(1, sizeof *ex);
-    if (!ex)
-        return NULL;
-    clock_gettime(CLOCK_MONOTONIC, &ex->start);
-    buf_init(&ex->body, g_app.cfg.max_body);
-    const char *given = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
-    if (given && request_id_ok(given))
-        snprintf(ex->request_id, sizeof ex->request_id, "%s", given);
-    else
-        snprintf(ex->request_id, sizeof ex->request_id, "%s-%06llx", g_app.instance,
-                 (unsigned long long)atomic_fetch_add(&g_app.requests, 1) + 1);
-    snprintf(ex->method, sizeof ex->method, "%s", method);
-    snprintf(ex->path, sizeof ex->path, "%s", url);
-    ex->late = atomic_load(&g_app.shutting_down);
-    ex->route = -1;
-    client_ip(c, ex->client_ip, sizeof ex->client_ip);
-    atomic_fetch_add(&g_app.in_flight, 1);
-    return ex;
-}
-
-/* The allowed origin a browser sent (the value to echo, or "*"), or NULL
- * when the request has no Origin or it is not allowed. */
-static const char *cors_origin(struct MHD_Connection *c)
-{
-    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-    if (!origin)
-        return NULL;
-    for (size_t i = 0; i < g_app.cfg.n_cors; i++) {
-        if (strcmp(g_app.cfg.cors_origins[i], "*") == 0)
-            return "*";
-        if (strcasecmp(g_app.cfg.cors_origins[i], origin) == 0)
-            return origin;
-    }
-    return NULL;
-}
 
 /* Turns rs into an MHD response and queues it; rs is emptied. */
 static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *ex,
@@ -226,208 +88,6 @@ static enum MHD_Result queue_too_large(struct MHD_Connection *c, struct exchange
                     "the body is larger than the limit of %zu bytes", g_app.cfg.max_body);
     respond_header(&rs, MHD_HTTP_HEADER_CONNECTION, "close");
     return queue(c, ex, &rs);
-}
-
-struct query_collector {
-    struct request *rq;
-    bool overflow;
-};
-
-static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-                                     const char *value)
-{
-    (void)kind;
-    struct query_collector *qc = cls;
-    if (qc->rq->n_query == REQUEST_MAX_QUERY) {
-        qc->overflow = true;
-        return MHD_NO;
-    }
-    qc->rq->query[qc->rq->n_query++] = (struct query_arg){key, value ? value : ""};
-    return MHD_YES;
-}
-
-static const char *header(struct MHD_Connection *c, const char *name)
-{
-    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
-}
-
-/* Applies the per-IP rate limit; false after answering 429. The per-token
- * limit is applied once the token is verified (api.c), so nobody can drain
- * another's bucket by sending a token that only looks like it. */
-static bool rate_allowed(const struct request *rq, struct response *rs)
-{
-    unsigned retry = 0;
-    if (!g_app.cfg.ip_rate || ratelimit_take(RL_IP, rq->client_ip, g_app.cfg.ip_rate, &retry))
-        return true;
-    respond_problem(rs, 429, "rate-limited", "Too many requests",
-                    "slow down: retry in %u second%s", retry, retry == 1 ? "" : "s");
-    respond_header(rs, "Retry-After", "%u", retry);
-    return false;
-}
-
-/* Calls the route's handler, through the answer cache for GETs under /v1/
- * (see cache.h). The cache key is the path, the query as sent and the
- * Accept header (which picks JSON or CSV). */
-static void run_handler(const struct route *route, const struct request *rq, struct response *rs)
-{
-    struct db *db = NULL;
-    if (!g_app.cfg.answer_cache || strcmp(route->method, "GET") != 0 ||
-        strncmp(route->pattern, "/v1/", 4) != 0 || !(db = db_reader())) {
-        route->handler(rq, rs);
-        return;
-    }
-    struct buf key;
-    buf_init(&key, 8192);
-    buf_puts(&key, rq->path);
-    for (size_t i = 0; i < rq->n_query; i++)
-        buf_printf(&key, "%c%s=%s", i ? '&' : '?', rq->query[i].key, rq->query[i].value);
-    buf_printf(&key, "\n%s", rq->accept ? rq->accept : "");
-    int64_t version = cache_version(db);
-    bool keyed = key.len < key.max;
-    if (keyed && cache_get(buf_str(&key), version, rs)) {
-        respond_not_modified_if(rq, rs);
-    } else {
-        struct request full = *rq;
-        full.if_none_match = NULL; /* cache the whole answer, then apply it */
-        route->handler(&full, rs);
-        if (keyed)
-            cache_put(buf_str(&key), version, rs);
-        respond_not_modified_if(rq, rs);
-    }
-    buf_free(&key);
-}
-
-/* Whether a decoded path or query text is acceptable: valid UTF-8 with no
- * control characters and no %00 (which the unescape callback leaves as the
- * three characters "%00" and flags). */
-static bool text_ok(const char *s, bool nul_seen)
-{
-    if (!utf8_valid(s) || (nul_seen && strstr(s, "%00")))
-        return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < 0x20 || *p == 0x7F)
-            return false;
-    return true;
-}
-
-/* Checks the decoded path and every query key and value; answers 400
- * naming each bad one (escaped, so the answer itself is valid UTF-8). */
-static bool input_ok(struct MHD_Connection *c, const struct request *rq, struct response *rs)
-{
-    const struct conn_state *cs = conn_state_of(c);
-    bool nul = cs && cs->nul_seen;
-    char shown[200];
-    if (!text_ok(rq->path, nul)) {
-        text_shown(rq->path, 120, shown, sizeof shown);
-        respond_problem(rs, 400, "bad-path", "Invalid path",
-                        "the path '%s' must be valid UTF-8 without control characters or %%00",
-                        shown);
-        return false;
-    }
-    json_t *errors = NULL; /* made only when there is an error: this runs on every request */
-    for (size_t i = 0; i < rq->n_query; i++) {
-        bool key_ok = text_ok(rq->query[i].key, nul);
-        if (key_ok && text_ok(rq->query[i].value, nul))
-            continue;
-        if (!errors)
-            errors = json_array();
-        text_shown(rq->query[i].key, 60, shown, sizeof shown);
-        jsonx_error_add(errors, shown, "%s must be valid UTF-8 without control characters or %%00",
-                        key_ok ? "the value" : "the name");
-    }
-    if (errors) {
-        respond_bad_params(rs, errors);
-        return false;
-    }
-    return true;
-}
-
-/* Routes a complete request and fills rs. */
-static void dispatch(struct MHD_Connection *c, struct exchange *ex, const char *method,
-                     const char *url, struct response *rs)
-{
-    struct request rq = {0};
-    db_take_busy(); /* a lock met by an earlier request of this thread is not ours */
-    rq.method = strcmp(method, "HEAD") == 0 ? "GET" : method;
-    rq.path = url;
-    rq.request_id = ex->request_id;
-    rq.client_ip = ex->client_ip;
-    rq.body = buf_str(&ex->body);
-    rq.body_len = ex->body.len;
-
-    if (ex->late) { /* requests under way when the stop began are finished */
-        respond_problem(rs, 503, "unavailable", "Shutting down",
-                        "the server is shutting down; retry shortly");
-        respond_header(rs, "Retry-After", "5");
-        return;
-    }
-    if (ex->too_large) {
-        respond_problem(rs, 413, "too-large", "Request body too large",
-                        "the body is larger than the limit of %zu bytes", g_app.cfg.max_body);
-        return;
-    }
-    struct query_collector qc = {&rq, false};
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &qc);
-    if (qc.overflow) {
-        respond_problem(rs, 400, "bad-parameter", "Invalid query parameter",
-                        "more than %d query parameters", REQUEST_MAX_QUERY);
-        return;
-    }
-    if (!input_ok(c, &rq, rs))
-        return;
-    size_t query_bytes = 0;
-    for (size_t i = 0; i < rq.n_query; i++)
-        query_bytes += strlen(rq.query[i].key) + strlen(rq.query[i].value);
-    if (query_bytes > QUERY_MAX) {
-        respond_problem(rs, 414, "uri-too-long", "URI too long",
-                        "the query string carries more than %d bytes", QUERY_MAX);
-        return;
-    }
-    rq.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
-    rq.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
-    rq.if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
-    rq.if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    rq.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
-    rq.idempotency_key = header(c, "Idempotency-Key");
-
-    if (!rate_allowed(&rq, rs))
-        return;
-    const struct route *route = NULL;
-    char store[1024], allow[128];
-    bool options = strcmp(method, "OPTIONS") == 0;
-    switch (router_match(method, url, &route, rq.params, store, sizeof store, allow,
-                         sizeof allow)) {
-    case ROUTE_FOUND:
-        ex->route = (int)(route - routes);
-        if (g_app.cfg.private_mode && strcmp(route->method, "GET") == 0 &&
-            strcmp(route->pattern, "/healthz") != 0 && strcmp(route->pattern, "/readyz") != 0 &&
-            !api_require_reader(&rq, rs))
-            return; /* 401 with WWW-Authenticate, from api_require_reader */
-        run_handler(route, &rq, rs);
-        return;
-    case ROUTE_NO_METHOD:
-        if (options) {
-            /* Also the CORS preflight: cors_origin() in queue() decides
-             * whether the Access-Control-* headers go out. */
-            rs->status = 204;
-            respond_header(rs, "Allow", "%s, OPTIONS", allow);
-            if (cors_origin(c) && header(c, "Access-Control-Request-Method")) {
-                respond_header(rs, "Access-Control-Allow-Methods", "%s, OPTIONS", allow);
-                respond_header(rs, "Access-Control-Allow-Headers",
-                               "Authorization, Content-Type, If-Match, If-None-Match, "
-                               "Idempotency-Key");
-                respond_header(rs, "Access-Control-Max-Age", "600");
-            }
-            return;
-        }
-        respond_problem(rs, 405, "method-not-allowed", "Method not allowed",
-                        "%s is not allowed on %s; allowed: %s", method, url, allow);
-        respond_header(rs, "Allow", "%s", allow);
-        return;
-    case ROUTE_NO_PATH:
-        break;
-    }
-    respond_problem(rs, 404, "not-found", "Not found", "no resource at %s", url);
 }
 
 /* A body grew past --max-body while it was being read. libmicrohttpd 0.9.75
@@ -528,7 +188,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     guard_answering(cs ? cs->guard : NULL);
     struct response rs = {0};
-    dispatch(c, ex, method, url, &rs);
+    http_dispatch(c, ex, method, url, &rs);
     if (rs.status == 0)
         respond_internal(&(struct request){.request_id = ex->request_id}, &rs,
                          "handler produced no answer");

@@ -12,6 +12,7 @@
 #ifndef PLEDGED_REQUEST_H
 #define PLEDGED_REQUEST_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -36,6 +37,9 @@ struct request {
     size_t body_len;
     const char *request_id;
     const char *client_ip;  /* the peer, or the client a trusted proxy names */
+    /* Set by api_run from the route, before the handler: */
+    json_t *json;           /* the body parsed, for routes that read one (borrowed) */
+    bool idempotent;        /* the route honours Idempotency-Key */
 };
 
 struct header {

@@ -5,7 +5,7 @@
  * totals) change, and a hash can never disagree with the body it names. */
 #include "respond.h"
 
-#include "db.h"
+#include "store.h"
 
 #include "jsonx.h"
 #include "log.h"
@@ -209,7 +209,7 @@ void respond_bad_param(struct response *rs, const char *param, const char *fmt, 
 void respond_internal(const struct request *rq, struct response *rs, const char *what)
 {
     log_error(rq->request_id, what);
-    if (db_take_busy()) {
+    if (store_take_busy()) {
         respond_problem(rs, 503, "unavailable", "Database busy",
                         "another process holds the database's write lock; retry shortly "
                         "(request id %s)", rq->request_id);

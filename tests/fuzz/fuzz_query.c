@@ -3,6 +3,7 @@
  * the FTS5 query built from it. Properties: accepted values re-parse the
  * same, derived slugs are valid, and the FTS query is only quoted words. */
 #include "date.h"
+#include "fts.h"
 #include "language.h"
 #include "slug.h"
 #include "text.h"
@@ -40,7 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!language_check(lang, again) || strcmp(again, lang) != 0)
             abort();
     }
-    char *q = fts_query(s);
+    char *q = sq_fts_query(s);
+    if ((q != NULL) != text_has_word(s))
+        abort(); /* the API's check and the query agree on what a word is */
     if (q) {
         /* Only "quoted words", optionally followed by " *", separated by spaces. */
         bool in_quote = false;

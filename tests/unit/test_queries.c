@@ -2,11 +2,12 @@
  * on a freshly migrated database (with the 233,495 shipped rates) must
  * SEARCH an index and never SCAN a table. */
 #include "db.h"
-#include "handlers.h"
 #include "migrate.h"
 #include "page.h"
 #include "rates.h"
 #include "respond.h"
+#include "records_sql.h"
+#include "sq.h"
 #include "search.h"
 #include "tap.h"
 
@@ -126,24 +127,26 @@ int main(void)
             strncat(desc, "&", sizeof desc - strlen(desc) - 1);
         }
         struct response rs = {0};
-        struct list_filter f;
+        struct record_filter f;
         struct page pg;
         memset(&pg, 0, sizeof pg);
         bool ok = filter_parse(&rq, &rs, &f, FILTER_PLEDGES);
-        ok = ok && page_parse(&rq, &rs, pledge_sorts, "-announced_on", &pg);
+        ok = ok && page_parse(&rq, &rs, store_pledge_sorts, "-announced_on", &pg);
         char plan[2048] = "";
-        if (ok) {
+        struct sq_filter sf;
+        if (ok && sq_filter_init(db_reader(), &f, &sf) == STORE_OK) {
             struct buf sql;
             buf_init(&sql, 1 << 16);
-            f.usd_seek = seek;
-            pledge_list_sql(&f, &pg, &sql);
+            sf.usd_seek = seek;
+            sq_pledge_list_sql(&sf, &pg, &sql);
             plan_of(db_reader(), buf_str(&sql), plan, sizeof plan);
             if (seek)
                 CHECK(strstr(plan, "SEARCH p USING INDEX pledges_by_usd") != NULL,
                       "pledges?%s seeks the USD range (%s)", desc, plan);
             buf_free(&sql);
-            filter_free(&f);
         }
+        if (ok)
+            sq_filter_free(&sf);
         page_free(&pg);
         response_free(&rs);
         CHECK(ok && !full_scan(plan, "p") && (sort_ok || !strstr(plan, "TEMP B-TREE")),
@@ -162,20 +165,22 @@ int main(void)
         for (size_t k = sort_ok ? 2 : 0; ann_queries[i][k]; k += 2)
             rq.query[rq.n_query++] = (struct query_arg){ann_queries[i][k], ann_queries[i][k + 1]};
         struct response rs = {0};
-        struct list_filter f;
+        struct record_filter f;
         struct page pg;
         memset(&pg, 0, sizeof pg);
         bool ok = filter_parse(&rq, &rs, &f, FILTER_ANNOUNCEMENTS) &&
-                  page_parse(&rq, &rs, announcement_sorts, "-announced_on", &pg);
+                  page_parse(&rq, &rs, store_announcement_sorts, "-announced_on", &pg);
         char plan[2048] = "";
-        if (ok) {
+        struct sq_filter sf;
+        if (ok && sq_filter_init(db_reader(), &f, &sf) == STORE_OK) {
             struct buf sql;
             buf_init(&sql, 1 << 16);
-            announcement_list_sql(&f, &pg, &sql);
+            sq_announcement_list_sql(&sf, &pg, &sql);
             plan_of(db_reader(), buf_str(&sql), plan, sizeof plan);
             buf_free(&sql);
-            filter_free(&f);
         }
+        if (ok)
+            sq_filter_free(&sf);
         page_free(&pg);
         response_free(&rs);
         CHECK(ok && !full_scan(plan, "a") && (sort_ok || !strstr(plan, "TEMP B-TREE")),

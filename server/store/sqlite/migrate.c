@@ -2,7 +2,7 @@
 #include "migrate.h"
 
 #include "rates.h"
-#include "records.h"
+#include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +41,7 @@ static bool load_shipped_rates(struct db *db, char *err, size_t errlen)
  * source of its rate, and a missing rate says which day is the latest. */
 static bool refresh_usd(struct db *db, char *err, size_t errlen)
 {
-    if (pledges_refresh_usd(db, NULL, NULL, NULL, 0))
+    if (store_pledges_refresh_usd(db, NULL, NULL, NULL, 0) == STORE_OK)
         return true;
     snprintf(err, errlen, "recomputing the pledges' USD values failed");
     return false;

@@ -1,6 +1,10 @@
 /* rates — rate look-ups and CSV loading (see rates.h). */
 #include "rates.h"
 
+#include "db.h"
+#include "keyset.h"
+#include "sq.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,4 +206,150 @@ bool rates_load_csv(struct db *db, const char *text, size_t len, const char *sou
         return false;
     }
     return true;
+}
+
+/* ---- rows ---- */
+
+enum store_status store_rate_get(struct db *db, const char *currency, const char *date,
+                                 struct store_rate *out)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT per_usd, source, updated_at FROM rates"
+                                      " WHERE currency = ? AND date = ?");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, currency, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sq_copy_text(out->currency, sizeof out->currency, (const unsigned char *)currency);
+        sq_copy_text(out->date, sizeof out->date, (const unsigned char *)date);
+        sq_copy_text(out->per_usd, sizeof out->per_usd, sqlite3_column_text(st, 0));
+        sq_copy_text(out->source, sizeof out->source, sqlite3_column_text(st, 1));
+        sq_copy_text(out->updated_at, sizeof out->updated_at, sqlite3_column_text(st, 2));
+    }
+    db_done(st);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_status(rc);
+}
+
+static enum store_status put(struct db *db, const char *sql, const struct store_rate *r)
+{
+    sqlite3_stmt *st = db_prepare(db, sql);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, r->currency, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, r->per_usd, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, r->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, r->updated_at, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+}
+
+enum store_status store_rate_put(struct db *db, const struct store_rate *r)
+{
+    return put(db, "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (currency, date) DO UPDATE"
+                   " SET per_usd = excluded.per_usd, source = excluded.source,"
+                   " updated_at = excluded.updated_at",
+               r);
+}
+
+enum store_status store_rate_put_manual(struct db *db, const struct store_rate *r)
+{
+    return put(db, "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
+                   " VALUES (?1, ?2, ?3, 'manual', ?5) ON CONFLICT (currency, date) DO UPDATE"
+                   " SET per_usd = excluded.per_usd, source = 'manual',"
+                   " updated_at = excluded.updated_at WHERE per_usd IS NOT excluded.per_usd",
+               r);
+}
+
+enum store_status store_rate_latest_from(struct db *db, const char *currency,
+                                         const char *source, char out[DATE_TEXT])
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT date FROM rates WHERE currency = ?"
+                                      " AND source = ? ORDER BY date DESC LIMIT 1");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, currency, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    out[0] = '\0';
+    if (rc == SQLITE_ROW)
+        sq_copy_text(out, DATE_TEXT, sqlite3_column_text(st, 0));
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+}
+
+/* ---- the list ---- */
+
+const struct sort_field store_rate_sorts[] = {
+    {"date", SORT_TEXT},
+    {"currency", SORT_TEXT},
+    {NULL, SORT_TEXT},
+};
+static const struct sq_sort_column rate_columns[] = {
+    {"date", "r.date"},
+    {"currency", "r.currency"},
+    {NULL, NULL},
+};
+static const struct sq_columns rate_list = {rate_columns, "r.id"};
+
+/* The columns list_row reads; the page's key columns follow them. */
+#define RATE_LIST_COLS 5
+
+struct list_ctx {
+    const struct store_rate_filter *filter;
+    store_rate_fn *fn;
+    void *fn_ctx;
+};
+
+static void list_bind(const void *ctx, sqlite3_stmt *st)
+{
+    const struct store_rate_filter *f = ((const struct list_ctx *)ctx)->filter;
+    sq_bind_named(st, ":currency", f->currency);
+    sq_bind_named(st, ":from", f->from);
+    sq_bind_named(st, ":to", f->to);
+}
+
+static enum store_status list_row(void *ctx, struct db *db, sqlite3_stmt *st)
+{
+    (void)db;
+    const struct list_ctx *l = ctx;
+    struct store_rate r;
+    sq_copy_text(r.date, sizeof r.date, sqlite3_column_text(st, 0));
+    sq_copy_text(r.currency, sizeof r.currency, sqlite3_column_text(st, 1));
+    sq_copy_text(r.per_usd, sizeof r.per_usd, sqlite3_column_text(st, 2));
+    sq_copy_text(r.source, sizeof r.source, sqlite3_column_text(st, 3));
+    sq_copy_text(r.updated_at, sizeof r.updated_at, sqlite3_column_text(st, 4));
+    return l->fn(l->fn_ctx, &r) ? STORE_OK : STORE_ERROR;
+}
+
+enum store_status store_rate_list(struct db *db, const struct store_rate_filter *f,
+                                  const struct page *pg, store_rate_fn *fn, void *ctx,
+                                  struct page_end *end)
+{
+    struct buf where, sql, count;
+    buf_init(&where, 1024);
+    buf_init(&sql, 4096);
+    buf_init(&count, 4096);
+    if (f->currency)
+        buf_puts(&where, " AND r.currency = :currency");
+    if (f->from)
+        buf_puts(&where, " AND r.date >= :from");
+    if (f->to)
+        buf_puts(&where, " AND r.date <= :to");
+    buf_puts(&sql, "SELECT r.date, r.currency, r.per_usd, r.source, r.updated_at");
+    sq_page_select_keys(pg, &rate_list, &sql);
+    buf_printf(&sql, " FROM rates r WHERE 1=1%s", buf_str(&where));
+    sq_page_where_after(pg, &rate_list, &sql);
+    sq_page_order_limit(pg, &rate_list, &sql);
+    buf_printf(&count, "SELECT count(*) FROM rates r WHERE 1=1%s", buf_str(&where));
+    struct list_ctx l = {f, fn, ctx};
+    enum store_status status = sq_page_run(db, pg, buf_str(&sql), buf_str(&count), list_bind,
+                                           &l, list_row, &l, RATE_LIST_COLS, end);
+    buf_free(&where);
+    buf_free(&sql);
+    buf_free(&count);
+    return status;
 }

@@ -26,4 +26,8 @@ void sq_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);
 /* The same by parameter name. */
 void sq_bind_named(sqlite3_stmt *st, const char *name, const char *s);
 
+/* The statements behind rates_in_force (rates.c; for the query-plan test). */
+extern const char RATES_IN_FORCE_SQL[];
+extern const char RATES_LATEST_SQL[];
+
 #endif

@@ -1,8 +1,10 @@
 /* system — the service's own gauges in SQLite (see store.h): row counts
  * for /metrics and the rates feeds' bookkeeping. */
 #include "store.h"
+#include "rates.h"
 
 #include "db.h"
+#include "migrate.h"
 #include "sq.h"
 
 #include <string.h>
@@ -50,6 +52,74 @@ enum store_status store_feed_each(struct db *db, store_feed_fn *fn, void *ctx)
             break;
         }
     }
+    db_done(st);
+    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+}
+
+int64_t store_data_version(struct db *db)
+{
+    sqlite3_stmt *st = db ? db_prepare(db, "PRAGMA data_version") : NULL;
+    if (!st)
+        return -1;
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    db_done(st);
+    return v;
+}
+
+int store_schema_current(struct db *db)
+{
+    return db ? migrate_current(db) : -1;
+}
+
+int store_schema_latest(void)
+{
+    return migrate_latest();
+}
+
+enum store_status store_feed_validators(struct db *db, const char *source, const char *url,
+                                        char etag[256], char last_modified[128])
+{
+    etag[0] = last_modified[0] = '\0';
+    sqlite3_stmt *st = db ? db_prepare(db, "SELECT etag, last_modified FROM rates_feeds"
+                                           " WHERE source = ? AND url = ?")
+                          : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sq_copy_text(etag, 256, sqlite3_column_text(st, 0));
+        sq_copy_text(last_modified, 128, sqlite3_column_text(st, 1));
+    }
+    db_done(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+}
+
+enum store_status store_feed_record(struct db *db, const char *source, const char *url,
+                                    const char *error, const char *etag,
+                                    const char *last_modified, const char *now)
+{
+    sqlite3_stmt *st = db_prepare(
+        db, error ? "INSERT INTO rates_feeds (source, url, failed_at, failures, last_error)"
+                    " VALUES (?1, ?2, ?3, 1, ?4) ON CONFLICT (source) DO UPDATE SET"
+                    " failed_at = ?3, failures = failures + 1, last_error = ?4"
+                  : "INSERT INTO rates_feeds (source, url, etag, last_modified, succeeded_at,"
+                    " failures) VALUES (?1, ?2, ?5, ?6, ?3, 0) ON CONFLICT (source) DO UPDATE SET"
+                    " url = ?2, etag = coalesce(?5, etag), last_modified = coalesce(?6,"
+                    " last_modified), succeeded_at = ?3, failures = 0, last_error = NULL");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+    if (error) {
+        sqlite3_bind_text(st, 4, error, -1, SQLITE_STATIC);
+    } else {
+        sq_bind_text_or_null(st, 5, etag);
+        sq_bind_text_or_null(st, 6, last_modified);
+    }
+    int rc = sqlite3_step(st);
     db_done(st);
     return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
 }

@@ -4,6 +4,48 @@
 #include "store.h"
 
 #include "db.h"
+#include "migrate.h"
+
+void store_global_init(void)
+{
+    db_global_init();
+}
+
+struct db *store_open(const char *path, char *err, size_t errlen)
+{
+    return db_open(path, false, err, errlen);
+}
+
+void store_close(struct db *db)
+{
+    db_close(db);
+}
+
+bool store_migrate(struct db *db, int *from, int *applied, char *err, size_t errlen)
+{
+    int before = migrate_current(db);
+    *from = before < 0 ? 0 : before;
+    return migrate_apply(db, applied, err, errlen);
+}
+
+bool store_pool_start(const char *path, char *err, size_t errlen)
+{
+    return db_pool_start(path, err, errlen);
+}
+
+void store_pool_stop(void)
+{
+    db_pool_stop();
+}
+
+enum store_status store_read_on(struct db *db, store_tx_fn *body, void *ctx)
+{
+    if (db_exec(db, "BEGIN") != SQLITE_OK)
+        return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
+    enum store_status st = body(db, ctx);
+    db_rollback(db);
+    return st;
+}
 
 struct db *store_reader(void)
 {
@@ -39,5 +81,17 @@ enum store_status store_write(store_tx_fn *body, void *ctx)
     struct db *db = db_writer_lock();
     enum store_status st = store_write_on(db, body, ctx);
     db_writer_unlock();
+    return st;
+}
+
+enum store_status store_nested(struct db *db, store_tx_fn *body, void *ctx)
+{
+    if (db_exec(db, "SAVEPOINT nested") != SQLITE_OK)
+        return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
+    enum store_status st = body(db, ctx);
+    if (st != STORE_OK && db_exec(db, "ROLLBACK TO nested") != SQLITE_OK)
+        st = STORE_ERROR;
+    if (db_exec(db, "RELEASE nested") != SQLITE_OK)
+        st = STORE_ERROR;
     return st;
 }

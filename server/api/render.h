@@ -1,0 +1,28 @@
+/* render — the API's JSON representations of stored records (store.h
+ * structs in, jansson trees out), and the reverse step a merge-patch needs:
+ * a representation turned back into the input shape POST takes.
+ *
+ * Every function returns a new reference, or NULL when out of memory.
+ * Field order is the API's (API.md), and ETags are computed over it.
+ */
+#ifndef PLEDGED_RENDER_H
+#define PLEDGED_RENDER_H
+
+#include "store.h"
+
+#include <jansson.h>
+
+/* USD minor units as a money object {"currency": "USD", "value": "..."}. */
+json_t *usd_json(__int128 cents);
+
+json_t *pledge_json(const struct store_pledge *p);
+/* With its pledges when a->pledges is set (a read with_pledges). */
+json_t *announcement_json(const struct store_announcement *a, bool with_pledges);
+
+/* A representation turned back into the input shape: computed and
+ * read-only fields dropped, absent values left out. `rendered` is
+ * borrowed. */
+json_t *announcement_as_input(const json_t *rendered);
+json_t *pledge_as_input(const json_t *rendered);
+
+#endif

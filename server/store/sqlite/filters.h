@@ -1,0 +1,48 @@
+/* filters — a record_filter (store.h) as SQL: the WHERE clauses of the
+ * announcement and pledge lists and of the stats, with named parameters
+ * that sq_filter_bind fills. Private to server/store/sqlite/.
+ *
+ * Free text becomes an FTS5 query in which each word is a quoted phrase,
+ * so nothing a user types is FTS5 syntax; a trailing '*' keeps prefix
+ * search. A company slug is resolved here, once per query, never while the
+ * API parses the filter.
+ */
+#ifndef PLEDGED_STORE_FILTERS_H
+#define PLEDGED_STORE_FILTERS_H
+
+#include "buf.h"
+#include "db.h"
+#include "store.h"
+
+/* A filter made ready for one query. */
+struct sq_filter {
+    const struct record_filter *f;   /* borrowed */
+    struct buf where;                /* " AND ..." clauses on aliases a / p */
+    int64_t company_id;              /* -1: a slug no company has (matches nothing) */
+    char *fts;                       /* owned FTS5 query, or NULL */
+    bool usd_seek;                   /* read pledges through pledges_by_usd */
+};
+
+/* Builds the clauses of f (and, for pledges with a USD range, chooses how
+ * the page is read: sq_filter_choose_usd_seek). Call sq_filter_free in all
+ * cases. */
+enum store_status sq_filter_init(struct db *db, const struct record_filter *f,
+                                 struct sq_filter *out);
+void sq_filter_free(struct sq_filter *sf);
+/* Binds the clauses' parameters (ctx: a struct sq_filter). */
+void sq_filter_bind(const void *ctx, sqlite3_stmt *st);
+
+/* With min_usd/max_usd, how a pledge page is read. SQLite (built without
+ * STAT4) cannot tell a range that matches a handful of pledges from one
+ * that matches them all, and walks the whole date index for the first. So
+ * the matches are counted through the USD index, up to USD_SEEK_MAX: fewer,
+ * and the page seeks the range and sorts what it finds; more, and the
+ * ordered walk finds its page within a few thousand rows. Either way no
+ * request reads every pledge. */
+#define USD_SEEK_MAX 4000
+
+/* " FROM pledges p [INDEXED BY ...] ... WHERE 1=1 <clauses>" for pledges
+ * (with the company join when join_company). */
+void sq_filter_pledges_from(const struct sq_filter *sf, bool join_company, struct buf *sql);
+
+#endif

@@ -1,0 +1,48 @@
+/* records_sql — how pledges and announcements are read in SQL, shared by
+ * pledges.c, announcements.c and the query-plan test (tests/unit/
+ * test_queries.c). Private to server/store/sqlite/. */
+#ifndef PLEDGED_STORE_RECORDS_SQL_H
+#define PLEDGED_STORE_RECORDS_SQL_H
+
+#include "buf.h"
+#include "filters.h"
+#include "store.h"
+
+#include <sqlite3.h>
+
+/* From "pledges p LEFT JOIN companies c". */
+#define PLEDGE_COLS                                                                    \
+    "p.id, p.announcement_id, c.slug, p.kind, p.description, p.country,"              \
+    " p.amount_currency, p.amount_minor, p.amount_usd_minor, p.usd_rate,"             \
+    " p.usd_rate_date, p.usd_error, p.people, p.starts_on, p.ends_on,"                \
+    " p.duration_months, p.status, p.evidence, p.created_at, p.updated_at, p.announced_on,"   \
+    " p.amount_qualifier, p.people_qualifier,"                                       \
+    " (SELECT announced_on_precision FROM announcements WHERE id = p.announcement_id),"   \
+    " p.usd_rate_source"
+#define PLEDGE_NCOLS 25
+
+/* The pledge on the current row of st (PLEDGE_COLS from column 0). */
+enum store_status sq_read_pledge(sqlite3_stmt *st, struct store_pledge *p);
+
+/* A pledge's amount in US dollars, or why it has none. */
+struct sq_usd {
+    bool known;
+    int64_t cents;
+    char rate[MONEY_TEXT];
+    char rate_date[DATE_TEXT];
+    char rate_source[STORE_WORD];   /* "" for USD */
+    char error[160];
+};
+
+/* The USD value of an amount at the rate in force on `date`. A missing
+ * rate or an overflow is a result, with its reason in out->error. */
+enum store_status sq_usd_value(struct db *db, const struct currency *c, uint64_t minor,
+                               const char *date, struct sq_usd *out);
+
+/* The SQL of a page of pledges / announcements with filter sf, selecting
+ * PLEDGE_COLS / the announcement's columns, then the page's key columns. */
+void sq_pledge_list_sql(const struct sq_filter *sf, const struct page *pg, struct buf *sql);
+void sq_announcement_list_sql(const struct sq_filter *sf, const struct page *pg,
+                              struct buf *sql);
+
+#endif

@@ -1,0 +1,137 @@
+/* stats — the rows behind /v1/stats (see store.h): one pass over the
+ * matching pledges for the totals, and one statement for the summary.
+ *
+ * Sums are exact. SQLite's sum() of 64-bit integers raises an error rather
+ * than overflow, so the summary takes each sum in two parts, the amount
+ * divided by 10^9 and its remainder, which cannot overflow for any
+ * realistic row count, and recombines them in 128 bits. */
+#include "store.h"
+
+#include "db.h"
+#include "filters.h"
+#include "sq.h"
+
+#include <string.h>
+
+#define SPLIT 1000000000LL
+
+/* The pledges column each group's key comes from. */
+static const char *const group_columns[] = {
+    [STATS_COMPANY] = "p.company_id",
+    [STATS_COUNTRY] = "p.country",
+    [STATS_KIND] = "p.kind",
+    [STATS_STATUS] = "p.status",
+    [STATS_CURRENCY] = "p.amount_currency",
+    [STATS_YEAR] = "p.announced_on",
+    /* A date known only to the year has no month: it is not January. */
+    [STATS_MONTH] = "CASE WHEN (SELECT announced_on_precision FROM announcements"
+                    " WHERE id = p.announcement_id) = 'year' THEN NULL ELSE p.announced_on END",
+};
+
+enum store_status store_stats_each(struct db *db, const struct record_filter *f,
+                                   enum stats_group group, store_stats_fn *fn, void *ctx)
+{
+    struct sq_filter sf;
+    enum store_status status = sq_filter_init(db, f, &sf);
+    struct buf sql;
+    buf_init(&sql, 8192);
+    /* With no filter the table is read in rowid order, which beats any
+     * index for reading every row. */
+    buf_printf(&sql, "SELECT %s, p.amount_usd_minor, p.people, p.kind,"
+                     " p.amount_qualifier IS NOT NULL OR p.people_qualifier IS NOT NULL"
+                     " FROM pledges p%s WHERE 1=1%s",
+               group_columns[group], sf.where.len ? "" : " NOT INDEXED", buf_str(&sf.where));
+    sqlite3_stmt *st = status == STORE_OK ? db_prepare(db, buf_str(&sql)) : NULL;
+    if (status == STORE_OK && !st)
+        status = STORE_ERROR;
+    if (st) {
+        sq_filter_bind(&sf, st);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            struct store_stats_row r = {
+                .key = (const char *)sqlite3_column_text(st, 0),
+                .usd_cents = sqlite3_column_int64(st, 1),
+                .people = sqlite3_column_int64(st, 2),
+                .kind = (const char *)sqlite3_column_text(st, 3),
+                .approximate = sqlite3_column_int(st, 4) != 0,
+            };
+            if (!fn(ctx, &r)) {
+                status = STORE_ERROR;
+                break;
+            }
+        }
+        if (status == STORE_OK && rc != SQLITE_DONE)
+            status = sq_status(rc);
+        db_done(st);
+    }
+    buf_free(&sql);
+    sq_filter_free(&sf);
+    return status;
+}
+
+enum store_status store_company_names(struct db *db, int64_t id, char slug[SLUG_MAX + 1],
+                                      char *name, size_t name_len)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT slug, name FROM companies WHERE id = ?");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sq_copy_text(slug, SLUG_MAX + 1, sqlite3_column_text(st, 0));
+        sq_copy_text(name, name_len, sqlite3_column_text(st, 1));
+    }
+    db_done(st);
+    return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_status(rc);
+}
+
+/* How precisely the first (last) announcement date is known: the most
+ * precise of the announcements on that date ("2024-01-01" may be a day, or
+ * stand for "some time in 2024"). */
+#define PRECISION_AT(fn)                                                                  \
+    " (SELECT announced_on_precision FROM announcements WHERE announced_on ="             \
+    " (SELECT " fn "(announced_on) FROM announcements) ORDER BY CASE"                     \
+    " announced_on_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END LIMIT 1)"
+
+enum store_status store_summary(struct db *db, struct store_summary *out)
+{
+    sqlite3_stmt *st = db ? db_prepare(db,
+        "SELECT (SELECT count(*) FROM companies), (SELECT count(*) FROM announcements),"
+        " (SELECT count(*) FROM pledges), (SELECT min(announced_on) FROM announcements),"
+        " (SELECT max(announced_on) FROM announcements),"
+        " (SELECT sum(amount_usd_minor / 1000000000) FROM pledges WHERE kind != 'target'),"
+        " (SELECT sum(amount_usd_minor % 1000000000) FROM pledges WHERE kind != 'target'),"
+        " (SELECT count(*) FROM pledges WHERE amount_minor IS NOT NULL AND amount_usd_minor IS NULL),"
+        " (SELECT sum(people) FROM pledges),"
+        " (SELECT sum(amount_usd_minor / 1000000000) FROM pledges WHERE kind = 'target'),"
+        " (SELECT sum(amount_usd_minor % 1000000000) FROM pledges WHERE kind = 'target'),"
+        " (SELECT count(*) FROM pledges WHERE amount_qualifier IS NOT NULL"
+        "  OR people_qualifier IS NOT NULL),"
+        PRECISION_AT("min") "," PRECISION_AT("max") ","
+        " (SELECT max(date) FROM rates)") : NULL;
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->companies = sqlite3_column_int64(st, 0);
+        out->announcements = sqlite3_column_int64(st, 1);
+        out->pledges = sqlite3_column_int64(st, 2);
+        sq_copy_text(out->first_on, sizeof out->first_on, sqlite3_column_text(st, 3));
+        sq_copy_text(out->last_on, sizeof out->last_on, sqlite3_column_text(st, 4));
+        out->totals.committed =
+            (__int128)sqlite3_column_int64(st, 5) * SPLIT + sqlite3_column_int64(st, 6);
+        out->pledges_without_usd = sqlite3_column_int64(st, 7);
+        out->people = sqlite3_column_int64(st, 8);
+        out->totals.targets =
+            (__int128)sqlite3_column_int64(st, 9) * SPLIT + sqlite3_column_int64(st, 10);
+        out->approximate = sqlite3_column_int64(st, 11);
+        sq_copy_text(out->first_precision, sizeof out->first_precision,
+                     sqlite3_column_text(st, 12));
+        sq_copy_text(out->last_precision, sizeof out->last_precision,
+                     sqlite3_column_text(st, 13));
+        sq_copy_text(out->rates_as_of, sizeof out->rates_as_of, sqlite3_column_text(st, 14));
+    }
+    db_done(st);
+    return rc == SQLITE_ROW ? STORE_OK : sq_status(rc);
+}
