@@ -1,6 +1,9 @@
 /* codes — looking up a short upper-case code ("JP", "JPY") in a table of
  * structs sorted by that code, case-insensitively on input. Shared by the
- * ISO 3166 and ISO 4217 tables. */
+ * ISO 3166 and ISO 4217 tables.
+ *
+ * Ownership: the tables are static; lookups return borrowed pointers.
+ */
 #ifndef PLEDGED_CODES_H
 #define PLEDGED_CODES_H
 

@@ -1,6 +1,10 @@
 /* date — calendar dates "YYYY-MM-DD" (proleptic Gregorian, years 1000-9999)
  * and day arithmetic, for rate look-ups ("the latest rate on or before D,
- * at most 14 days older") and date checks. */
+ * at most 14 days older") and date checks.
+ *
+ * Ownership: nothing is allocated; outputs go into the caller's
+ * DATE_TEXT buffers.
+ */
 #ifndef PLEDGED_DATE_H
 #define PLEDGED_DATE_H
 

@@ -21,6 +21,9 @@
  * "Time Period" row, a value such as "abc", a bad date, a truncated last
  * line, no rows at all) is refused whole with a reason, and the callback
  * has then been called for nothing the caller should keep. Pure: no I/O.
+ *
+ * Ownership: the text is borrowed for the call; each row is borrowed by
+ * the callback for its call only (copy what you keep).
  */
 #ifndef PLEDGED_FXFILES_H
 #define PLEDGED_FXFILES_H

@@ -3,6 +3,9 @@
  * The table (iso3166_table.c) is generated from Debian's iso-codes and sorted
  * by code, so a lookup is a binary search over 249 entries. Input is accepted
  * in any case; codes are always upper case on output.
+ *
+ * Ownership: entries are static and never freed; lookups return borrowed
+ * pointers into the table.
  */
 #ifndef PLEDGED_ISO3166_H
 #define PLEDGED_ISO3166_H

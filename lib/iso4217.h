@@ -4,6 +4,9 @@
  * 4217 List One plus the legacy codes the shipped historical rates still
  * quote (CYP, EEK, ... marked inactive), sorted by code. Minor units are how
  * many decimal digits an amount carries: JPY 0, USD 2, KWD 3, CLF 4.
+ *
+ * Ownership: entries are static and never freed; lookups return borrowed
+ * pointers into the table.
  */
 #ifndef PLEDGED_ISO4217_H
 #define PLEDGED_ISO4217_H

@@ -3,6 +3,8 @@
  * A slug is lower-case ASCII, `[a-z][a-z0-9-]{0,63}`, with no leading,
  * trailing or doubled '-'... except that a client may *give* any slug the
  * pattern allows; only derived slugs are also tidy.
+ *
+ * Ownership: nothing is allocated; outputs go into the caller's buffers.
  */
 #ifndef PLEDGED_SLUG_H
 #define PLEDGED_SLUG_H

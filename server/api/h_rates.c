@@ -39,9 +39,9 @@ void h_currencies(const struct request *rq, struct response *rs)
         /* How current each currency's rates are: its latest row, one seek
          * of the (currency, date) index. USD needs none. */
         struct rate_found f;
-        enum rate_lookup r = strcmp(c->code, "USD") == 0 || !db ? RATE_NONE
+        enum store_status r = strcmp(c->code, "USD") == 0 || !db ? STORE_NOT_FOUND
                                                                 : rates_in_force(db, c, NULL, &f);
-        if (r == RATE_ERROR) {
+        if (r == STORE_ERROR) {
             json_decref(data);
             respond_internal(rq, rs, "currency list failed");
             return;
@@ -49,8 +49,8 @@ void h_currencies(const struct request *rq, struct response *rs)
         json_array_append_new(
             data, json_pack("{s:s, s:s, s:i, s:b, s:s?, s:s?}", "code", c->code, "name", c->name,
                             "minor_units", c->minor_units, "active", c->active,
-                            "latest_rate_date", r == RATE_FOUND ? f.rate_date : NULL,
-                            "latest_rate_source", r == RATE_FOUND ? f.source : NULL));
+                            "latest_rate_date", r == STORE_OK ? f.rate_date : NULL,
+                            "latest_rate_source", r == STORE_OK ? f.source : NULL));
     }
     if (csv) {
         respond_csv(rs, columns, data);
@@ -159,10 +159,10 @@ void h_rate_get(const struct request *rq, struct response *rs)
     const char *date = rq->params[1];
     struct db *db = store_reader();
     struct rate_found f;
-    enum rate_lookup r = db ? rates_in_force(db, c, date, &f) : RATE_ERROR;
-    if (r == RATE_ERROR) {
+    enum store_status r = db ? rates_in_force(db, c, date, &f) : STORE_ERROR;
+    if (r == STORE_ERROR) {
         respond_internal(rq, rs, "rate look-up failed");
-    } else if (r == RATE_NONE) {
+    } else if (r == STORE_NOT_FOUND) {
         respond_no_rate(db, rs, c->code, date);
     } else {
         respond_json_get(rq, rs,
@@ -315,14 +315,14 @@ void h_convert(const struct request *rq, struct response *rs)
     json_decref(errors);
     struct db *db = store_reader();
     struct rate_found rf, rt;
-    enum rate_lookup a = db ? rates_in_force(db, cf, date, &rf) : RATE_ERROR;
-    enum rate_lookup b = a == RATE_FOUND ? rates_in_force(db, ct, date, &rt) : a;
-    if (a == RATE_ERROR || b == RATE_ERROR) {
+    enum store_status a = db ? rates_in_force(db, cf, date, &rf) : STORE_ERROR;
+    enum store_status b = a == STORE_OK ? rates_in_force(db, ct, date, &rt) : a;
+    if (a == STORE_ERROR || b == STORE_ERROR) {
         respond_internal(rq, rs, "rate look-up failed");
         return;
     }
-    if (a == RATE_NONE || b == RATE_NONE) {
-        respond_no_rate(db, rs, a == RATE_NONE ? cf->code : ct->code, date);
+    if (a == STORE_NOT_FOUND || b == STORE_NOT_FOUND) {
+        respond_no_rate(db, rs, a == STORE_NOT_FOUND ? cf->code : ct->code, date);
         return;
     }
     money_u128 out;

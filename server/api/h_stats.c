@@ -227,7 +227,7 @@ int stats_totals(const struct request *rq, struct response *rs, const char **gro
     struct group total = {.key = "total"};
     for (size_t i = 0; i < n; i++) {
         const struct group *grp = &groups.slots[i];
-        char key[64], label[256];
+        char key[64], label[1024]; /* a company name: up to 200 characters of UTF-8 */
         if (strcmp(grp->key, "\1") == 0) {
             snprintf(key, sizeof key, "%s", groupings[g].null_key);
             snprintf(label, sizeof label, "%s", groupings[g].null_label);

@@ -1,4 +1,8 @@
-/* handlers — every route's handler, one file per resource. */
+/* handlers — every route's handler, one file per resource.
+ *
+ * Ownership: a handler borrows the request and fills the response, which
+ * then owns its body and header values (request.h).
+ */
 #ifndef PLEDGED_HANDLERS_H
 #define PLEDGED_HANDLERS_H
 

@@ -1,5 +1,8 @@
 /* stats — the totals behind /v1/stats/totals, shared by its JSON, CSV and
- * SVG answers. */
+ * SVG answers.
+ *
+ * Ownership: as said per function, in jansson's words (new reference).
+ */
 #ifndef PLEDGED_STATS_H
 #define PLEDGED_STATS_H
 

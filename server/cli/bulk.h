@@ -6,6 +6,8 @@
  * Export writes the companies, then every announcement with its sources and
  * pledges, in that format, so export -> import into an empty database ->
  * export gives the same bytes.
+ *
+ * Ownership: the streams are the caller's, neither opened nor closed here.
  */
 #ifndef PLEDGED_BULK_H
 #define PLEDGED_BULK_H

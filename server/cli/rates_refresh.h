@@ -6,6 +6,9 @@
  * waits for it (the writer is held only while a file already read is
  * stored), and /readyz does not depend on it. Writes reach every reader
  * at once: the answer cache follows SQLite's data_version.
+ *
+ * Ownership: the thread borrows the configuration, which outlives it
+ * (g_app); rates_refresh_stop joins it.
  */
 #ifndef PLEDGED_RATES_REFRESH_H
 #define PLEDGED_RATES_REFRESH_H

@@ -181,7 +181,7 @@ static enum store_status run_body(struct db *db, void *ctx)
     for (size_t i = 0; i < r->n_tallies && st == STORE_OK; i++) {
         struct rate_found f;
         const struct currency *c = currency_find(r->tallies[i].code);
-        if (c && rates_in_force(db, c, NULL, &f) == RATE_FOUND) {
+        if (c && rates_in_force(db, c, NULL, &f) == STORE_OK) {
             memcpy(r->tallies[i].latest, f.rate_date, DATE_TEXT);
             snprintf(r->tallies[i].latest_source, sizeof r->tallies[i].latest_source, "%s",
                      f.source);

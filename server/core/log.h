@@ -1,5 +1,8 @@
 /* log — one JSON object per line on stderr, written with a single write(2)
- * so that lines from different threads never interleave. */
+ * so that lines from different threads never interleave.
+ *
+ * Ownership: messages are borrowed for the call and copied into the line.
+ */
 #ifndef PLEDGED_LOG_H
 #define PLEDGED_LOG_H
 

@@ -4,6 +4,9 @@
  * Recording is a few relaxed atomic increments per request, with no lock:
  * counters are per route template (the router table's index) and status,
  * so their number is fixed at build time.
+ *
+ * Ownership: all state is static; metrics_render_http appends to the caller's
+ * buffer.
  */
 #ifndef PLEDGED_METRICS_H
 #define PLEDGED_METRICS_H

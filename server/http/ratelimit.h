@@ -5,6 +5,8 @@
  * chosen by a hash of the key; a new key takes over a slot (starting with
  * a full bucket), so memory is bounded whatever clients do. The table is
  * guarded by striped mutexes, so threads seldom wait on each other.
+ *
+ * Ownership: keys are copied into the table; nothing is allocated.
  */
 #ifndef PLEDGED_RATELIMIT_H
 #define PLEDGED_RATELIMIT_H

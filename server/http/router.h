@@ -8,6 +8,9 @@
  * is handed to the handler as a path parameter, in order.
  * Matching walks the table: it is short, and a linear scan of a few dozen
  * string compares costs less than the JSON encoding of any answer.
+ *
+ * Ownership: the table and its strings are static; router_match writes
+ * the path parameters into the caller's `store`, which they borrow.
  */
 #ifndef PLEDGED_ROUTER_H
 #define PLEDGED_ROUTER_H

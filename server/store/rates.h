@@ -26,12 +26,12 @@ struct rate_found {
     char source[16];              /* fed-h10, ecb-derived, manual; "" for USD */
 };
 
-enum rate_lookup { RATE_FOUND, RATE_NONE, RATE_ERROR };
-
 /* The rate in force for c on `date` ("YYYY-MM-DD"), or its latest rate when
- * date is NULL. USD answers 1 dated `date` (or "" without one). */
-enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const char *date,
-                                struct rate_found *out);
+ * date is NULL: STORE_OK with *out, or STORE_NOT_FOUND. USD answers 1 dated
+ * `date` (or "" without one). A stored rate that does not parse is
+ * STORE_ERROR: never a guess. */
+enum store_status rates_in_force(struct db *db, const struct currency *c, const char *date,
+                                 struct rate_found *out);
 
 /* Why no rate is in force for `code` on `date` (NULL: no rate at all), as
  * the API says it in problems and in a pledge's amount_usd_error: a date

@@ -192,15 +192,15 @@ int main(void)
     /* The look-up really answers the rate in force. */
     struct rate_found f;
     const struct currency *jpy = currency_find("JPY");
-    CHECK(rates_in_force(db, jpy, "2024-06-08", &f) == RATE_FOUND &&
+    CHECK(rates_in_force(db, jpy, "2024-06-08", &f) == STORE_OK &&
               strcmp(f.rate_date, "2024-06-07") == 0 && strcmp(f.per_usd, "156.5800") == 0,
           "a Saturday takes Friday's rate (%s %s)", f.rate_date, f.per_usd);
-    CHECK(rates_in_force(db, jpy, "2026-01-30", &f) == RATE_FOUND &&
+    CHECK(rates_in_force(db, jpy, "2026-01-30", &f) == STORE_OK &&
               strcmp(f.rate_date, "2026-01-16") == 0,
           "a rate 14 days old is still in force");
-    CHECK(rates_in_force(db, jpy, "2026-01-31", &f) == RATE_NONE, "a rate 15 days old is not");
-    CHECK(rates_in_force(db, jpy, "1999-12-31", &f) == RATE_NONE, "no rate before the first");
-    CHECK(rates_in_force(db, currency_find("USD"), "2024-06-04", &f) == RATE_FOUND &&
+    CHECK(rates_in_force(db, jpy, "2026-01-31", &f) == STORE_NOT_FOUND, "a rate 15 days old is not");
+    CHECK(rates_in_force(db, jpy, "1999-12-31", &f) == STORE_NOT_FOUND, "no rate before the first");
+    CHECK(rates_in_force(db, currency_find("USD"), "2024-06-04", &f) == STORE_OK &&
               strcmp(f.per_usd, "1") == 0,
           "USD is 1");
     db_pool_stop();

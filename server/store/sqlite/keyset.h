@@ -9,6 +9,10 @@
  *
  * Column expressions come only from each list's static sq_columns table;
  * every value is a bound parameter (:k0.., :kid, :limit).
+ *
+ * Ownership: the SQL goes into the caller's buffer; end->next_after is a
+ * new reference the caller releases; rows are borrowed by sq_row_fn for
+ * the call.
  */
 #ifndef PLEDGED_STORE_KEYSET_H
 #define PLEDGED_STORE_KEYSET_H

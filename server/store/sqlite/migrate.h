@@ -5,6 +5,9 @@
  * transaction, and recorded in schema_migrations so each runs once. A
  * database that records a version this binary does not know was written by
  * a newer pledged and is refused rather than misread.
+ *
+ * Ownership: migrations are static, compiled in; err is the caller's
+ * buffer.
  */
 #ifndef PLEDGED_MIGRATE_H
 #define PLEDGED_MIGRATE_H

@@ -35,28 +35,28 @@ const char RATES_IN_FORCE_SQL[] =
 const char RATES_LATEST_SQL[] =
     "SELECT date, per_usd, source FROM rates WHERE currency = ?1 ORDER BY date DESC LIMIT 1";
 
-enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const char *date,
-                                struct rate_found *out)
+enum store_status rates_in_force(struct db *db, const struct currency *c, const char *date,
+                                 struct rate_found *out)
 {
     if (strcmp(c->code, "USD") == 0) {
         out->rate = RATE_ONE;
         strcpy(out->per_usd, "1");
         out->source[0] = '\0';
         snprintf(out->rate_date, sizeof out->rate_date, "%s", date ? date : "");
-        return RATE_FOUND;
+        return STORE_OK;
     }
     char oldest[DATE_TEXT];
     if (date && !date_add_days(date, -RATE_MAX_AGE_DAYS, oldest))
-        return RATE_NONE;
+        return STORE_NOT_FOUND;
     sqlite3_stmt *st = db_prepare(db, date ? RATES_IN_FORCE_SQL : RATES_LATEST_SQL);
     if (!st)
-        return RATE_ERROR;
+        return STORE_ERROR;
     sqlite3_bind_text(st, 1, c->code, -1, SQLITE_STATIC);
     if (date) {
         sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, oldest, -1, SQLITE_STATIC);
     }
-    enum rate_lookup res = RATE_NONE;
+    enum store_status res = STORE_NOT_FOUND;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const char *d = (const char *)sqlite3_column_text(st, 0);
@@ -67,12 +67,12 @@ enum rate_lookup rates_in_force(struct db *db, const struct currency *c, const c
             snprintf(out->per_usd, sizeof out->per_usd, "%s", v);
             const char *src = (const char *)sqlite3_column_text(st, 2);
             snprintf(out->source, sizeof out->source, "%s", src ? src : "");
-            res = RATE_FOUND;
+            res = STORE_OK;
         } else {
-            res = RATE_ERROR; /* a stored rate that does not parse: never guess */
+            res = STORE_ERROR; /* a stored rate that does not parse: never guess */
         }
     } else if (rc != SQLITE_DONE) {
-        res = RATE_ERROR;
+        res = sq_status(rc);
     }
     db_done(st);
     return res;

@@ -1,6 +1,10 @@
 /* records_sql — how pledges and announcements are read in SQL, shared by
  * pledges.c, announcements.c and the query-plan test (tests/unit/
- * test_queries.c). Private to server/store/sqlite/. */
+ * test_queries.c). Private to server/store/sqlite/.
+ *
+ * Ownership: sq_read_pledge fills the caller's struct with owned
+ * strings (store_pledge_free); the SQL goes into the caller's buffer.
+ */
 #ifndef PLEDGED_STORE_RECORDS_SQL_H
 #define PLEDGED_STORE_RECORDS_SQL_H
 

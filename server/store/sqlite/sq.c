@@ -22,7 +22,10 @@ enum store_status sq_status(int rc)
 
 void sq_copy_text(char *out, size_t len, const unsigned char *s)
 {
-    snprintf(out, len, "%s", s ? (const char *)s : "");
+    /* Not snprintf: a list page copies thousands of these per request. */
+    size_t n = s ? strnlen((const char *)s, len - 1) : 0;
+    memcpy(out, s ? (const char *)s : "", n);
+    out[n] = '\0';
 }
 
 bool sq_dup_text(sqlite3_stmt *st, int col, char **out)

@@ -17,10 +17,10 @@ enum store_status sq_usd_value(struct db *db, const struct currency *c, uint64_t
 {
     memset(out, 0, sizeof *out);
     struct rate_found f;
-    enum rate_lookup r = rates_in_force(db, c, date, &f);
-    if (r == RATE_ERROR)
+    enum store_status r = rates_in_force(db, c, date, &f);
+    if (r == STORE_ERROR)
         return STORE_ERROR;
-    if (r == RATE_NONE) {
+    if (r == STORE_NOT_FOUND) {
         rates_none_text(db, c->code, date, out->error, sizeof out->error);
         return STORE_OK;
     }

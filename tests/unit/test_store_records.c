@@ -1,0 +1,407 @@
+/* The store's records called directly on a freshly migrated database (with
+ * the shipped rates) in a temporary folder: announcements with their
+ * sources and pledges, pledges alone, USD values at the rate in force and
+ * their refresh, filtered lists, stats, rates and the feeds' bookkeeping,
+ * savepoints and snapshots. This is store.h's contract as the API relies
+ * on it; a second engine must pass the same checks. */
+#include "db.h"
+#include "migrate.h"
+#include "rates.h"
+#include "store.h"
+#include "tap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const T0 = "2026-02-01T00:00:00Z", *const T1 = "2026-03-01T00:00:00Z";
+
+/* Hitachi's yen and Microsoft's dollars, one announcement, two sources. */
+static const char announcement_json[] =
+    "{\"title\": \"Hitachi and Microsoft agree an AI partnership\","
+    " \"announced_on\": \"2024-04-10\", \"companies\": [\"hitachi\", \"microsoft\"],"
+    " \"countries\": [\"JP\", \"US\"], \"summary\": \"Generative AI across the grid.\","
+    " \"sources\": [{\"url\": \"https://example.invalid/a\", \"title\": \"The deal\","
+    "   \"publisher\": \"Wire\", \"language\": \"en\", \"published_on\": \"2024-04-10\"},"
+    "  {\"url\": \"https://example.invalid/b\"}],"
+    " \"pledges\": ["
+    "  {\"company\": \"hitachi\", \"kind\": \"investment\", \"country\": \"JP\","
+    "   \"amount\": {\"currency\": \"JPY\", \"value\": \"300000000000\"},"
+    "   \"amount_qualifier\": \"about\", \"description\": \"Cloud data centres\","
+    "   \"evidence\": [{\"source\": \"https://example.invalid/a\", \"quote\": \"300 billion yen\"}]},"
+    "  {\"company\": \"microsoft\", \"kind\": \"target\","
+    "   \"amount\": {\"currency\": \"USD\", \"value\": \"1000000.00\"},"
+    "   \"evidence\": [{\"source\": \"https://example.invalid/b\", \"quote\": \"revenue goal\"}]}]}";
+
+/* Parses a document as POST would (no error may be added); a borrows from
+ * *doc, which the caller releases after a. */
+static bool parse_announcement(const char *text, struct announcement_input *a, json_t **doc)
+{
+    json_t *errors = json_array();
+    *doc = json_loads(text, 0, NULL);
+    announcement_input_parse(*doc, a, errors);
+    bool ok = *doc && json_array_size(errors) == 0;
+    json_decref(errors);
+    return ok;
+}
+
+static bool add_company(struct db *db, const char *json)
+{
+    json_t *body = json_loads(json, 0, NULL), *errors = json_array();
+    struct company_input in;
+    company_input_parse(body, INPUT_CREATE, &in, errors);
+    bool ok = !json_array_size(errors) && store_company_insert(db, &in, T0) == STORE_OK;
+    company_input_free(&in);
+    json_decref(errors);
+    json_decref(body);
+    return ok;
+}
+
+struct ids {
+    int64_t v[16];
+    size_t n;
+};
+
+static bool collect_pledge(void *ctx, const struct store_pledge *p)
+{
+    struct ids *ids = ctx;
+    if (ids->n < 16)
+        ids->v[ids->n++] = p->id;
+    return true;
+}
+
+static bool collect_announcement(void *ctx, const struct store_announcement *a)
+{
+    struct ids *ids = ctx;
+    if (ids->n < 16)
+        ids->v[ids->n++] = a->id;
+    return a->pledges == NULL; /* lists come without pledges */
+}
+
+static bool collect_id(void *ctx, int64_t id)
+{
+    return collect_pledge(ctx, &(struct store_pledge){.id = id});
+}
+
+/* The pledges a filter finds (sorted by announced_on, then id). */
+static struct ids pledges_where(struct db *db, struct record_filter f)
+{
+    struct ids ids = {{0}, 0};
+    f.target = FILTER_PLEDGES;
+    struct page pg = {.n_keys = 1, .limit = 10, .count = true};
+    pg.keys[0] = &store_pledge_sorts[0];
+    struct page_end end;
+    if (store_pledge_list(db, &f, &pg, collect_pledge, &ids, &end) != STORE_OK ||
+        end.total != (int64_t)ids.n)
+        ids.n = 99; /* a failure, or a total that disagrees with the rows */
+    json_decref(end.next_after);
+    return ids;
+}
+
+static struct record_filter any(void)
+{
+    return (struct record_filter){.min_usd = -1, .max_usd = -1, .approximate = -1};
+}
+
+struct kinds {
+    int64_t rows, cents, approximate;
+};
+
+static bool sum_row(void *ctx, const struct store_stats_row *r)
+{
+    struct kinds *k = ctx;
+    k->rows++;
+    k->cents += r->usd_cents;
+    k->approximate += r->approximate;
+    return r->key != NULL; /* every pledge here has a kind */
+}
+
+static enum store_status write_then_abort(struct db *db, void *ctx)
+{
+    (void)ctx;
+    return add_company(db, "{\"name\": \"Gone Again\"}") ? STORE_ABORTED : STORE_ERROR;
+}
+
+static enum store_status read_kind_count(struct db *db, void *ctx)
+{
+    struct kinds *k = ctx;
+    struct record_filter f = any();
+    f.target = FILTER_PLEDGES;
+    return store_stats_each(db, &f, STATS_KIND, sum_row, k);
+}
+
+static void test_records(struct db *db)
+{
+    CHECK(add_company(db, "{\"name\": \"Hitachi\", \"country\": \"JP\"}") &&
+              add_company(db, "{\"name\": \"Microsoft\", \"country\": \"US\"}"),
+          "two companies");
+    int64_t ids[3];
+    const char *slugs[3] = {"hitachi", "nobody", "microsoft"};
+    CHECK(store_company_ids(db, slugs, 3, ids) == STORE_OK && ids[0] > 0 && ids[1] == 0 &&
+              ids[2] > 0,
+          "company ids by slug, 0 for an unknown one");
+
+    static struct announcement_input a;
+    json_t *doc = NULL;
+    int64_t id = 0;
+    CHECK(parse_announcement(announcement_json, &a, &doc) &&
+              store_announcement_write(db, &a, true, T0, &id) == STORE_OK && id > 0,
+          "an announcement with two pledges is written");
+
+    struct store_announcement got;
+    CHECK(store_announcement_get(db, id, true, &got) == STORE_OK &&
+              strcmp(got.title, a.title) == 0 && strcmp(got.announced_on, "2024-04-10") == 0 &&
+              strcmp(got.precision, "day") == 0 && got.n_companies == 2 &&
+              strcmp(got.companies[1], "microsoft") == 0 && got.n_countries == 2 &&
+              got.n_sources == 2 && strcmp(got.sources[0].publisher, "Wire") == 0 &&
+              got.sources[1].title == NULL && got.n_pledges == 2 && got.pledge_count == 2,
+          "it reads back with its companies, countries, sources and pledges, in order");
+    /* 300,000,000,000 JPY at 152.9000 per USD (2024-04-10, Fed H.10). */
+    CHECK(got.totals.committed == (__int128)196206671027 && got.totals.targets == 100000000,
+          "committed money is the yen in dollars; the target is apart (%lld, %lld)",
+          (long long)got.totals.committed, (long long)got.totals.targets);
+    const struct store_pledge *p = &got.pledges[0];
+    int64_t yen_id = p->id, target_id = got.pledges[1].id;
+    CHECK(strcmp(p->company, "hitachi") == 0 && strcmp(p->currency, "JPY") == 0 &&
+              p->amount_minor == 300000000000LL && p->usd_known &&
+              strcmp(p->usd_rate_date, "2024-04-10") == 0 &&
+              strcmp(p->usd_rate_source, "fed-h10") == 0 &&
+              strcmp(p->amount_qualifier, "about") == 0 && !p->has_people &&
+              strstr(p->evidence, "300 billion yen") && strcmp(p->precision, "day") == 0,
+          "a pledge carries its amount, its USD value with the rate's date and source");
+    store_announcement_free(&got);
+    CHECK(store_announcement_get(db, id, false, &got) == STORE_OK && got.pledges == NULL &&
+              got.pledge_count == 2 && got.totals.targets == 100000000,
+          "without pledges: their count and totals still");
+    store_announcement_free(&got);
+    CHECK(store_announcement_get(db, id + 100, true, &got) == STORE_NOT_FOUND,
+          "an unknown announcement is not found");
+
+    int64_t owner = 0;
+    CHECK(store_source_owner(db, "https://example.invalid/b", 0, &owner) == STORE_OK &&
+              owner == id &&
+              store_source_owner(db, "https://example.invalid/b", id, &owner) ==
+                  STORE_NOT_FOUND,
+          "a source URL's owner, other than the announcement asked about");
+
+    struct store_pledge_context ctx;
+    CHECK(store_pledge_context(db, id, &ctx) == STORE_OK &&
+              strcmp(ctx.announced_on, "2024-04-10") == 0 && ctx.n_companies == 2 &&
+              ctx.n_urls == 2 && strcmp(ctx.urls[1], "https://example.invalid/b") == 0,
+          "a pledge's context: the announcement's date, companies and source URLs");
+    store_pledge_context_free(&ctx);
+
+    /* A stand-alone pledge, appended, changed, deleted. */
+    struct pledge_input extra = {.company = "microsoft", .kind = "training", .status = "announced",
+                                 .people = 3000000, .people_qualifier = "at_least",
+                                 .evidence = json_array(), .announcement_id = id};
+    int64_t extra_id = 0;
+    struct store_pledge sp;
+    CHECK(store_pledge_insert(db, id, -1, "2024-04-10", &extra, T0, &extra_id) == STORE_OK &&
+              store_pledge_get(db, extra_id, &sp) == STORE_OK && sp.has_people &&
+              sp.people == 3000000 && sp.currency[0] == '\0' && !sp.usd_known,
+          "a pledge is added without an amount");
+    store_pledge_free(&sp);
+    CHECK(store_announcement_get(db, id, true, &got) == STORE_OK && got.n_pledges == 3 &&
+              got.pledges[2].id == extra_id,
+          "it comes after the announcement's others");
+    store_announcement_free(&got);
+    extra.kind = "research";
+    CHECK(store_pledge_update(db, extra_id, "2024-04-10", &extra, T1) == STORE_OK &&
+              store_pledge_get(db, extra_id, &sp) == STORE_OK &&
+              strcmp(sp.kind, "research") == 0 && strcmp(sp.created_at, T0) == 0 &&
+              strcmp(sp.updated_at, T1) == 0,
+          "an update rewrites it and keeps created_at");
+    store_pledge_free(&sp);
+    extra.company = "nobody";
+    CHECK(store_pledge_update(db, extra_id, "2024-04-10", &extra, T1) == STORE_NOT_FOUND,
+          "a pledge of an unknown company is refused");
+    json_decref(extra.evidence);
+
+    /* Lists and filters. */
+    struct record_filter f = any();
+    CHECK(pledges_where(db, f).n == 3, "every pledge is listed, with its total");
+    f.company = "hitachi";
+    struct ids found = pledges_where(db, f);
+    CHECK(found.n == 1 && found.v[0] == yen_id, "by company");
+    f = any();
+    f.company = "nobody";
+    CHECK(pledges_where(db, f).n == 0, "an unknown company matches nothing");
+    f = any();
+    f.kind = "target";
+    found = pledges_where(db, f);
+    CHECK(found.n == 1 && found.v[0] == target_id, "by kind");
+    f = any();
+    f.min_usd = 100000000000; /* a billion dollars */
+    found = pledges_where(db, f);
+    CHECK(found.n == 1 && found.v[0] == yen_id, "by USD amount");
+    f = any();
+    f.approximate = 1;
+    CHECK(pledges_where(db, f).n == 2, "approximate figures (about, at least)");
+    f = any();
+    f.q = "centres";
+    found = pledges_where(db, f);
+    CHECK(found.n == 1 && found.v[0] == yen_id, "by a word of the description");
+    f = any();
+    f.q = "grid";
+    CHECK(pledges_where(db, f).n == 3, "by a word of the announcement");
+    f = any();
+    f.q = "\"centres OR";
+    CHECK(pledges_where(db, f).n == 0, "free text is never FTS5 syntax");
+    f = any();
+    f.joint = true;
+    CHECK(pledges_where(db, f).n == 0, "no joint pledge");
+
+    struct ids anns = {{0}, 0};
+    struct record_filter af = any();
+    af.target = FILTER_ANNOUNCEMENTS;
+    snprintf(af.country, sizeof af.country, "US");
+    struct page pg = {.n_keys = 1, .limit = 10};
+    pg.keys[0] = &store_announcement_sorts[0];
+    struct page_end end;
+    CHECK(store_announcement_list(db, &af, &pg, collect_announcement, &anns, &end) == STORE_OK &&
+              anns.n == 1 && anns.v[0] == id && end.next_after == NULL,
+          "announcements by country, without their pledges");
+
+    /* Stats and the summary. */
+    struct kinds k = {0, 0, 0};
+    f = any();
+    f.target = FILTER_PLEDGES;
+    CHECK(store_stats_each(db, &f, STATS_KIND, sum_row, &k) == STORE_OK && k.rows == 3 &&
+              k.cents == 196206671027 + 100000000 && k.approximate == 2,
+          "stats visit every pledge with its USD value and qualifier");
+    struct store_summary sum;
+    CHECK(store_summary(db, &sum) == STORE_OK && sum.companies == 2 && sum.announcements == 1 &&
+              sum.pledges == 3 && sum.totals.committed == (__int128)196206671027 &&
+              sum.totals.targets == 100000000 && sum.people == 3000000 &&
+              strcmp(sum.first_on, "2024-04-10") == 0 && sum.rates_as_of[0],
+          "the summary counts and sums the same");
+    char slug[SLUG_MAX + 1], name[64];
+    CHECK(store_company_names(db, ids[0], slug, name, sizeof name) == STORE_OK &&
+              strcmp(slug, "hitachi") == 0 && strcmp(name, "Hitachi") == 0,
+          "a company's slug and name by id");
+
+    /* USD values follow the rates and the date. */
+    struct store_rate manual = {"JPY", "2024-04-10", "150", "manual", ""};
+    snprintf(manual.updated_at, sizeof manual.updated_at, "%s", T1);
+    CHECK(store_rate_put_manual(db, &manual) == STORE_OK &&
+              store_pledges_refresh_usd(db, "JPY", "2024-04-10", "2024-04-24", 0) == STORE_OK &&
+              store_pledge_get(db, yen_id, &sp) == STORE_OK &&
+              sp.usd_cents == 200000000000LL && strcmp(sp.usd_rate_source, "manual") == 0,
+          "a corrected rate reaches the pledge that uses it");
+    store_pledge_free(&sp);
+    struct store_rate row;
+    CHECK(store_rate_get(db, "JPY", "2024-04-10", &row) == STORE_OK &&
+              strcmp(row.per_usd, "150") == 0 && strcmp(row.source, "manual") == 0,
+          "the rate row says manual");
+    snprintf(a.announced_on, sizeof a.announced_on, "2024-04-11");
+    CHECK(store_announcement_write(db, &a, false, T1, &id) == STORE_OK &&
+              store_pledge_get(db, yen_id, &sp) == STORE_OK &&
+              strcmp(sp.announced_on, "2024-04-11") == 0 &&
+              strcmp(sp.usd_rate_date, "2024-04-11") == 0 && sp.usd_cents == 195835237287LL,
+          "kept pledges follow a new date, and its rate (%lld)", (long long)sp.usd_cents);
+    store_pledge_free(&sp);
+
+    found.n = 0;
+    CHECK(store_announcement_ids(db, collect_id, &found) == STORE_OK && found.n == 1 &&
+              found.v[0] == id,
+          "every announcement's id");
+    CHECK(store_announcement_delete(db, id) == STORE_OK &&
+              store_announcement_get(db, id, false, &got) == STORE_NOT_FOUND &&
+              store_pledge_get(db, yen_id, &sp) == STORE_NOT_FOUND,
+          "a deleted announcement takes its pledges with it");
+    f = any();
+    f.q = "grid";
+    CHECK(pledges_where(db, f).n == 0, "and its words leave the index");
+
+    /* Savepoints and snapshots. */
+    CHECK(store_write_on(db, write_then_abort, NULL) == STORE_ABORTED, "an aborted body");
+    struct store_company c;
+    CHECK(store_company_get(db, "gone-again", &c) == STORE_NOT_FOUND,
+          "leaves nothing behind");
+    k = (struct kinds){0, 0, 0};
+    CHECK(store_read_on(db, read_kind_count, &k) == STORE_OK && k.rows == 0,
+          "a read in a snapshot answers its body's status");
+    announcement_input_free(&a);
+    json_decref(doc);
+}
+
+static bool collect_rate(void *ctx, const struct store_rate *r)
+{
+    struct ids *ids = ctx;
+    if (ids->n < 16)
+        ids->v[ids->n++] = strcmp(r->currency, "EUR") == 0;
+    return true;
+}
+
+static void test_rates(struct db *db)
+{
+    struct store_rate r;
+    CHECK(store_rate_get(db, "JPY", "2024-04-13", &r) == STORE_NOT_FOUND,
+          "a Saturday has no row of its own");
+    char latest[DATE_TEXT];
+    CHECK(store_rate_latest_from(db, "JPY", "fed-h10", latest) == STORE_OK &&
+              strcmp(latest, "2026-01-16") == 0 &&
+              store_rate_latest_from(db, "JPY", "nobody", latest) == STORE_OK && !latest[0],
+          "the latest date from a source ('' for none)");
+    struct store_rate put = {"EUR", "2024-04-13", "0.9", "ecb-derived", "2026-02-01T00:00:00Z"};
+    CHECK(store_rate_put(db, &put) == STORE_OK && store_rate_get(db, "EUR", "2024-04-13", &r) ==
+              STORE_OK && strcmp(r.source, "ecb-derived") == 0,
+          "a rate is put");
+    snprintf(put.per_usd, sizeof put.per_usd, "0.91");
+    snprintf(put.source, sizeof put.source, "fed-h10");
+    CHECK(store_rate_put(db, &put) == STORE_OK && store_rate_get(db, "EUR", "2024-04-13", &r) ==
+              STORE_OK && strcmp(r.per_usd, "0.91") == 0 && strcmp(r.source, "fed-h10") == 0,
+          "and put again over itself");
+    struct store_rate_filter f = {"EUR", "2024-04-08", "2024-04-14"};
+    struct page pg = {.n_keys = 1, .limit = 3, .count = true};
+    pg.keys[0] = &store_rate_sorts[0];
+    struct ids seen = {{0}, 0};
+    struct page_end end;
+    CHECK(store_rate_list(db, &f, &pg, collect_rate, &seen, &end) == STORE_OK && seen.n == 3 &&
+              seen.v[0] == 1 && end.next_after && end.total == 6,
+          "a page of rates, filtered, with the rest to follow (%lld)", (long long)end.total);
+    json_decref(end.next_after);
+
+    char etag[256], lm[128];
+    CHECK(store_feed_validators(db, "ecb", "https://x.invalid/f", etag, lm) == STORE_OK &&
+              !etag[0] && !lm[0],
+          "a feed never run has no validators");
+    CHECK(store_feed_record(db, "ecb", "https://x.invalid/f", NULL, "\"v1\"", "Mon", T0) ==
+                  STORE_OK &&
+              store_feed_record(db, "ecb", "https://x.invalid/f", "HTTP 500", NULL, NULL, T1) ==
+                  STORE_OK &&
+              store_feed_validators(db, "ecb", "https://x.invalid/f", etag, lm) == STORE_OK &&
+              strcmp(etag, "\"v1\"") == 0 && strcmp(lm, "Mon") == 0,
+          "a success keeps its validators; a failure after it leaves them");
+    CHECK(store_feed_validators(db, "ecb", "https://x.invalid/other", etag, lm) == STORE_OK &&
+              !etag[0],
+          "validators belong to the URL they came from");
+}
+
+int main(void)
+{
+    db_global_init();
+    char dir[] = "/tmp/pledged-records-XXXXXX";
+    if (!mkdtemp(dir))
+        return 1;
+    char path[128], err[256] = "";
+    snprintf(path, sizeof path, "%s/r.db", dir);
+    struct db *db = db_open(path, false, err, sizeof err);
+    int applied = 0;
+    if (!CHECK(db && migrate_apply(db, &applied, err, sizeof err),
+               "a migrated database (%s)", err))
+        return tap_done();
+    test_records(db);
+    test_rates(db);
+    db_close(db);
+    const char *suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < 3; i++) {
+        char file[160];
+        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
+        unlink(file);
+    }
+    rmdir(dir);
+    return tap_done();
+}
