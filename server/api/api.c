@@ -4,6 +4,7 @@
 #include "app.h"
 #include "auth.h"
 #include "jsonx.h"
+#include "log.h"
 #include "ratelimit.h"
 #include "respond.h"
 #include "store.h"
@@ -259,6 +260,8 @@ static enum store_status delete_body(struct db *db, void *ctx)
         st = STORE_ABORTED;
     else if (st == STORE_OK)
         st = t->del(db, t->id);
+    if (st == STORE_OK)
+        t->rs->status = 204;
     json_decref(current);
     return st;
 }
@@ -272,10 +275,7 @@ void api_delete_by_id(const struct request *rq, struct response *rs, store_load_
         not_found(rs, rq->params[0]);
         return;
     }
-    enum store_status st = store_write(delete_body, &t);
-    if (st == STORE_OK)
-        rs->status = 204;
-    api_answer_failure(rq, rs, st, what);
+    api_write(rq, rs, delete_body, &t, what);
 }
 
 void api_answer_failure(const struct request *rq, struct response *rs, enum store_status st,
@@ -284,6 +284,11 @@ void api_answer_failure(const struct request *rq, struct response *rs, enum stor
     if (!store_failed(st))
         return;
     response_free(rs);
+    if (st == STORE_BUSY) { /* met on the writer's thread: this one has no flag */
+        log_error(rq->request_id, what);
+        respond_busy(rq, rs);
+        return;
+    }
     respond_internal(rq, rs, what);
 }
 

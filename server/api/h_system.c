@@ -141,6 +141,15 @@ void h_metrics(const struct request *rq, struct response *rs)
                      "pledged_database_size_bytes %lld\n", size);
     table_rows(&out);
     rates_feeds_metrics(&out);
+    unsigned long long batches, writes;
+    store_write_counts(&batches, &writes);
+    buf_printf(&out, "# HELP pledged_write_batches_total Transactions the writer committed or "
+                     "tried (group commit).\n"
+                     "# TYPE pledged_write_batches_total counter\n"
+                     "pledged_write_batches_total %llu\n"
+                     "# HELP pledged_writes_total Writes those transactions held.\n"
+                     "# TYPE pledged_writes_total counter\n"
+                     "pledged_writes_total %llu\n", batches, writes);
     buf_printf(&out, "# HELP pledged_connections_cut_total Connections closed for missing the "
                      "header or body deadline.\n"
                      "# TYPE pledged_connections_cut_total counter\n"

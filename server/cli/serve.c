@@ -90,19 +90,20 @@ int cmd_serve(struct config *cfg)
         return 1;
     }
     store_close(db);
-    if (!store_pool_start(cfg->db_path, err, sizeof err)) {
-        fprintf(stderr, "pledged: %s\n", err);
-        store_pool_stop();
-        close(listen_fd);
-        return 1;
-    }
-    /* Block the stop signals in every thread; main waits for them below. */
+    /* Block the stop signals in every thread (the writer's and the HTTP
+     * server's inherit the mask, so start them after); main waits below. */
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    if (!store_pool_start(cfg->db_path, err, sizeof err)) {
+        fprintf(stderr, "pledged: %s\n", err);
+        store_pool_stop();
+        close(listen_fd);
+        return 1;
+    }
 
     struct http_server *server = http_start(cfg, listen_fd, err, sizeof err);
     if (!server) {

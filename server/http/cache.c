@@ -24,6 +24,13 @@ struct cache {
 };
 
 static _Thread_local struct cache *t_cache;
+static size_t thread_bytes = CACHE_THREAD_MAX;
+
+void cache_configure(unsigned threads)
+{
+    size_t share = CACHE_TOTAL_BYTES / (threads ? threads : 1);
+    thread_bytes = share < CACHE_THREAD_MAX ? share : CACHE_THREAD_MAX;
+}
 static struct cache *all;
 static pthread_mutex_t all_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -87,7 +94,7 @@ void cache_put(const char *key, int64_t version, const struct response *rs)
         pthread_mutex_unlock(&all_mu);
         t_cache = c;
     }
-    if (c->bytes + rs->body_len > CACHE_BYTES)
+    if (c->bytes + rs->body_len > thread_bytes)
         for (size_t i = 0; i < CACHE_SLOTS; i++)
             entry_clear(c, &c->slots[i]);
     uint64_t h = hash_of(key);

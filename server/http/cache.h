@@ -5,9 +5,10 @@
  * connection: it changes whenever any other connection commits (this
  * daemon's writer, or another process such as `pledged import`), so a
  * cached answer is served only while the handler would produce the same
- * bytes again. Each thread has its own table (no locks); a table holds at
- * most CACHE_BYTES of bodies and is emptied when it would pass that, so
- * memory stays bounded. Only complete 200 answers are kept; If-None-Match
+ * bytes again. Each thread has its own table (no locks); the tables share
+ * CACHE_TOTAL_BYTES of bodies (at most CACHE_THREAD_MAX each), and a table
+ * is emptied when it would pass its share, so memory stays bounded however
+ * many threads serve. Only complete 200 answers are kept; If-None-Match
  * is applied after the look-up.
  */
 #ifndef PLEDGED_CACHE_H
@@ -20,8 +21,12 @@
 #include <stdint.h>
 
 #define CACHE_SLOTS 1024
-#define CACHE_BYTES (8 << 20)      /* per thread */
+#define CACHE_TOTAL_BYTES (32 << 20) /* shared by the threads */
+#define CACHE_THREAD_MAX (8 << 20)   /* one thread's share at most */
 #define CACHE_MAX_BODY (256 << 10) /* larger answers are not kept */
+
+/* Sets each thread's share of CACHE_TOTAL_BYTES; call before serving. */
+void cache_configure(unsigned threads);
 
 /* Fills rs with a copy of the answer cached under key at `version`; false
  * when there is none. */

@@ -334,6 +334,7 @@ struct http_server *http_start(const struct config *cfg, int listen_fd, char *er
     }
     s->listen_fd = listen_fd;
     iplimit_configure(cfg->max_conns_ip, cfg->trusted_proxies, cfg->n_trusted);
+    cache_configure(cfg->threads);
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, accept_policy, NULL, on_request, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL, /* first, so it sees every message */

@@ -206,14 +206,19 @@ void respond_bad_param(struct response *rs, const char *param, const char *fmt, 
     respond_bad_params(rs, errors);
 }
 
+void respond_busy(const struct request *rq, struct response *rs)
+{
+    respond_problem(rs, 503, "unavailable", "Database busy",
+                    "another process holds the database's write lock; retry shortly "
+                    "(request id %s)", rq->request_id);
+    respond_header(rs, "Retry-After", "2");
+}
+
 void respond_internal(const struct request *rq, struct response *rs, const char *what)
 {
     log_error(rq->request_id, what);
     if (store_take_busy()) {
-        respond_problem(rs, 503, "unavailable", "Database busy",
-                        "another process holds the database's write lock; retry shortly "
-                        "(request id %s)", rq->request_id);
-        respond_header(rs, "Retry-After", "2");
+        respond_busy(rq, rs);
         return;
     }
     respond_problem(rs, 500, "internal", "Internal error",

@@ -58,8 +58,11 @@ void respond_bad_params(struct response *rs, json_t *errors);
 void respond_bad_path(struct response *rs, json_t *errors);
 
 /* 500 without internals (503 with Retry-After when another process held
- * the database's lock: see db_take_busy); the cause goes to the log with the request id. */
+ * the database's lock: see store_take_busy); the cause goes to the log
+ * with the request id. */
 void respond_internal(const struct request *rq, struct response *rs, const char *what);
+/* 503 with Retry-After: another process holds the database's write lock. */
+void respond_busy(const struct request *rq, struct response *rs);
 
 /* Adds a header (value formatted, owned by the response). Silently ignored
  * past RESPONSE_MAX_HEADERS, which the handlers here never reach. */

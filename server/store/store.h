@@ -75,15 +75,23 @@ bool store_backup(const char *from, const char *to, int *pages, char *err, size_
  * it cannot be opened (logged). */
 struct db *store_reader(void);
 
-/* The one way to write. Takes the writer, begins a transaction, runs
- * body(db, ctx), commits when it returns STORE_OK and rolls back otherwise,
- * and releases the writer in every case: no caller holds the lock or
- * writes a rollback. Returns body's status, or STORE_BUSY / STORE_ERROR
- * when the transaction cannot begin or commit. A body that answers a
- * client's mistake returns STORE_ABORTED, STORE_NOT_FOUND or
- * STORE_CONFLICT; the caller answers 500/503 only for store_failed(). */
+/* The one way the daemon writes. body(db, ctx) runs on the writer thread,
+ * inside a transaction it may share with other requests' bodies (group
+ * commit), in a savepoint of its own: what it writes is kept when it
+ * returns STORE_OK and the transaction commits, and rolled back when it
+ * returns anything else. store_write returns only after that commit (or
+ * failure): body's status, or STORE_BUSY / STORE_ERROR when the
+ * transaction cannot begin or commit. No caller holds a lock or writes a
+ * rollback. A body that answers a client's mistake returns STORE_ABORTED,
+ * STORE_NOT_FOUND or STORE_CONFLICT; the caller answers 500/503 only for
+ * store_failed(). A body must not call store_write itself, and should not
+ * wait on anything: the writes queued behind it wait for it. */
 typedef enum store_status store_tx_fn(struct db *db, void *ctx);
 enum store_status store_write(store_tx_fn *body, void *ctx);
+
+/* Batches committed and writes they held since the start (GET /metrics):
+ * their ratio is the mean batch size. */
+void store_write_counts(unsigned long long *batches, unsigned long long *writes);
 /* The same on a connection the caller owns (the command line's), with no
  * lock to take. */
 enum store_status store_write_on(struct db *db, store_tx_fn *body, void *ctx);

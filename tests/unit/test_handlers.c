@@ -97,7 +97,7 @@ int main(void)
           "a migrated database with a token (%s)", err);
     db_close(db);
     snprintf(bearer, sizeof bearer, "Bearer %s", token);
-    CHECK(db_pool_start(path, err, sizeof err), "the pool opens (%s)", err);
+    CHECK(store_pool_start(path, err, sizeof err), "the pool and its writer start (%s)", err);
     struct response rs;
     json_t *doc;
 
@@ -241,7 +241,7 @@ int main(void)
     rq = req("DELETE", "/v1/companies/hitachi", "hitachi", NULL, NULL);
     CHECK(status_of(h_company_delete, &rq) == 204, "then the company can go (204)");
 
-    db_pool_stop();
+    store_pool_stop();
     char f[200];
     static const char *const suffixes[] = {"", "-wal", "-shm"};
     for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {

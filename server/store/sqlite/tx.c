@@ -1,10 +1,14 @@
-/* tx — the store's connections and its one write-transaction helper (see
- * store.h): the only place outside db.c that begins, commits or rolls back,
- * and the only place that takes and releases the writer's lock. */
+/* tx — the store's connections and its write transactions (see store.h):
+ * with db.c and writer.c, the only place that begins, commits or rolls
+ * back. The daemon's writes go to the writer thread (writer.c, group
+ * commit); the command line's run on its own connection. */
 #include "store.h"
 
 #include "db.h"
 #include "migrate.h"
+#include "writer.h"
+
+#include <stdio.h>
 
 void store_global_init(void)
 {
@@ -30,11 +34,20 @@ bool store_migrate(struct db *db, int *from, int *applied, char *err, size_t err
 
 bool store_pool_start(const char *path, char *err, size_t errlen)
 {
-    return db_pool_start(path, err, errlen);
+    if (!db_pool_start(path, err, errlen))
+        return false;
+    struct db *writer = db_writer_lock();
+    db_writer_unlock(); /* the writer thread is the connection's only user from now */
+    if (!writer_start(writer)) {
+        snprintf(err, errlen, "cannot start the writer thread");
+        return false;
+    }
+    return true;
 }
 
 void store_pool_stop(void)
 {
+    writer_stop();
     db_pool_stop();
 }
 
@@ -78,10 +91,7 @@ enum store_status store_write_on(struct db *db, store_tx_fn *body, void *ctx)
 
 enum store_status store_write(store_tx_fn *body, void *ctx)
 {
-    struct db *db = db_writer_lock();
-    enum store_status st = store_write_on(db, body, ctx);
-    db_writer_unlock();
-    return st;
+    return writer_submit(body, ctx);
 }
 
 enum store_status store_nested(struct db *db, store_tx_fn *body, void *ctx)

@@ -1,0 +1,193 @@
+/* writer — the daemon's one writer thread and its group commit (see
+ * store_write in store.h).
+ *
+ * Every write of the daemon is a job: a body (store_tx_fn) and its
+ * context, queued by the request's thread, which then waits. The writer
+ * thread takes every job waiting, up to WRITER_BATCH_MAX, and runs them in
+ * one transaction, each inside its own savepoint: a body that answers a
+ * client's mistake (any status but STORE_OK) rolls back its savepoint only,
+ * and the others go on. After COMMIT every job of the batch learns its
+ * status, so no request is answered before the transaction holding its
+ * write has committed; when COMMIT fails, every job that wrote anything
+ * learns it failed, and nothing of the batch is kept.
+ *
+ * No batch waits for company: the writer takes what is queued when it is
+ * free, so a lone write commits at once and writes that arrive while a
+ * batch runs share the next one (SQLite's commit, WAL frames and locks
+ * paid once per batch instead of once per request).
+ *
+ * Ownership: a job lives on the waiting thread's stack; the queue only
+ * borrows it until `done` is set under the queue's mutex.
+ */
+#include "writer.h"
+
+#include "db.h"
+#include "sq.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define WRITER_BATCH_MAX 64
+
+struct job {
+    store_tx_fn *body;
+    void *ctx;
+    enum store_status status;
+    bool done;
+    pthread_cond_t cv;     /* signalled when done: only its own waiter wakes */
+    struct job *next;
+};
+
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t work;   /* the writer waits for jobs */
+    struct job *head, *tail;
+    size_t queued;
+    bool running, stopping;
+    pthread_t thread;
+    struct db *db;         /* the pool's writer, used by this thread only */
+    atomic_uint_fast64_t batches, writes;
+} W = {.mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER};
+
+/* Runs a prepared one-word statement ("SAVEPOINT w", ...). */
+static bool exec_cached(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st = db_prepare(db, sql);
+    if (!st)
+        return false;
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE;
+}
+
+static enum store_status failure(void)
+{
+    return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
+}
+
+/* One job inside the batch's transaction, in its own savepoint. */
+static void run_job(struct db *db, struct job *j)
+{
+    if (!exec_cached(db, "SAVEPOINT job")) {
+        j->status = failure();
+        return;
+    }
+    j->status = j->body(db, j->ctx);
+    if (j->status != STORE_OK && !exec_cached(db, "ROLLBACK TO job"))
+        j->status = STORE_ERROR;
+    if (!exec_cached(db, "RELEASE job"))
+        j->status = STORE_ERROR;
+}
+
+static void run_batch(struct job *batch[], size_t n)
+{
+    struct db *db = W.db;
+    db_take_busy(); /* a lock met by an earlier batch is not this one's */
+    if (n == 1) { /* no savepoint needed: the transaction is the job's */
+        batch[0]->status = store_write_on(db, batch[0]->body, batch[0]->ctx);
+        return;
+    }
+    if (!db || !db_begin(db)) {
+        enum store_status st = failure();
+        for (size_t i = 0; i < n; i++)
+            batch[i]->status = st;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        run_job(db, batch[i]);
+    if (db_commit(db)) /* db_commit rolls back when it fails */
+        return;
+    enum store_status st = failure();
+    for (size_t i = 0; i < n; i++)
+        if (batch[i]->status == STORE_OK)
+            batch[i]->status = st;
+}
+
+static void *writer_main(void *arg)
+{
+    (void)arg;
+    struct job *batch[WRITER_BATCH_MAX];
+    pthread_mutex_lock(&W.mu);
+    for (;;) {
+        while (!W.head && !W.stopping)
+            pthread_cond_wait(&W.work, &W.mu);
+        if (!W.head)
+            break; /* stopping, and nothing left to write */
+        size_t n = 0;
+        while (W.head && n < WRITER_BATCH_MAX) {
+            batch[n++] = W.head;
+            W.head = W.head->next;
+            W.queued--;
+        }
+        if (!W.head)
+            W.tail = NULL;
+        pthread_mutex_unlock(&W.mu);
+        run_batch(batch, n);
+        atomic_fetch_add(&W.batches, 1);
+        atomic_fetch_add(&W.writes, n);
+        pthread_mutex_lock(&W.mu);
+        for (size_t i = 0; i < n; i++) {
+            batch[i]->done = true;
+            pthread_cond_signal(&batch[i]->cv);
+        }
+    }
+    pthread_mutex_unlock(&W.mu);
+    return NULL;
+}
+
+bool writer_start(struct db *db)
+{
+    W.db = db;
+    W.stopping = false;
+    W.running = pthread_create(&W.thread, NULL, writer_main, NULL) == 0;
+    return W.running;
+}
+
+void writer_stop(void)
+{
+    if (!W.running)
+        return;
+    pthread_mutex_lock(&W.mu);
+    W.stopping = true;
+    pthread_cond_signal(&W.work);
+    pthread_mutex_unlock(&W.mu);
+    pthread_join(W.thread, NULL);
+    W.running = false;
+    W.db = NULL;
+}
+
+enum store_status writer_submit(store_tx_fn *body, void *ctx)
+{
+    struct job j = {body, ctx, STORE_ERROR, false, PTHREAD_COND_INITIALIZER, NULL};
+    pthread_mutex_lock(&W.mu);
+    if (!W.running || W.stopping) {
+        pthread_mutex_unlock(&W.mu);
+        return STORE_ERROR;
+    }
+    if (W.tail)
+        W.tail->next = &j;
+    else
+        W.head = &j;
+    W.tail = &j;
+    W.queued++;
+    pthread_cond_signal(&W.work);
+    while (!j.done)
+        pthread_cond_wait(&j.cv, &W.mu);
+    pthread_mutex_unlock(&W.mu);
+    pthread_cond_destroy(&j.cv);
+    return j.status;
+}
+
+size_t writer_queued(void)
+{
+    pthread_mutex_lock(&W.mu);
+    size_t n = W.queued;
+    pthread_mutex_unlock(&W.mu);
+    return n;
+}
+
+void store_write_counts(unsigned long long *batches, unsigned long long *writes)
+{
+    *batches = atomic_load(&W.batches);
+    *writes = atomic_load(&W.writes);
+}
