@@ -16,7 +16,7 @@ void buf_init(struct buf *b, size_t max)
     b->max = max;
 }
 
-static bool buf_reserve(struct buf *b, size_t extra)
+bool buf_reserve(struct buf *b, size_t extra)
 {
     if (extra > b->max - b->len)
         return false;

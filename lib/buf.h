@@ -22,6 +22,10 @@ struct buf {
 
 void buf_init(struct buf *b, size_t max);
 
+/* Makes room for `extra` more bytes at once (fewer reallocations when the
+ * size is known roughly); false past `max` or when out of memory. */
+bool buf_reserve(struct buf *b, size_t extra);
+
 /* Appends n bytes. Returns false (buffer unchanged) past `max` or when out
  * of memory. */
 bool buf_append(struct buf *b, const void *p, size_t n);

@@ -44,14 +44,23 @@ void h_announcement_get(const struct request *rq, struct response *rs)
         respond_no_announcement(rs, rq->params[0]);
         return;
     }
-    json_t *doc = NULL;
-    enum store_status st = announcement_load(store_reader(), id, &doc);
-    if (st == STORE_NOT_FOUND)
+    struct store_announcement a;
+    enum store_status st = store_announcement_get(store_reader(), id, true, &a);
+    if (st == STORE_NOT_FOUND) {
         respond_no_announcement(rs, rq->params[0]);
-    else if (st != STORE_OK)
+    } else if (st != STORE_OK) {
         respond_internal(rq, rs, "announcement read failed");
-    else
-        respond_json_get(rq, rs, doc);
+    } else {
+        struct buf b;
+        buf_init(&b, RENDER_MAX);
+        buf_reserve(&b, 8192);
+        if (announcement_write_json(&b, &a, true))
+            respond_json_buf(rq, rs, &b);
+        else
+            respond_internal(rq, rs, "announcement render failed");
+        buf_free(&b);
+        store_announcement_free(&a);
+    }
 }
 
 /* Answers 409 for a source URL that another announcement has. */

@@ -22,29 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *text_or_null(const char *s)
-{
-    return s && *s ? json_string(s) : json_null();
-}
-
-/* The API's representation of c. New ref; NULL when out of memory. */
-static json_t *company_json(const struct store_company *c)
-{
-    json_t *aliases = c->aliases ? json_loads(c->aliases, 0, NULL) : NULL;
-    if (!json_is_array(aliases)) {
-        json_decref(aliases);
-        aliases = json_array();
-    }
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:s, s:s}",
-                     "slug", c->slug, "name", text_or_null(c->name),
-                     "country", text_or_null(c->country), "website", text_or_null(c->website),
-                     "aliases", aliases, "pledge_count", (json_int_t)c->pledge_count,
-                     "announcement_count", (json_int_t)c->announcement_count,
-                     "total_usd", usd_json(c->totals.committed),
-                     "targets_usd", usd_json(c->totals.targets),
-                     "created_at", c->created_at, "updated_at", c->updated_at);
-}
-
 /* Reads the company and its representation: STORE_OK with *out (new ref)
  * and, when c is given, the stored company (release it). */
 static enum store_status company_load(struct db *db, const char *slug, json_t **out,
@@ -80,14 +57,23 @@ void h_company_get(const struct request *rq, struct response *rs)
         respond_no_company(rs, slug);
         return;
     }
-    json_t *company = NULL;
-    enum store_status st = company_load(store_reader(), slug, &company, NULL);
-    if (st == STORE_NOT_FOUND)
+    struct store_company c;
+    enum store_status st = store_company_get(store_reader(), slug, &c);
+    if (st == STORE_NOT_FOUND) {
         respond_no_company(rs, slug);
-    else if (st != STORE_OK)
+    } else if (st != STORE_OK) {
         respond_internal(rq, rs, "company read failed");
-    else
-        respond_json_get(rq, rs, company);
+    } else {
+        struct buf b;
+        buf_init(&b, RENDER_MAX);
+        buf_reserve(&b, 1024);
+        if (company_write_json(&b, &c))
+            respond_json_buf(rq, rs, &b);
+        else
+            respond_internal(rq, rs, "company render failed");
+        buf_free(&b);
+        store_company_free(&c);
+    }
 }
 
 /* Appends each company of a page to a JSON array. */

@@ -44,14 +44,24 @@ void h_pledge_get(const struct request *rq, struct response *rs)
         respond_no_pledge(rs, rq->params[0]);
         return;
     }
-    json_t *doc = NULL;
-    enum store_status st = pledge_load(store_reader(), id, &doc);
-    if (st == STORE_NOT_FOUND)
+    struct store_pledge p;
+    enum store_status st = store_pledge_get(store_reader(), id, &p);
+    if (st == STORE_NOT_FOUND) {
         respond_no_pledge(rs, rq->params[0]);
-    else if (st != STORE_OK)
+    } else if (st != STORE_OK) {
         respond_internal(rq, rs, "pledge read failed");
-    else
-        respond_json_get(rq, rs, doc);
+    } else {
+        /* The hot read: written straight from the row, no tree. */
+        struct buf b;
+        buf_init(&b, RENDER_MAX);
+        buf_reserve(&b, 2048);
+        if (pledge_write_json(&b, &p))
+            respond_json_buf(rq, rs, &b);
+        else
+            respond_internal(rq, rs, "pledge render failed");
+        buf_free(&b);
+        store_pledge_free(&p);
+    }
 }
 
 /* Validates a stand-alone pledge document against its announcement (which

@@ -2,6 +2,7 @@
 #include "render.h"
 
 #include "iso4217.h"
+#include "jsonw.h"
 #include "money.h"
 
 #include <string.h>
@@ -16,6 +17,23 @@ json_t *usd_json(__int128 cents)
     char text[MONEY_TEXT];
     money_format((money_u128)(cents < 0 ? 0 : cents), 2, text);
     return json_pack("{s:s, s:s}", "currency", "USD", "value", text);
+}
+
+json_t *company_json(const struct store_company *c)
+{
+    json_t *aliases = c->aliases ? json_loads(c->aliases, 0, NULL) : NULL;
+    if (!json_is_array(aliases)) {
+        json_decref(aliases);
+        aliases = json_array();
+    }
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:s, s:s}",
+                     "slug", c->slug, "name", text_or_null(c->name),
+                     "country", text_or_null(c->country), "website", text_or_null(c->website),
+                     "aliases", aliases, "pledge_count", (json_int_t)c->pledge_count,
+                     "announcement_count", (json_int_t)c->announcement_count,
+                     "total_usd", usd_json(c->totals.committed),
+                     "targets_usd", usd_json(c->totals.targets),
+                     "created_at", c->created_at, "updated_at", c->updated_at);
 }
 
 /* A stored JSON array (evidence), or [] when it does not parse. */
@@ -158,4 +176,179 @@ json_t *announcement_as_input(const json_t *rendered)
     else
         json_decref(inputs);
     return a;
+}
+
+/* ---- the same, written straight into a buffer ---- */
+
+/* A stored JSON array (evidence, aliases) as it is: every writer of those
+ * columns stores jsonx_dump's compact output, which is what jansson would
+ * write again; anything that is not an array is [] as above. */
+static void stored_array(struct jsonw *w, const char *key, const char *text)
+{
+    size_t n = text ? strlen(text) : 0;
+    jw_raw(w, key, n >= 2 && text[0] == '[' && text[n - 1] == ']' ? text : "[]");
+}
+
+static void usd_members(struct jsonw *w, int64_t cents)
+{
+    char text[MONEY_TEXT];
+    money_format((money_u128)(cents < 0 ? 0 : cents), 2, text);
+    jw_text_or_null(w, "currency", "USD");
+    jw_text_or_null(w, "value", text);
+}
+
+static void usd_write(struct jsonw *w, const char *key, __int128 cents)
+{
+    char text[MONEY_TEXT];
+    money_format((money_u128)(cents < 0 ? 0 : cents), 2, text);
+    jw_key(w, key);
+    jw_begin_object(w);
+    jw_text_or_null(w, "currency", "USD");
+    jw_text_or_null(w, "value", text);
+    jw_end_object(w);
+}
+
+static void pledge_members(struct jsonw *w, const struct store_pledge *s)
+{
+    jw_int(w, "id", s->id);
+    jw_int(w, "announcement_id", s->announcement_id);
+    jw_text_or_null(w, "announced_on", s->announced_on);
+    jw_text_or_null(w, "announced_on_precision", s->precision);
+    jw_text_or_null(w, "company", s->company);
+    jw_text_or_null(w, "kind", s->kind);
+    jw_text_or_null(w, "description", s->description);
+    jw_text_or_null(w, "country", s->country);
+    const struct currency *c = s->currency[0] ? currency_find(s->currency) : NULL;
+    if (c) {
+        char text[MONEY_TEXT];
+        money_format((money_u128)s->amount_minor, c->minor_units, text);
+        jw_key(w, "amount");
+        jw_begin_object(w);
+        jw_text_or_null(w, "currency", c->code);
+        jw_text_or_null(w, "value", text);
+        jw_end_object(w);
+    } else {
+        jw_null(w, "amount");
+    }
+    jw_text_or_null(w, "amount_qualifier", s->amount_qualifier);
+    if (s->usd_known) {
+        jw_key(w, "amount_usd");
+        jw_begin_object(w);
+        usd_members(w, s->usd_cents);
+        jw_text_or_null(w, "rate", s->usd_rate);
+        jw_text_or_null(w, "rate_date", s->usd_rate_date);
+        jw_text_or_null(w, "rate_source", s->usd_rate_source);
+        jw_end_object(w);
+    } else {
+        jw_null(w, "amount_usd");
+        if (c)
+            jw_text_or_null(w, "amount_usd_error", s->usd_error);
+    }
+    if (s->has_people)
+        jw_int(w, "people", s->people);
+    else
+        jw_null(w, "people");
+    jw_text_or_null(w, "people_qualifier", s->people_qualifier);
+    jw_text_or_null(w, "starts_on", s->starts_on);
+    jw_text_or_null(w, "ends_on", s->ends_on);
+    if (s->has_duration)
+        jw_int(w, "duration_months", s->duration_months);
+    else
+        jw_null(w, "duration_months");
+    jw_text_or_null(w, "status", s->status);
+    stored_array(w, "evidence", s->evidence);
+    jw_text_or_null(w, "created_at", s->created_at);
+    jw_text_or_null(w, "updated_at", s->updated_at);
+}
+
+bool pledge_write_json(struct buf *b, const struct store_pledge *p)
+{
+    struct jsonw w;
+    jw_init(&w, b);
+    jw_begin_object(&w);
+    pledge_members(&w, p);
+    jw_end_object(&w);
+    return w.ok;
+}
+
+bool company_write_json(struct buf *b, const struct store_company *c)
+{
+    struct jsonw w;
+    jw_init(&w, b);
+    jw_begin_object(&w);
+    jw_key(&w, "slug");
+    jw_string(&w, c->slug);
+    jw_text_or_null(&w, "name", c->name);
+    jw_text_or_null(&w, "country", c->country);
+    jw_text_or_null(&w, "website", c->website);
+    stored_array(&w, "aliases", c->aliases);
+    jw_int(&w, "pledge_count", c->pledge_count);
+    jw_int(&w, "announcement_count", c->announcement_count);
+    usd_write(&w, "total_usd", c->totals.committed);
+    usd_write(&w, "targets_usd", c->totals.targets);
+    jw_key(&w, "created_at");
+    jw_string(&w, c->created_at);
+    jw_key(&w, "updated_at");
+    jw_string(&w, c->updated_at);
+    jw_end_object(&w);
+    return w.ok;
+}
+
+bool announcement_write_json(struct buf *b, const struct store_announcement *a,
+                             bool with_pledges)
+{
+    struct jsonw w;
+    jw_init(&w, b);
+    jw_begin_object(&w);
+    jw_int(&w, "id", a->id);
+    jw_text_or_null(&w, "title", a->title);
+    jw_text_or_null(&w, "announced_on", a->announced_on);
+    jw_text_or_null(&w, "announced_on_precision", a->precision);
+    jw_key(&w, "companies");
+    jw_begin_array(&w);
+    for (size_t i = 0; i < a->n_companies; i++) {
+        jw_element(&w);
+        jw_string(&w, a->companies[i]);
+    }
+    jw_end_array(&w);
+    jw_key(&w, "countries");
+    jw_begin_array(&w);
+    for (size_t i = 0; i < a->n_countries; i++) {
+        jw_element(&w);
+        jw_string(&w, a->countries[i]);
+    }
+    jw_end_array(&w);
+    jw_text_or_null(&w, "summary", a->summary);
+    jw_key(&w, "sources");
+    jw_begin_array(&w);
+    for (size_t i = 0; i < a->n_sources; i++) {
+        const struct store_source *s = &a->sources[i];
+        jw_element(&w);
+        jw_begin_object(&w);
+        jw_text_or_null(&w, "url", s->url);
+        jw_text_or_null(&w, "publisher", s->publisher);
+        jw_text_or_null(&w, "title", s->title);
+        jw_text_or_null(&w, "language", s->language);
+        jw_text_or_null(&w, "published_on", s->published_on);
+        jw_end_object(&w);
+    }
+    jw_end_array(&w);
+    if (with_pledges) {
+        jw_key(&w, "pledges");
+        jw_begin_array(&w);
+        for (size_t i = 0; i < a->n_pledges; i++) {
+            jw_element(&w);
+            jw_begin_object(&w);
+            pledge_members(&w, &a->pledges[i]);
+            jw_end_object(&w);
+        }
+        jw_end_array(&w);
+    }
+    usd_write(&w, "total_usd", a->totals.committed);
+    usd_write(&w, "targets_usd", a->totals.targets);
+    jw_int(&w, "pledge_count", a->pledge_count);
+    jw_text_or_null(&w, "created_at", a->created_at);
+    jw_text_or_null(&w, "updated_at", a->updated_at);
+    jw_end_object(&w);
+    return w.ok;
 }

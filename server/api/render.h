@@ -8,6 +8,7 @@
 #ifndef PLEDGED_RENDER_H
 #define PLEDGED_RENDER_H
 
+#include "buf.h"
 #include "store.h"
 
 #include <jansson.h>
@@ -16,8 +17,20 @@
 json_t *usd_json(__int128 cents);
 
 json_t *pledge_json(const struct store_pledge *p);
+json_t *company_json(const struct store_company *c);
 /* With its pledges when a->pledges is set (a read with_pledges). */
 json_t *announcement_json(const struct store_announcement *a, bool with_pledges);
+
+/* The same representations written straight into b, byte for byte as
+ * jsonx_dump would write the trees above (jsonw.h): no tree is built, for
+ * the hot single-record answers. False when b is full or a text is not
+ * UTF-8 (the tree would not hold it either). */
+#define RENDER_MAX (64 << 20) /* the largest answer written so */
+
+bool pledge_write_json(struct buf *b, const struct store_pledge *p);
+bool company_write_json(struct buf *b, const struct store_company *c);
+bool announcement_write_json(struct buf *b, const struct store_announcement *a,
+                             bool with_pledges);
 
 /* A representation turned back into the input shape: computed and
  * read-only fields dropped, absent values left out. `rendered` is

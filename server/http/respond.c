@@ -101,6 +101,18 @@ bool etag_listed(const char *header, const char *etag, bool weak)
     return false;
 }
 
+void respond_json_buf(const struct request *rq, struct response *rs, struct buf *b)
+{
+    size_t len = 0;
+    char *text = buf_detach(b, &len);
+    if (!text) {
+        set_body(rs, 500, NULL, NULL, 0);
+        return;
+    }
+    set_body(rs, 200, "application/json", text, len);
+    respond_with_etag(rq, rs);
+}
+
 void respond_json_get(const struct request *rq, struct response *rs, json_t *doc)
 {
     respond_json(rs, 200, doc);

@@ -6,6 +6,7 @@
 #ifndef PLEDGED_RESPOND_H
 #define PLEDGED_RESPOND_H
 
+#include "buf.h"
 #include "request.h"
 
 #include <jansson.h>
@@ -56,6 +57,11 @@ void respond_bad_params(struct response *rs, json_t *errors);
 /* 400 listing every bad part of the path ({currency}, {date}; field = the
  * part's name), with type /problems/bad-path. Steals errors. */
 void respond_bad_path(struct response *rs, json_t *errors);
+
+/* 200 with b's contents as an application/json body (taken: b is left
+ * empty) and an ETag, as respond_json_get; for answers written with
+ * jsonw.h instead of a jansson tree. */
+void respond_json_buf(const struct request *rq, struct response *rs, struct buf *b);
 
 /* 500 without internals (503 with Retry-After when another process held
  * the database's lock: see store_take_busy); the cause goes to the log

@@ -6,6 +6,7 @@
 #include "migrate.h"
 #include "store.h"
 #include "tap.h"
+#include "tmpdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,28 +309,17 @@ static void test_companies(struct db *db)
 
 int main(void)
 {
-    db_global_init();
-    char dir[] = "/tmp/pledged-store-XXXXXX";
-    if (!mkdtemp(dir))
-        return 1;
-    char path[128], err[256] = "";
-    snprintf(path, sizeof path, "%s/s.db", dir);
-    struct db *db = db_open(path, false, err, sizeof err);
-    int applied = 0;
-    if (!CHECK(db && migrate_apply(db, &applied, err, sizeof err),
-               "a migrated database (%s)", err))
+    store_global_init();
+    struct tmpdb t;
+    char err[256] = "";
+    struct db *db = tmpdb_create(&t, "store", err, sizeof err);
+    if (!CHECK(db, "a migrated database (%s)", err))
         return tap_done();
     test_tokens(db);
     test_idempotency(db);
     test_gauges(db);
     test_companies(db);
-    db_close(db);
-    char wal[160];
-    const char *suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(wal, sizeof wal, "%s%s", path, suffixes[i]);
-        unlink(wal);
-    }
-    rmdir(dir);
+    store_close(db);
+    tmpdb_remove(&t);
     return tap_done();
 }

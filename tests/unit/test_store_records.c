@@ -9,6 +9,7 @@
 #include "rates.h"
 #include "store.h"
 #include "tap.h"
+#include "tmpdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,26 +383,15 @@ static void test_rates(struct db *db)
 
 int main(void)
 {
-    db_global_init();
-    char dir[] = "/tmp/pledged-records-XXXXXX";
-    if (!mkdtemp(dir))
-        return 1;
-    char path[128], err[256] = "";
-    snprintf(path, sizeof path, "%s/r.db", dir);
-    struct db *db = db_open(path, false, err, sizeof err);
-    int applied = 0;
-    if (!CHECK(db && migrate_apply(db, &applied, err, sizeof err),
-               "a migrated database (%s)", err))
+    store_global_init();
+    struct tmpdb t;
+    char err[256] = "";
+    struct db *db = tmpdb_create(&t, "records", err, sizeof err);
+    if (!CHECK(db, "a migrated database (%s)", err))
         return tap_done();
     test_records(db);
     test_rates(db);
-    db_close(db);
-    const char *suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char file[160];
-        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(dir);
+    store_close(db);
+    tmpdb_remove(&t);
     return tap_done();
 }

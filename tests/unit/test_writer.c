@@ -7,6 +7,7 @@
  * two transactions. */
 #include "store.h"
 #include "tap.h"
+#include "tmpdb.h"
 #include "writer.h"
 
 #include <pthread.h>
@@ -88,19 +89,14 @@ static bool exists(const char *slug)
 int main(void)
 {
     store_global_init();
-    char dir[] = "/tmp/pledged-writer-XXXXXX";
-    if (!mkdtemp(dir))
-        return 1;
-    char path[128], err[256] = "";
-    snprintf(path, sizeof path, "%s/w.db", dir);
-    struct db *db = store_open(path, err, sizeof err);
-    int from = 0, applied = 0;
-    if (!CHECK(db && store_migrate(db, &from, &applied, err, sizeof err) &&
-                   insert(db, "Taken Before") == STORE_OK,
+    struct tmpdb t;
+    char err[256] = "";
+    struct db *db = tmpdb_create(&t, "writer", err, sizeof err);
+    if (!CHECK(db && insert(db, "Taken Before") == STORE_OK,
                "a migrated database with one company (%s)", err))
         return tap_done();
     store_close(db);
-    if (!CHECK(store_pool_start(path, err, sizeof err), "the pool and its writer start (%s)",
+    if (!CHECK(store_pool_start(t.path, err, sizeof err), "the pool and its writer start (%s)",
                err))
         return tap_done();
 
@@ -158,12 +154,6 @@ int main(void)
     store_pool_stop();
     CHECK(store_write(job_body, &late) == STORE_ERROR, "after the stop, writes are refused");
 
-    const char *suffixes[] = {"", "-wal", "-shm"};
-    for (size_t i = 0; i < 3; i++) {
-        char file[160];
-        snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
-        unlink(file);
-    }
-    rmdir(dir);
+    tmpdb_remove(&t);
     return tap_done();
 }
