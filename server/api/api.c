@@ -393,3 +393,17 @@ void api_create(const struct request *rq, struct response *rs, api_save_fn *save
     struct create_tx t = {rq, rs, save};
     api_write(rq, rs, create_body, &t, what);
 }
+
+void api_answer_record(const struct request *rq, struct response *rs, render_fn *render,
+                       const void *record, size_t hint, const char *what)
+{
+    struct buf b;
+    buf_init(&b, RENDER_MAX);
+    buf_reserve(&b, hint);
+    if (render(&b, record)) {
+        respond_json_buf(rs, 200, &b);
+        respond_with_etag(rq, rs);
+    } else
+        respond_internal(rq, rs, what);
+    buf_free(&b);
+}

@@ -7,6 +7,7 @@
 #ifndef PLEDGED_API_H
 #define PLEDGED_API_H
 
+#include "render.h"
 #include "request.h"
 #include "router.h"
 #include "store.h"
@@ -25,6 +26,12 @@ void api_run(const struct route *route, const struct request *rq, struct respons
  * store fails. The body answers everything else itself. */
 void api_write(const struct request *rq, struct response *rs, store_tx_fn *body, void *ctx,
                const char *what);
+
+/* Answers 200 with one record written by render (render.h) and its ETag,
+ * or 500 logged as `what` when it cannot be written. `hint`: its usual
+ * size, reserved at once. */
+void api_answer_record(const struct request *rq, struct response *rs, render_fn *render,
+                       const void *record, size_t hint, const char *what);
 
 /* For writes: 401 with WWW-Authenticate unless the request carries a valid
  * token, 403 when it is read-only. */

@@ -51,14 +51,7 @@ void h_announcement_get(const struct request *rq, struct response *rs)
     } else if (st != STORE_OK) {
         respond_internal(rq, rs, "announcement read failed");
     } else {
-        struct buf b;
-        buf_init(&b, RENDER_MAX);
-        buf_reserve(&b, 8192);
-        if (announcement_write_json(&b, &a, true))
-            respond_json_buf(rq, rs, &b);
-        else
-            respond_internal(rq, rs, "announcement render failed");
-        buf_free(&b);
+        api_answer_record(rq, rs, render_announcement, &a, 8192, "announcement render failed");
         store_announcement_free(&a);
     }
 }

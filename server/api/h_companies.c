@@ -64,14 +64,7 @@ void h_company_get(const struct request *rq, struct response *rs)
     } else if (st != STORE_OK) {
         respond_internal(rq, rs, "company read failed");
     } else {
-        struct buf b;
-        buf_init(&b, RENDER_MAX);
-        buf_reserve(&b, 1024);
-        if (company_write_json(&b, &c))
-            respond_json_buf(rq, rs, &b);
-        else
-            respond_internal(rq, rs, "company render failed");
-        buf_free(&b);
+        api_answer_record(rq, rs, render_company, &c, 1024, "company render failed");
         store_company_free(&c);
     }
 }

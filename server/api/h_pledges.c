@@ -52,14 +52,7 @@ void h_pledge_get(const struct request *rq, struct response *rs)
         respond_internal(rq, rs, "pledge read failed");
     } else {
         /* The hot read: written straight from the row, no tree. */
-        struct buf b;
-        buf_init(&b, RENDER_MAX);
-        buf_reserve(&b, 2048);
-        if (pledge_write_json(&b, &p))
-            respond_json_buf(rq, rs, &b);
-        else
-            respond_internal(rq, rs, "pledge render failed");
-        buf_free(&b);
+        api_answer_record(rq, rs, render_pledge, &p, 2048, "pledge render failed");
         store_pledge_free(&p);
     }
 }
@@ -100,7 +93,7 @@ static enum store_status save_pledge(struct db *db, const struct request *rq,
                                      struct response *rs, int64_t id, const json_t *doc)
 {
     (void)rq;
-    json_t *errors = json_array(), *stored = NULL;
+    json_t *errors = json_array();
     struct pledge_input p;
     struct store_pledge_context ctx;
     enum store_status st = pledge_validate(db, doc, &p, &ctx, errors);
@@ -115,13 +108,25 @@ static enum store_status save_pledge(struct db *db, const struct request *rq,
         st = store_pledge_insert(db, p.announcement_id, -1, ctx.announced_on, &p, now, &id);
     else if (st == STORE_OK)
         st = store_pledge_update(db, id, ctx.announced_on, &p, now);
+    struct store_pledge stored;
     if (st == STORE_OK)
-        st = pledge_load(db, id, &stored);
+        st = store_pledge_get(db, id, &stored);
     if (st == STORE_OK) {
-        respond_json(rs, create ? 201 : 200, stored);
-        respond_etag(rs);
-        if (create)
-            respond_header(rs, "Location", "/v1/pledges/%lld", (long long)id);
+        /* Written straight from the row: this runs on the writer's thread. */
+        struct buf b;
+        buf_init(&b, RENDER_MAX);
+        buf_reserve(&b, 2048);
+        bool written = pledge_write_json(&b, &stored);
+        store_pledge_free(&stored);
+        if (written) {
+            respond_json_buf(rs, create ? 201 : 200, &b);
+            respond_etag(rs);
+            if (create)
+                respond_header(rs, "Location", "/v1/pledges/%lld", (long long)id);
+        } else {
+            st = STORE_ERROR;
+        }
+        buf_free(&b);
     } else if (st == STORE_NOT_FOUND) {
         st = STORE_ERROR; /* the company or the pledge went while we held the lock */
     }

@@ -352,3 +352,18 @@ bool announcement_write_json(struct buf *b, const struct store_announcement *a,
     jw_end_object(&w);
     return w.ok;
 }
+
+bool render_pledge(struct buf *b, const void *record)
+{
+    return pledge_write_json(b, record);
+}
+
+bool render_company(struct buf *b, const void *record)
+{
+    return company_write_json(b, record);
+}
+
+bool render_announcement(struct buf *b, const void *record)
+{
+    return announcement_write_json(b, record, true);
+}

@@ -27,6 +27,12 @@ json_t *announcement_json(const struct store_announcement *a, bool with_pledges)
  * UTF-8 (the tree would not hold it either). */
 #define RENDER_MAX (64 << 20) /* the largest answer written so */
 
+/* Writes one record's JSON into b (the functions below, wrapped). */
+typedef bool render_fn(struct buf *b, const void *record);
+bool render_pledge(struct buf *b, const void *record);
+bool render_company(struct buf *b, const void *record);
+bool render_announcement(struct buf *b, const void *record); /* with its pledges */
+
 bool pledge_write_json(struct buf *b, const struct store_pledge *p);
 bool company_write_json(struct buf *b, const struct store_company *c);
 bool announcement_write_json(struct buf *b, const struct store_announcement *a,

@@ -101,7 +101,7 @@ bool etag_listed(const char *header, const char *etag, bool weak)
     return false;
 }
 
-void respond_json_buf(const struct request *rq, struct response *rs, struct buf *b)
+void respond_json_buf(struct response *rs, unsigned status, struct buf *b)
 {
     size_t len = 0;
     char *text = buf_detach(b, &len);
@@ -109,8 +109,7 @@ void respond_json_buf(const struct request *rq, struct response *rs, struct buf 
         set_body(rs, 500, NULL, NULL, 0);
         return;
     }
-    set_body(rs, 200, "application/json", text, len);
-    respond_with_etag(rq, rs);
+    set_body(rs, status, "application/json", text, len);
 }
 
 void respond_json_get(const struct request *rq, struct response *rs, json_t *doc)

@@ -58,10 +58,10 @@ void respond_bad_params(struct response *rs, json_t *errors);
  * part's name), with type /problems/bad-path. Steals errors. */
 void respond_bad_path(struct response *rs, json_t *errors);
 
-/* 200 with b's contents as an application/json body (taken: b is left
- * empty) and an ETag, as respond_json_get; for answers written with
- * jsonw.h instead of a jansson tree. */
-void respond_json_buf(const struct request *rq, struct response *rs, struct buf *b);
+/* `status` with b's contents as an application/json body (taken: b is
+ * left empty), as respond_json does with a tree; for answers written with
+ * jsonw.h. */
+void respond_json_buf(struct response *rs, unsigned status, struct buf *b);
 
 /* 500 without internals (503 with Retry-After when another process held
  * the database's lock: see store_take_busy); the cause goes to the log
