@@ -190,32 +190,57 @@ bool int_parse(const char *s, int64_t min, int64_t max, int64_t *out)
     return true;
 }
 
-bool json_escape_append(struct buf *b, const char *s)
+/* The escaped form of the character at p (see json_escape_append) into
+ * out: its length, and in *consumed the bytes of p it stands for. */
+static size_t escape_one(const unsigned char *p, char out[6], size_t *consumed)
 {
     static const char hex[] = "0123456789abcdef";
+    uint32_t cp;
+    size_t len = *p >= 0x80 ? utf8_decode(p, &cp) : 1;
+    *consumed = len ? len : 1;
+    if (len == 0) {
+        /* Not UTF-8: the byte is shown as the four characters \xHH, so the
+         * output stays valid JSON in valid UTF-8. */
+        memcpy(out, (char[5]){'\\', '\\', 'x', hex[*p >> 4], hex[*p & 15]}, 5);
+        return 5;
+    }
+    if (*p == '"' || *p == '\\') {
+        out[0] = '\\';
+        out[1] = (char)*p;
+        return 2;
+    }
+    if (*p < 0x20 || *p == 0x7F) {
+        memcpy(out, (char[6]){'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]}, 6);
+        return 6;
+    }
+    memcpy(out, p, len);
+    return len;
+}
+
+bool json_escape_append(struct buf *b, const char *s)
+{
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        bool ok;
-        uint32_t cp;
-        size_t len = *p >= 0x80 ? utf8_decode(p, &cp) : 1;
-        if (len == 0) {
-            /* Not UTF-8: the byte is shown as the four characters \xHH, so
-             * the output stays valid JSON in valid UTF-8. */
-            char esc[5] = {'\\', '\\', 'x', hex[*p >> 4], hex[*p & 15]};
-            ok = buf_append(b, esc, 5);
-            len = 1;
-        } else if (*p == '"' || *p == '\\') {
-            char esc[2] = {'\\', (char)*p};
-            ok = buf_append(b, esc, 2);
-        } else if (*p < 0x20 || *p == 0x7F) {
-            char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-            ok = buf_append(b, esc, 6);
-        } else {
-            ok = buf_append(b, (const char *)p, len);
-        }
-        if (!ok)
+        char esc[6];
+        size_t used, n = escape_one(p, esc, &used);
+        if (!buf_append(b, esc, n))
             return false;
-        p += len;
+        p += used;
+    }
+    return true;
+}
+
+bool json_escape_into(char *out, size_t cap, size_t *pos, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        char esc[6];
+        size_t used, n = escape_one(p, esc, &used);
+        if (n > cap - *pos)
+            return false;
+        memcpy(out + *pos, esc, n);
+        *pos += n;
+        p += used;
     }
     return true;
 }

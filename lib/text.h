@@ -38,6 +38,9 @@ bool int_parse(const char *s, int64_t min, int64_t max, int64_t *out);
  * JSON and valid UTF-8 (an access log line stays parseable whatever a
  * client sends). False if b is full. */
 bool json_escape_append(struct buf *b, const char *s);
+/* The same into out[*pos..cap), advancing *pos; false (out unfinished)
+ * when it does not fit. Allocates nothing. */
+bool json_escape_into(char *out, size_t cap, size_t *pos, const char *s);
 
 /* Whether s is valid UTF-8 (no overlong forms, no surrogates). */
 bool utf8_valid(const char *s);

@@ -105,9 +105,11 @@ int cmd_serve(struct config *cfg)
         return 1;
     }
 
+    log_batch_start(); /* without it, access lines are written one by one */
     struct http_server *server = http_start(cfg, listen_fd, err, sizeof err);
     if (!server) {
         fprintf(stderr, "pledged: %s\n", err);
+        log_batch_stop();
         store_pool_stop();
         close(listen_fd);
         return 1;
@@ -115,6 +117,7 @@ int cmd_serve(struct config *cfg)
     if (!rates_refresh_start(cfg)) {
         fprintf(stderr, "pledged: cannot start the rates refresh\n");
         http_stop(server);
+        log_batch_stop();
         store_pool_stop();
         return 1;
     }
@@ -135,6 +138,7 @@ int cmd_serve(struct config *cfg)
     for (int i = 0; i < 1000 && atomic_load(&g_app.in_flight) > 0; i++)
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     http_stop(server);
+    log_batch_stop(); /* the last access lines go out */
     if (rates_refresh_stop()) {
         cache_free_all();
         store_pool_stop();

@@ -195,6 +195,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return queue(c, ex, &rs);
 }
 
+/* The request's access log line, built on the stack: no allocation. */
+static void access_line(const struct exchange *ex, long long us)
+{
+    char line[2 * LOG_PATH_MAX * 6 + 256], ts[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    size_t n = (size_t)snprintf(line, sizeof line, "{\"ts\":\"%s\",\"method\":\"", ts);
+    bool ok = json_escape_into(line, sizeof line, &n, ex->method);
+    if (ok && n + 10 < sizeof line) {
+        memcpy(line + n, "\",\"path\":\"", 10);
+        n += 10;
+        ok = json_escape_into(line, sizeof line, &n, ex->path);
+    }
+    int tail = ok ? snprintf(line + n, sizeof line - n,
+                             "\",\"status\":%u,\"bytes\":%zu,\"us\":%lld,\"request_id\":\"%s\"}",
+                             ex->status, ex->bytes, us, ex->request_id)
+                  : -1;
+    if (tail > 0 && (size_t)tail < sizeof line - n)
+        log_access(line, n + (size_t)tail);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -209,23 +232,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
         return;
     *req_cls = NULL;
     long long us = elapsed_us(ex);
-    if (g_app.cfg.access_log) {
-        char ts[32];
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        struct buf line;
-        buf_init(&line, 2048);
-        buf_printf(&line, "{\"ts\":\"%s\",\"method\":\"", ts);
-        json_escape_append(&line, ex->method);
-        buf_puts(&line, "\",\"path\":\"");
-        json_escape_append(&line, ex->path);
-        buf_printf(&line, "\",\"status\":%u,\"bytes\":%zu,\"us\":%lld,\"request_id\":\"%s\"}",
-                   ex->status, ex->bytes, us, ex->request_id);
-        log_line(line.data, line.len);
-        buf_free(&line);
-    }
+    if (g_app.cfg.access_log)
+        access_line(ex, us);
     buf_free(&ex->body);
     free(ex);
     atomic_fetch_sub(&g_app.in_flight, 1);

@@ -3,7 +3,8 @@
 
 Generates 100,000 pledges (gen_pledges.py), imports them into a temporary
 database, starts the release pledged and the bare libmicrohttpd `ceiling`
-server on free loopback ports, runs wrk (2 threads, 32 connections) against
+server on free loopback ports (pledged with its default thread count, once
+more with the answer cache off), runs wrk (2 threads, 32 connections) against
 each request below, and prints requests/s, p99 latency, the ratio to the
 ceiling and pledged's peak memory (VmHWM). Repeating one URL measures the
 answer cache (see server/http/cache.h); random ids measure the uncached path. Servers listen on 127.0.0.1 and
@@ -56,7 +57,7 @@ def wrk(url, script=None):
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return rps, p99, int(non2xx.group(1)) if non2xx else 0
 
@@ -70,14 +71,21 @@ try:
     print("imported %d pledges in %.1f s" % (pledges, time.time() - t))
     token = subprocess.run([pledged, "token", "add", "bench", "--db", db], capture_output=True, text=True,
                            check=True).stdout.strip().splitlines()[-1]
+    # pledged runs with its own default thread count (what a deployment
+    # gets); the ceiling with one thread per CPU, the most it can use.
     threads = str(os.cpu_count() or 2)
-    p_port, c_port = free_port(), free_port()
+    p_port, c_port, u_port = free_port(), free_port(), free_port()
     server = subprocess.Popen([pledged, "serve", "--port", str(p_port), "--bind", "127.0.0.1", "--db", db,
-                               "--threads", threads, "--no-access-log"], stderr=subprocess.DEVNULL)
+                               "--no-access-log"], stderr=subprocess.DEVNULL)
     procs.append(server)
+    # The same database served with the answer cache off: the uncached path.
+    uncached = subprocess.Popen([pledged, "serve", "--port", str(u_port), "--bind", "127.0.0.1", "--db", db,
+                                 "--no-access-log", "--no-answer-cache"], stderr=subprocess.DEVNULL)
+    procs.append(uncached)
     ceil = subprocess.Popen([ceiling, str(c_port), threads], stderr=subprocess.DEVNULL)
     procs.append(ceil)
     wait_port(p_port)
+    wait_port(u_port)
     wait_port(c_port)
     post = os.path.join(work, "post.lua")
     with open(post, "w") as fh:
@@ -93,6 +101,7 @@ try:
     rows = [("ceiling: bare libmicrohttpd, fixed JSON", "http://127.0.0.1:%d/" % c_port, None)]
     rows += [("GET /v1/pledges/{id}, one id (answer cache hit)", base + "/v1/pledges/%d" % (pledges // 2), None),
              ("GET /v1/pledges/{id}, random ids (cache miss)", base + "/", rand),
+             ("GET /v1/pledges/{id}, random ids, answer cache off", "http://127.0.0.1:%d/" % u_port, rand),
              ("GET /v1/companies/{slug}", base + "/v1/companies/co-0001", None),
              ("GET /v1/pledges?kind&country, -amount_usd, 50", base + "/v1/pledges?kind=investment&country=JP&sort=-amount_usd&limit=50", None),
              ("GET /v1/stats/totals?group_by=company", base + "/v1/stats/totals?group_by=company", None),

@@ -111,6 +111,13 @@ class Daemon:
             self.proc.kill()
             raise RuntimeError("pledged did not start:\n" + self.log_text())
 
+    def log_after_flush(self):
+        """The log once the access lines of the requests so far are out:
+        they are written in batches at least every 100 ms (log.h), so this
+        waits a little longer than that."""
+        time.sleep(0.3)
+        return self.log_text()
+
     def log_text(self):
         with open(self.log_path, "rb") as fh:
             fh.seek(self.offset)

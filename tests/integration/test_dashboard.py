@@ -114,7 +114,7 @@ tap.check(re.search(r'<tr class="target"><td data-label="Date" class="date">2024
 page = d.get("/").body.decode()
 outside = re.findall(r'(?:src|href)="(https?:)?//', page) + re.findall(r"@import|url\(\s*['\"]?https?:", page)
 tap.eq(outside, [], "the page loads nothing from any other host")
-paths = [json.loads(l)["path"] for l in d.log_text().splitlines() if '"path"' in l]
+paths = [json.loads(l)["path"] for l in d.log_after_flush().splitlines() if '"path"' in l]
 tap.check({"/", "/v1/stats/summary", "/v1/stats/totals", "/v1/pledges"} <= set(paths),
           "the browser read the JSON API of this server", sorted(set(paths)))
 

@@ -119,7 +119,7 @@ r = d.get("/v1/rates/XYZ/2024-02-30")
 tap.check(r.status == 400 and r.json["type"] == "/problems/bad-path" and r.json["title"] == "Invalid path"
           and sorted(e["field"] for e in r.json["errors"]) == ["currency", "date"] and "query" not in r.json["detail"],
           "errors in path parameters say 'path'", r.json)
-lines = d.log_text().splitlines()
+lines = d.log_after_flush().splitlines()
 bad = []
 for line in lines:
     try:

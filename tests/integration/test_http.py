@@ -92,8 +92,7 @@ for t in threads:
 tap.check(results.count(200) == 200, "200 concurrent reads all succeed", set(results))
 
 # The access log: one JSON line per request with the fields promised.
-time.sleep(0.1)
-lines = [json.loads(l) for l in d.log_text().splitlines() if l.startswith("{") and '"path"' in l]
+lines = [json.loads(l) for l in d.log_after_flush().splitlines() if l.startswith("{") and '"path"' in l]
 last = [l for l in lines if l.get("request_id") == "trace-abc.123"]
 tap.check(len(last) == 1 and last[0]["method"] == "GET" and last[0]["path"] == "/healthz"
           and last[0]["status"] == 200 and last[0]["bytes"] > 0 and last[0]["us"] >= 0,
@@ -108,7 +107,7 @@ import signal
 import socket
 body = json.dumps({"name": "Late Arrival"}).encode()
 s = socket.create_connection(("127.0.0.1", d.port), timeout=10)
-s.sendall(b"POST /v1/companies HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+s.sendall(b"POST /v1/companies HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Request-Id: late-arrival\r\n"
           b"Authorization: Bearer " + d.token.encode() + b"\r\nContent-Length: %d\r\n\r\n" % len(body)
           + body[:5])
 time.sleep(0.3)
@@ -131,5 +130,12 @@ try:
 except OSError:
     refused = True
 tap.check(refused or d.proc.poll() is not None, "no new connections are accepted after SIGTERM")
+try:
+    d.proc.wait(timeout=20)
+except Exception:
+    pass
+late_lines = [l for l in d.log_text().splitlines() if '"request_id":"late-arrival"' in l]
+tap.check(len(late_lines) == 1 and '"status":201' in late_lines[0],
+          "the access lines batched at the stop are written before the daemon exits", late_lines)
 
 finish(tap, d)

@@ -97,10 +97,10 @@ struct db *db_open(const char *path, bool readonly, char *err, size_t errlen)
     sqlite3_busy_timeout(db->h, 5000);
     /* Temporary tables and indexes (FTS5 builds some) stay in memory, so a
      * read-only root filesystem needs nothing but the database's folder.
-     * Readers map the file (mmap_size): a page read is then a memory read,
-     * not a read(2) that copies the page out of the kernel's cache. */
+     * No mmap_size: each reader would map the whole file again, and every
+     * mapping's pages count in the process's resident memory. */
     const char *setup = readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
-                                   " PRAGMA temp_store=MEMORY; PRAGMA mmap_size=1073741824;"
+                                   " PRAGMA temp_store=MEMORY;"
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                    " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     char *msg = NULL;
