@@ -138,8 +138,8 @@ int main(void)
         c.name = (char *)(nasty[i][0] ? nasty[i] : "Acme");
         snprintf(c.country, sizeof c.country, i % 2 ? "US" : "");
         c.website = i % 3 ? "https://example.invalid/?q=\"x\"" : NULL;
-        json_t *aliases = json_pack("[s, s]", nasty[i], "MSFT");
-        c.aliases = jsonx_dump(i % 2 ? aliases : json_array(), NULL);
+        json_t *aliases = i % 2 ? json_pack("[s, s]", nasty[i], "MSFT") : json_array();
+        c.aliases = jsonx_dump(aliases, NULL);
         json_decref(aliases);
         c.pledge_count = (int64_t)i;
         c.announcement_count = 1;
