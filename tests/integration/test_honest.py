@@ -257,8 +257,11 @@ INSERT INTO pledges_fts (rowid, description) VALUES (40, 'a'), (55, 'b');
 con.commit()
 con.close()
 mig = run_cli(binary, "migrate", "--db", old)
-tap.check(mig.returncode == 0 and "schema version 7" in mig.stdout, "pledged migrate moves a version-4 database to the latest (7)", mig)
+tap.check(mig.returncode == 0 and "schema version 8" in mig.stdout, "pledged migrate moves a version-4 database to the latest (8)", mig)
 s3 = Daemon(binary, db=old)
+summary = s3.get("/v1/stats/summary").json
+tap.check(summary["pledges"] == 2 and summary["people"] == 10 and summary["approximate"] == 0,
+          "the summary's kept totals start from the rows already there (0008)", summary)
 a7 = s3.get("/v1/announcements/7").json
 tap.check(a7["announced_on_precision"] == "day" and a7["pledges"][0]["id"] == 40
           and a7["pledges"][0]["people_qualifier"] is None and a7["pledges"][0]["amount_qualifier"] is None,

@@ -303,6 +303,10 @@ static void test_records(struct db *db)
               strcmp(sp.usd_rate_date, "2024-04-11") == 0 && sp.usd_cents == 195835237287LL,
           "kept pledges follow a new date, and its rate (%lld)", (long long)sp.usd_cents);
     store_pledge_free(&sp);
+    CHECK(store_summary(db, &sum) == STORE_OK && sum.pledges == 3 &&
+              sum.totals.committed == (__int128)195835237287LL &&
+              sum.totals.targets == 100000000 && sum.people == 3000000 && sum.approximate == 2,
+          "the summary's kept totals follow every change of a USD value");
 
     found.n = 0;
     CHECK(store_announcement_ids(db, collect_id, &found) == STORE_OK && found.n == 1 &&
@@ -312,6 +316,10 @@ static void test_records(struct db *db)
               store_announcement_get(db, id, false, &got) == STORE_NOT_FOUND &&
               store_pledge_get(db, yen_id, &sp) == STORE_NOT_FOUND,
           "a deleted announcement takes its pledges with it");
+    CHECK(store_summary(db, &sum) == STORE_OK && sum.pledges == 0 && sum.totals.committed == 0 &&
+              sum.totals.targets == 0 && sum.people == 0 && sum.approximate == 0 &&
+              sum.pledges_without_usd == 0,
+          "and the summary's kept totals are back to nothing");
     f = any();
     f.q = "grid";
     CHECK(pledges_where(db, f).n == 0, "and its words leave the index");
