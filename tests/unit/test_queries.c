@@ -6,6 +6,7 @@
 #include "page.h"
 #include "rates.h"
 #include "respond.h"
+#include "keyset.h"
 #include "records_sql.h"
 #include "sq.h"
 #include "search.h"
@@ -46,6 +47,108 @@ static void plan_of(struct db *db, const char *sql, char *out, size_t len)
         strncat(out, "; ", len - strlen(out) - 1);
     }
     sqlite3_finalize(st);
+}
+
+/* Collects the ids of a page's rows (column 0). */
+struct idlist {
+    int64_t v[128];
+    size_t n;
+};
+
+static enum store_status collect_row(void *ctx, struct db *db, sqlite3_stmt *st)
+{
+    (void)db;
+    struct idlist *l = ctx;
+    if (l->n < 128)
+        l->v[l->n++] = sqlite3_column_int64(st, 0);
+    return STORE_OK;
+}
+
+/* Every page of pledges matching q, sorted -announced_on, 7 at a time,
+ * read with the free-text plan `walk` (1: walk the order and check each
+ * row, 0: read the matches first); the plan of the first page in *plan. */
+static struct idlist all_pages(struct db *db, const char *q, int walk, char *plan, size_t len)
+{
+    struct idlist ids = {{0}, 0};
+    struct record_filter f = {.target = FILTER_PLEDGES, .q = q, .min_usd = -1, .max_usd = -1,
+                              .approximate = -1};
+    struct page pg = {.n_keys = 1, .limit = 7};
+    pg.keys[0] = &store_pledge_sorts[0];
+    pg.desc[0] = true;
+    for (int pages = 0; pages < 30; pages++) {
+        struct sq_filter sf;
+        struct buf sql, count;
+        buf_init(&sql, 1 << 16);
+        buf_init(&count, 1 << 16);
+        struct page_end end = {NULL, -1};
+        enum store_status st = sq_filter_init_as(db, &f, &sf, walk);
+        if (st == STORE_OK) {
+            sq_pledge_list_sql(&sf, &pg, &sql);
+            if (pages == 0)
+                plan_of(db, buf_str(&sql), plan, len);
+            st = sq_page_run(db, &pg, buf_str(&sql), NULL, sq_filter_bind, &sf, collect_row,
+                             &ids, PLEDGE_NCOLS, &end);
+        }
+        sq_filter_free(&sf);
+        buf_free(&sql);
+        buf_free(&count);
+        json_decref(pg.after);
+        pg.after = end.next_after;
+        if (st != STORE_OK) {
+            ids.n = 999;
+            break;
+        }
+        if (!pg.after)
+            break;
+    }
+    json_decref(pg.after);
+    return ids;
+}
+
+/* The two plans of free text give the same pages in the same order. */
+static void test_fts_plans(struct db *w)
+{
+    json_t *body = json_pack("{s:s}", "name", "Acme"), *errors = json_array();
+    struct company_input in;
+    company_input_parse(body, INPUT_CREATE, &in, errors);
+    bool ok = store_company_insert(w, &in, "2026-01-01T00:00:00Z") == STORE_OK;
+    company_input_free(&in);
+    json_decref(body);
+    json_t *doc = json_pack("{s:s, s:s, s:[s], s:[{s:s}]}", "title", "Acme plans",
+                            "announced_on", "2024-03-01", "companies", "acme", "sources", "url",
+                            "https://example.invalid/acme");
+    struct announcement_input a;
+    announcement_input_parse(doc, &a, errors);
+    int64_t ann = 0;
+    ok = ok && !json_array_size(errors) &&
+         store_announcement_write(w, &a, true, "2026-01-01T00:00:00Z", &ann) == STORE_OK;
+    for (int i = 0; ok && i < 60; i++) {
+        char desc[64], date[DATE_TEXT];
+        snprintf(desc, sizeof desc, i % 3 ? "cloud region %d" : "robotics lab %d", i);
+        snprintf(date, sizeof date, "2024-%02d-%02d", 1 + i % 12, 1 + i % 5); /* ties on dates */
+        struct pledge_input p = {.kind = "research", .status = "announced", .description = desc,
+                                 .evidence = json_array(), .announcement_id = ann};
+        int64_t id;
+        ok = store_pledge_insert(w, ann, -1, date, &p, "2026-01-01T00:00:00Z", &id) == STORE_OK;
+        json_decref(p.evidence);
+    }
+    announcement_input_free(&a);
+    json_decref(doc);
+    json_decref(errors);
+    CHECK(ok, "60 pledges, 20 of them about robotics");
+    char plan_walk[2048] = "", plan_read[2048] = "";
+    struct idlist walk = all_pages(w, "robotics", 1, plan_walk, sizeof plan_walk);
+    struct idlist read = all_pages(w, "robotics", 0, plan_read, sizeof plan_read);
+    bool same = walk.n == 20 && read.n == 20;
+    for (size_t i = 0; same && i < walk.n; i++)
+        same = walk.v[i] == read.v[i];
+    CHECK(same, "walking the order and checking each pledge gives the pages reading the matches "
+                "gives (%zu, %zu)", walk.n, read.n);
+    CHECK(!strstr(plan_walk, "TEMP B-TREE") && !full_scan(plan_walk, "p"),
+          "the walk reads the date index in order, with no sort (%s)", plan_walk);
+    struct idlist words = all_pages(w, "acme", 1, plan_walk, sizeof plan_walk);
+    CHECK(words.n == 60, "a word of the announcement matches its pledges in the walk too (%zu)",
+          words.n);
 }
 
 int main(void)
@@ -188,6 +291,7 @@ int main(void)
     }
     db = db_writer_lock();
     db_writer_unlock();
+    test_fts_plans(db);
 
     /* The look-up really answers the rate in force. */
     struct rate_found f;

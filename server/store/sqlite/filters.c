@@ -37,7 +37,7 @@ static enum store_status choose_usd_seek(struct db *db, struct sq_filter *sf)
     return rc == SQLITE_ROW ? STORE_OK : sq_status(rc);
 }
 
-static void pledge_clauses(const struct record_filter *f, struct buf *w)
+static void pledge_clauses(const struct record_filter *f, bool fts_walk, struct buf *w)
 {
     if (f->joint)
         buf_puts(w, " AND p.company_id IS NULL");
@@ -49,7 +49,11 @@ static void pledge_clauses(const struct record_filter *f, struct buf *w)
         buf_puts(w, " AND p.announced_on >= :from");
     if (f->to[0])
         buf_puts(w, " AND p.announced_on <= :to");
-    if (f->q)
+    if (f->q && fts_walk)
+        buf_puts(w, " AND (EXISTS (SELECT 1 FROM pledges_fts WHERE pledges_fts MATCH :q"
+                    " AND rowid = p.id) OR EXISTS (SELECT 1 FROM announcements_fts WHERE"
+                    " announcements_fts MATCH :q AND rowid = p.announcement_id))");
+    else if (f->q)
         buf_puts(w, " AND (p.id IN (SELECT rowid FROM pledges_fts WHERE pledges_fts"
                     " MATCH :q) OR p.announcement_id IN (SELECT rowid FROM"
                     " announcements_fts WHERE announcements_fts MATCH :q))");
@@ -93,12 +97,47 @@ static void announcement_clauses(const struct record_filter *f, struct buf *w)
                     " announcements_fts MATCH :q)");
 }
 
+/* Pledges: whether the word is common enough for a page to walk its order
+ * (see FTS_WALK_FACTOR). */
+static enum store_status choose_fts_walk(struct db *db, struct sq_filter *sf)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT pledges FROM pledge_totals WHERE id = 1");
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    int64_t pledges = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    db_done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sq_status(rc);
+    int64_t enough = 1;
+    while (enough * enough < FTS_WALK_FACTOR * pledges)
+        enough *= 2; /* a power of two past the square root is close enough */
+    st = db_prepare(db, "SELECT count(*) FROM (SELECT rowid FROM pledges_fts"
+                        " WHERE pledges_fts MATCH ?1 LIMIT ?2)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, sf->fts, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, enough);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        sf->fts_walk = sqlite3_column_int64(st, 0) >= enough && pledges > 0;
+    db_done(st);
+    return rc == SQLITE_ROW ? STORE_OK : sq_status(rc);
+}
+
 enum store_status sq_filter_init(struct db *db, const struct record_filter *f,
                                  struct sq_filter *out)
+{
+    return sq_filter_init_as(db, f, out, -1);
+}
+
+enum store_status sq_filter_init_as(struct db *db, const struct record_filter *f,
+                                    struct sq_filter *out, int walk)
 {
     memset(out, 0, sizeof *out);
     out->f = f;
     buf_init(&out->where, 8192);
+    buf_init(&out->where_all, 8192);
     if (!db)
         return STORE_ERROR;
     enum store_status st = STORE_OK;
@@ -106,11 +145,17 @@ enum store_status sq_filter_init(struct db *db, const struct record_filter *f,
         st = company_id(db, f->company, &out->company_id);
     if (st == STORE_OK && f->q && !(out->fts = sq_fts_query(f->q)))
         st = STORE_ERROR; /* out of memory: the API has checked q has a word */
+    if (st == STORE_OK && f->target == FILTER_PLEDGES && f->q && walk < 0)
+        st = choose_fts_walk(db, out);
+    else
+        out->fts_walk = f->target == FILTER_PLEDGES && f->q && walk > 0;
     if (st == STORE_OK && f->target == FILTER_PLEDGES) {
-        pledge_clauses(f, &out->where);
+        pledge_clauses(f, out->fts_walk, &out->where);
+        pledge_clauses(f, false, &out->where_all);
         st = choose_usd_seek(db, out);
     } else if (st == STORE_OK) {
         announcement_clauses(f, &out->where);
+        announcement_clauses(f, &out->where_all);
     }
     return st;
 }
@@ -118,6 +163,7 @@ enum store_status sq_filter_init(struct db *db, const struct record_filter *f,
 void sq_filter_free(struct sq_filter *sf)
 {
     buf_free(&sf->where);
+    buf_free(&sf->where_all);
     free(sf->fts);
     sf->fts = NULL;
 }
@@ -155,12 +201,13 @@ void sq_filter_bind(const void *ctx, sqlite3_stmt *st)
     bind_named_int(st, ":usd_hi", f->max_usd >= 0 ? f->max_usd : INT64_MAX);
 }
 
-void sq_filter_pledges_from(const struct sq_filter *sf, bool join_company, struct buf *sql)
+void sq_filter_pledges_from(const struct sq_filter *sf, bool join_company, bool all,
+                            struct buf *sql)
 {
     buf_printf(sql, " FROM pledges p%s%s WHERE 1=1%s%s",
                sf->usd_seek ? " INDEXED BY pledges_by_usd" : "",
                join_company ? " LEFT JOIN companies c ON c.id = p.company_id" : "",
-               buf_str(&sf->where),
+               buf_str(all ? &sf->where_all : &sf->where),
                sf->usd_seek ? " AND coalesce(p.amount_usd_minor, -1) BETWEEN :usd_lo AND :usd_hi"
                             : "");
 }

@@ -17,10 +17,12 @@
 /* A filter made ready for one query. */
 struct sq_filter {
     const struct record_filter *f;   /* borrowed */
-    struct buf where;                /* " AND ..." clauses on aliases a / p */
+    struct buf where;                /* " AND ..." clauses on aliases a / p, for a page */
+    struct buf where_all;            /* the same for reading every match (counts, stats) */
     int64_t company_id;              /* -1: a slug no company has (matches nothing) */
     char *fts;                       /* owned FTS5 query, or NULL */
     bool usd_seek;                   /* read pledges through pledges_by_usd */
+    bool fts_walk;                   /* a page walks its order and checks the word per row */
 };
 
 /* Builds the clauses of f (and, for pledges with a USD range, chooses how
@@ -28,6 +30,10 @@ struct sq_filter {
  * cases. */
 enum store_status sq_filter_init(struct db *db, const struct record_filter *f,
                                  struct sq_filter *out);
+/* The same with the free-text plan chosen by the caller (walk: 1 always,
+ * 0 never, -1 by the rule above), for the tests that compare both. */
+enum store_status sq_filter_init_as(struct db *db, const struct record_filter *f,
+                                    struct sq_filter *out, int walk);
 void sq_filter_free(struct sq_filter *sf);
 /* Binds the clauses' parameters (ctx: a struct sq_filter). */
 void sq_filter_bind(const void *ctx, sqlite3_stmt *st);
@@ -41,8 +47,19 @@ void sq_filter_bind(const void *ctx, sqlite3_stmt *st);
  * request reads every pledge. */
 #define USD_SEEK_MAX 4000
 
+/* A pledge page with free text: when the word is common, the page walks
+ * its sort order and checks each pledge's match with one seek of the
+ * full-text index (fts_walk), finding its 50 rows among the first few
+ * hundred; otherwise it reads the matches first and sorts them. Reading
+ * them costs about 3 µs a match, a per-row check about 70 µs, so walking
+ * wins past sqrt(FTS_WALK_FACTOR x pledges) matches (about 35,000 of a
+ * million). Counts and stats always read the matches (where_all). */
+#define FTS_WALK_FACTOR 1200
+
 /* " FROM pledges p [INDEXED BY ...] ... WHERE 1=1 <clauses>" for pledges
- * (with the company join when join_company). */
-void sq_filter_pledges_from(const struct sq_filter *sf, bool join_company, struct buf *sql);
+ * (with the company join when join_company): a page's clauses, or with
+ * `all` those for reading every match. */
+void sq_filter_pledges_from(const struct sq_filter *sf, bool join_company, bool all,
+                            struct buf *sql);
 
 #endif

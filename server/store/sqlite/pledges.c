@@ -343,7 +343,7 @@ void sq_pledge_list_sql(const struct sq_filter *sf, const struct page *pg, struc
 {
     buf_puts(sql, "SELECT " PLEDGE_COLS);
     sq_page_select_keys(pg, &pledge_list, sql);
-    sq_filter_pledges_from(sf, true, sql);
+    sq_filter_pledges_from(sf, true, false, sql);
     sq_page_where_after(pg, &pledge_list, sql);
     sq_page_order_limit(pg, &pledge_list, sql);
 }
@@ -360,7 +360,7 @@ enum store_status store_pledge_list(struct db *db, const struct record_filter *f
     if (status == STORE_OK) {
         sq_pledge_list_sql(&sf, pg, &sql);
         buf_puts(&count, "SELECT count(*)");
-        sq_filter_pledges_from(&sf, false, &count);
+        sq_filter_pledges_from(&sf, false, true, &count);
         struct list_ctx l = {fn, ctx};
         status = sq_page_run(db, pg, buf_str(&sql), buf_str(&count), sq_filter_bind, &sf,
                              list_row, &l, PLEDGE_NCOLS, end);

@@ -40,7 +40,8 @@ enum store_status store_stats_each(struct db *db, const struct record_filter *f,
     buf_printf(&sql, "SELECT %s, p.amount_usd_minor, p.people, p.kind,"
                      " p.amount_qualifier IS NOT NULL OR p.people_qualifier IS NOT NULL"
                      " FROM pledges p%s WHERE 1=1%s",
-               group_columns[group], sf.where.len ? "" : " NOT INDEXED", buf_str(&sf.where));
+               group_columns[group], sf.where_all.len ? "" : " NOT INDEXED",
+               buf_str(&sf.where_all));
     sqlite3_stmt *st = status == STORE_OK ? db_prepare(db, buf_str(&sql)) : NULL;
     if (status == STORE_OK && !st)
         status = STORE_ERROR;
