@@ -76,7 +76,9 @@ static bool require(const struct request *rq, struct response *rs, bool write)
     return false;
 }
 
-bool api_require_token(const struct request *rq, struct response *rs)
+/* For writes: 401 with WWW-Authenticate unless the request carries a valid
+ * token, 403 when it is read-only. */
+static bool api_require_token(const struct request *rq, struct response *rs)
 {
     return require(rq, rs, true);
 }
@@ -99,7 +101,10 @@ static bool media_type_is(const char *value, const char *want)
     return next == '\0' || next == ';' || next == ' ';
 }
 
-json_t *api_json_body(const struct request *rq, struct response *rs, bool merge_patch)
+/* The body as a JSON object (new reference). 415 unless the content type is
+ * application/json (or application/merge-patch+json when merge_patch), 400
+ * for malformed JSON, duplicate keys or a non-object. */
+static json_t *api_json_body(const struct request *rq, struct response *rs, bool merge_patch)
 {
     const char *ct = rq->content_type;
     bool ok = ct && (media_type_is(ct, "application/json") ||
@@ -125,8 +130,10 @@ const char *api_query(const struct request *rq, const char *name)
     return NULL;
 }
 
-bool api_query_check(const struct request *rq, struct response *rs,
-                     const char *const allowed[])
+/* 400 naming the first query parameter that is not in `allowed` (a NULL
+ * terminated list) or that is given twice. */
+static bool api_query_check(const struct request *rq, struct response *rs,
+                            const char *const allowed[])
 {
     for (size_t i = 0; i < rq->n_query; i++) {
         const char *key = rq->query[i].key;
@@ -184,8 +191,14 @@ static void body_hash(const struct request *rq, unsigned char out[crypto_hash_sh
     crypto_hash_sha256(out, (const unsigned char *)rq->body, rq->body_len);
 }
 
-enum store_status api_idempotent_replay(const struct request *rq, struct response *rs,
-                                        struct db *db)
+/* Idempotency-Key on POST, inside the write's transaction (a store_write
+ * body). STORE_OK: go ahead (no key, or one not used yet). STORE_ABORTED:
+ * rs is answered (the first answer replayed with "Idempotent-Replayed:
+ * true" for the same body, 422 for another body, 400 for a malformed key)
+ * and the transaction is to be rolled back. Anything else: the look-up
+ * failed. */
+static enum store_status api_idempotent_replay(const struct request *rq, struct response *rs,
+                                               struct db *db)
 {
     if (!rq->idempotency_key)
         return STORE_OK;
@@ -221,8 +234,10 @@ enum store_status api_idempotent_replay(const struct request *rq, struct respons
     return STORE_ABORTED;
 }
 
-enum store_status api_idempotent_store(const struct request *rq, const struct response *rs,
-                                       struct db *db)
+/* Records a successful answer under the request's key (STORE_OK without
+ * one), in the same transaction as the write it answers. */
+static enum store_status api_idempotent_store(const struct request *rq,
+                                              const struct response *rs, struct db *db)
 {
     if (!rq->idempotency_key || rs->status < 200 || rs->status >= 300)
         return STORE_OK;
@@ -278,8 +293,10 @@ void api_delete_by_id(const struct request *rq, struct response *rs, store_load_
     api_write(rq, rs, delete_body, &t, what);
 }
 
-void api_answer_failure(const struct request *rq, struct response *rs, enum store_status st,
-                        const char *what)
+/* After store_write: when st is store_failed, replaces whatever the body
+ * answered with 500 (503 when the database was busy), logging `what`. */
+static void api_answer_failure(const struct request *rq, struct response *rs,
+                               enum store_status st, const char *what)
 {
     if (!store_failed(st))
         return;

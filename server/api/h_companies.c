@@ -173,6 +173,28 @@ struct patch_tx {
     const struct company_input *in; /* the patch */
 };
 
+/* The company a PATCH or DELETE changes, read inside its transaction:
+ * STORE_OK with *cur (release it with store_company_free); otherwise the
+ * request is answered: STORE_NOT_FOUND (404), STORE_ABORTED (412, If-Match)
+ * or the store's failure. */
+static enum store_status company_to_change(struct db *db, const struct request *rq,
+                                           struct response *rs, const char *slug,
+                                           struct store_company *cur)
+{
+    json_t *current = NULL;
+    enum store_status st = company_load(db, slug, &current, cur);
+    if (st == STORE_NOT_FOUND)
+        respond_no_company(rs, slug);
+    if (st != STORE_OK)
+        return st;
+    bool matches = api_check_if_match(rq, rs, current);
+    json_decref(current);
+    if (matches)
+        return STORE_OK;
+    store_company_free(cur);
+    return STORE_ABORTED;
+}
+
 /* The patched value of a text field: the input's when given, else the
  * current one (NULL for none). */
 static const char *patched(bool given, const char *value, const char *current)
@@ -186,18 +208,11 @@ static enum store_status patch_body(struct db *db, void *ctx)
     struct patch_tx *t = ctx;
     const struct company_input *in = t->in;
     struct store_company cur;
-    json_t *current = NULL, *updated = NULL;
-    char *aliases = NULL;
-    enum store_status st = company_load(db, t->slug, &current, &cur);
-    if (st == STORE_NOT_FOUND)
-        respond_no_company(t->rs, t->slug);
+    json_t *updated = NULL;
+    enum store_status st = company_to_change(db, t->rq, t->rs, t->slug, &cur);
     if (st != STORE_OK)
         return st;
-    if (!api_check_if_match(t->rq, t->rs, current)) {
-        st = STORE_ABORTED;
-        goto out;
-    }
-    aliases = in->has_aliases ? jsonx_dump(in->aliases, NULL)
+    char *aliases = in->has_aliases ? jsonx_dump(in->aliases, NULL)
                               : strdup(cur.aliases ? cur.aliases : "[]");
     struct store_company_fields f = {
         .slug = in->has_slug ? in->slug : cur.slug,
@@ -223,7 +238,6 @@ static enum store_status patch_body(struct db *db, void *ctx)
         respond_header(t->rs, "Content-Location", "/v1/companies/%s", in->slug);
 out:
     free(aliases);
-    json_decref(current);
     store_company_free(&cur);
     return st;
 }
@@ -254,15 +268,10 @@ static enum store_status delete_body(struct db *db, void *ctx)
 {
     struct delete_tx *t = ctx;
     struct store_company cur;
-    json_t *current = NULL;
-    enum store_status st = company_load(db, t->slug, &current, &cur);
-    if (st == STORE_NOT_FOUND)
-        respond_no_company(t->rs, t->slug);
+    enum store_status st = company_to_change(db, t->rq, t->rs, t->slug, &cur);
     if (st != STORE_OK)
         return st;
-    if (!api_check_if_match(t->rq, t->rs, current)) {
-        st = STORE_ABORTED;
-    } else if (cur.pledge_count || cur.announcement_count) {
+    if (cur.pledge_count || cur.announcement_count) {
         long long a = cur.announcement_count, p = cur.pledge_count;
         respond_problem(t->rs, 409, "conflict", "Conflict",
                         "company '%s' is named by %lld announcement%s and %lld pledge%s; "
@@ -274,7 +283,6 @@ static enum store_status delete_body(struct db *db, void *ctx)
         if (st == STORE_OK)
             t->rs->status = 204;
     }
-    json_decref(current);
     store_company_free(&cur);
     return st;
 }

@@ -148,7 +148,9 @@ void page_free(struct page *p)
     p->after = NULL;
 }
 
-char *page_cursor(const struct page *p, const json_t *after)
+/* The cursor (malloc'd) that resumes the page after `after` (the store's
+ * page_end.next_after); NULL when after is NULL or out of memory. */
+static char *page_cursor(const struct page *p, const json_t *after)
 {
     if (!after)
         return NULL;
@@ -171,8 +173,11 @@ char *page_cursor(const struct page *p, const json_t *after)
 
 static void add_link(const struct request *rq, struct response *rs, const char *next_cursor);
 
-void page_respond(const struct request *rq, struct response *rs, json_t *data,
-                  const char *next_cursor, int64_t total)
+/* Answers {"data": data, "next_cursor": next|null[, "total": total]} with a
+ * Link rel="next" header when there is a next page. Steals data; total < 0
+ * leaves it out. */
+static void page_respond(const struct request *rq, struct response *rs, json_t *data,
+                         const char *next_cursor, int64_t total)
 {
     json_t *doc = json_object();
     json_object_set_new(doc, "data", data);
@@ -183,8 +188,12 @@ void page_respond(const struct request *rq, struct response *rs, json_t *data,
     add_link(rq, rs, next_cursor);
 }
 
-void page_respond_csv(const struct request *rq, struct response *rs, json_t *data,
-                      const char *const columns[], const char *next_cursor, int64_t total)
+/* The same page as CSV with the given columns (see csv.h): the Link header
+ * is kept, and total, when asked for, goes in an X-Total-Count header.
+ * Steals data. */
+static void page_respond_csv(const struct request *rq, struct response *rs, json_t *data,
+                             const char *const columns[], const char *next_cursor,
+                             int64_t total)
 {
     respond_csv(rs, columns, data);
     json_decref(data);

@@ -26,27 +26,11 @@ bool page_parse(const struct request *rq, struct response *rs,
                 const struct sort_field *fields, const char *default_sort, struct page *out);
 void page_free(struct page *p);
 
-/* The cursor (malloc'd) that resumes the page after `after` (the store's
- * page_end.next_after); NULL when after is NULL or out of memory. */
-char *page_cursor(const struct page *p, const json_t *after);
-
 /* Answers a page the store has read with status `st`: 500/503 (logging
  * `what`) when store_failed, else the page as CSV with `columns` when csv,
  * else as JSON. Steals data and end->next_after. */
 void page_answer(const struct request *rq, struct response *rs, enum store_status st,
                  const struct page *pg, bool csv, json_t *data, const char *const columns[],
                  struct page_end *end, const char *what);
-
-/* Answers {"data": data, "next_cursor": next|null[, "total": total]} with a
- * Link rel="next" header when there is a next page. Steals data; total < 0
- * leaves it out. */
-void page_respond(const struct request *rq, struct response *rs, json_t *data,
-                  const char *next_cursor, int64_t total);
-
-/* The same page as CSV with the given columns (see csv.h): the Link header
- * is kept, and total, when asked for, goes in an X-Total-Count header.
- * Steals data. */
-void page_respond_csv(const struct request *rq, struct response *rs, json_t *data,
-                      const char *const columns[], const char *next_cursor, int64_t total);
 
 #endif

@@ -14,7 +14,6 @@
 #ifndef PLEDGED_CACHE_H
 #define PLEDGED_CACHE_H
 
-#include "store.h"
 #include "request.h"
 
 #include <stdbool.h>

@@ -151,13 +151,18 @@ enum store_status sq_filter_init_as(struct db *db, const struct record_filter *f
         out->fts_walk = f->target == FILTER_PLEDGES && f->q && walk > 0;
     if (st == STORE_OK && f->target == FILTER_PLEDGES) {
         pledge_clauses(f, out->fts_walk, &out->where);
-        pledge_clauses(f, false, &out->where_all);
+        if (out->fts_walk)
+            pledge_clauses(f, false, &out->where_all);
         st = choose_usd_seek(db, out);
     } else if (st == STORE_OK) {
         announcement_clauses(f, &out->where);
-        announcement_clauses(f, &out->where_all);
     }
     return st;
+}
+
+const struct buf *sq_filter_where_all(const struct sq_filter *sf)
+{
+    return sf->fts_walk ? &sf->where_all : &sf->where;
 }
 
 void sq_filter_free(struct sq_filter *sf)
@@ -207,7 +212,7 @@ void sq_filter_pledges_from(const struct sq_filter *sf, bool join_company, bool 
     buf_printf(sql, " FROM pledges p%s%s WHERE 1=1%s%s",
                sf->usd_seek ? " INDEXED BY pledges_by_usd" : "",
                join_company ? " LEFT JOIN companies c ON c.id = p.company_id" : "",
-               buf_str(all ? &sf->where_all : &sf->where),
+               buf_str(all ? sq_filter_where_all(sf) : &sf->where),
                sf->usd_seek ? " AND coalesce(p.amount_usd_minor, -1) BETWEEN :usd_lo AND :usd_hi"
                             : "");
 }

@@ -18,7 +18,7 @@
 struct sq_filter {
     const struct record_filter *f;   /* borrowed */
     struct buf where;                /* " AND ..." clauses on aliases a / p, for a page */
-    struct buf where_all;            /* the same for reading every match (counts, stats) */
+    struct buf where_all;            /* with fts_walk: the clauses for reading every match */
     int64_t company_id;              /* -1: a slug no company has (matches nothing) */
     char *fts;                       /* owned FTS5 query, or NULL */
     bool usd_seek;                   /* read pledges through pledges_by_usd */
@@ -31,10 +31,14 @@ struct sq_filter {
 enum store_status sq_filter_init(struct db *db, const struct record_filter *f,
                                  struct sq_filter *out);
 /* The same with the free-text plan chosen by the caller (walk: 1 always,
- * 0 never, -1 by the rule above), for the tests that compare both. */
+ * 0 never, -1 by the rule below): stats never walk, and the query-plan
+ * test compares both. */
 enum store_status sq_filter_init_as(struct db *db, const struct record_filter *f,
                                     struct sq_filter *out, int walk);
 void sq_filter_free(struct sq_filter *sf);
+/* The clauses for reading every match (counts, stats): `where`, unless a
+ * page walks its order (fts_walk). Borrowed from sf. */
+const struct buf *sq_filter_where_all(const struct sq_filter *sf);
 /* Binds the clauses' parameters (ctx: a struct sq_filter). */
 void sq_filter_bind(const void *ctx, sqlite3_stmt *st);
 

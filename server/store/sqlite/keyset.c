@@ -155,10 +155,3 @@ out:
     }
     return status;
 }
-
-enum store_status sq_json_row(void *ctx, struct db *db, sqlite3_stmt *st)
-{
-    struct sq_json_rows *rows = ctx;
-    json_t *item = rows->make(db, st);
-    return item && json_array_append_new(rows->data, item) == 0 ? STORE_OK : STORE_ERROR;
-}

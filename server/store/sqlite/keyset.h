@@ -52,12 +52,4 @@ enum store_status sq_page_run(struct db *db, const struct page *pg, const char *
                               const char *count_sql, sq_bind_fn *bind, const void *bctx,
                               sq_row_fn *row, void *rctx, int key_col, struct page_end *end);
 
-/* Transitional, until announcements, pledges and rates are read into
- * structs: a row reader that appends make(db, st) to the array `data`. */
-struct sq_json_rows {
-    json_t *(*make)(struct db *db, sqlite3_stmt *st);
-    json_t *data;
-};
-enum store_status sq_json_row(void *ctx, struct db *db, sqlite3_stmt *st);
-
 #endif

@@ -238,6 +238,27 @@ static enum store_status bind_pledge(struct db *db, sqlite3_stmt *st, int64_t an
     return STORE_OK;
 }
 
+/* Runs the INSERT or UPDATE `sql` of one pledge: the shared fields bound by
+ * bind_pledge, ?20 (the position, or the id) bound to param20. */
+static enum store_status write_row(struct db *db, const char *sql, int64_t ann_id,
+                                   const char *announced_on, const struct pledge_input *p,
+                                   const char *now, int64_t param20)
+{
+    sqlite3_stmt *st = db_prepare(db, sql);
+    if (!st)
+        return STORE_ERROR;
+    char *evidence = NULL;
+    enum store_status status = bind_pledge(db, st, ann_id, announced_on, p, now, &evidence);
+    if (status != STORE_OK) {
+        db_done(st);
+        return status;
+    }
+    sqlite3_bind_int64(st, 20, param20);
+    step_done(st, &status);
+    free(evidence);
+    return status;
+}
+
 /* The position after the announcement's last pledge. */
 static enum store_status next_position(struct db *db, int64_t ann_id, int *position)
 {
@@ -260,25 +281,15 @@ enum store_status store_pledge_insert(struct db *db, int64_t ann_id, int positio
     enum store_status status = position < 0 ? next_position(db, ann_id, &position) : STORE_OK;
     if (status != STORE_OK)
         return status;
-    sqlite3_stmt *st = db_prepare(
-        db, "INSERT INTO pledges (announcement_id, company_id, kind, status, description, country,"
-            " amount_currency, amount_minor, people, starts_on, ends_on, duration_months, evidence,"
-            " announced_on, amount_usd_minor, usd_rate, usd_rate_date, usd_error, created_at,"
-            " updated_at, position, amount_qualifier, people_qualifier, usd_rate_source)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-            " ?18, ?19, ?19, ?20, ?21, ?22, ?23)");
-    if (!st)
-        return STORE_ERROR;
-    char *evidence = NULL;
-    status = bind_pledge(db, st, ann_id, announced_on, p, now, &evidence);
-    if (status != STORE_OK) {
-        db_done(st);
-        return status;
-    }
-    sqlite3_bind_int(st, 20, position);
-    bool done = step_done(st, &status);
-    free(evidence);
-    if (!done)
+    status = write_row(db,
+        "INSERT INTO pledges (announcement_id, company_id, kind, status, description, country,"
+        " amount_currency, amount_minor, people, starts_on, ends_on, duration_months, evidence,"
+        " announced_on, amount_usd_minor, usd_rate, usd_rate_date, usd_error, created_at,"
+        " updated_at, position, amount_qualifier, people_qualifier, usd_rate_source)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+        " ?18, ?19, ?19, ?20, ?21, ?22, ?23)",
+        ann_id, announced_on, p, now, position);
+    if (status != STORE_OK)
         return status;
     *id = sqlite3_last_insert_rowid(db_handle(db));
     return fts_sync(db, *id, p->description);
@@ -287,26 +298,15 @@ enum store_status store_pledge_insert(struct db *db, int64_t ann_id, int positio
 enum store_status store_pledge_update(struct db *db, int64_t id, const char *announced_on,
                                       const struct pledge_input *p, const char *now)
 {
-    sqlite3_stmt *st = db_prepare(
-        db, "UPDATE pledges SET announcement_id = ?1, company_id = ?2, kind = ?3, status = ?4,"
-            " description = ?5, country = ?6, amount_currency = ?7, amount_minor = ?8, people = ?9,"
-            " starts_on = ?10, ends_on = ?11, duration_months = ?12, evidence = ?13,"
-            " announced_on = ?14, amount_usd_minor = ?15, usd_rate = ?16, usd_rate_date = ?17,"
-            " usd_error = ?18, updated_at = ?19, amount_qualifier = ?21, people_qualifier = ?22,"
-            " usd_rate_source = ?23 WHERE id = ?20");
-    if (!st)
-        return STORE_ERROR;
-    char *evidence = NULL;
-    enum store_status status =
-        bind_pledge(db, st, p->announcement_id, announced_on, p, now, &evidence);
-    if (status != STORE_OK) {
-        db_done(st);
-        return status;
-    }
-    sqlite3_bind_int64(st, 20, id);
-    bool done = step_done(st, &status);
-    free(evidence);
-    return done ? fts_sync(db, id, p->description) : status;
+    enum store_status status = write_row(db,
+        "UPDATE pledges SET announcement_id = ?1, company_id = ?2, kind = ?3, status = ?4,"
+        " description = ?5, country = ?6, amount_currency = ?7, amount_minor = ?8, people = ?9,"
+        " starts_on = ?10, ends_on = ?11, duration_months = ?12, evidence = ?13,"
+        " announced_on = ?14, amount_usd_minor = ?15, usd_rate = ?16, usd_rate_date = ?17,"
+        " usd_error = ?18, updated_at = ?19, amount_qualifier = ?21, people_qualifier = ?22,"
+        " usd_rate_source = ?23 WHERE id = ?20",
+        p->announcement_id, announced_on, p, now, id);
+    return status == STORE_OK ? fts_sync(db, id, p->description) : status;
 }
 
 enum store_status store_pledge_delete(struct db *db, int64_t id)

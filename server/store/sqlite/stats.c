@@ -32,7 +32,8 @@ enum store_status store_stats_each(struct db *db, const struct record_filter *f,
                                    enum stats_group group, store_stats_fn *fn, void *ctx)
 {
     struct sq_filter sf;
-    enum store_status status = sq_filter_init(db, f, &sf);
+    /* Stats read every match: free text never walks a page's order. */
+    enum store_status status = sq_filter_init_as(db, f, &sf, 0);
     struct buf sql;
     buf_init(&sql, 8192);
     /* With no filter the table is read in rowid order, which beats any
@@ -40,8 +41,7 @@ enum store_status store_stats_each(struct db *db, const struct record_filter *f,
     buf_printf(&sql, "SELECT %s, p.amount_usd_minor, p.people, p.kind,"
                      " p.amount_qualifier IS NOT NULL OR p.people_qualifier IS NOT NULL"
                      " FROM pledges p%s WHERE 1=1%s",
-               group_columns[group], sf.where_all.len ? "" : " NOT INDEXED",
-               buf_str(&sf.where_all));
+               group_columns[group], sf.where.len ? "" : " NOT INDEXED", buf_str(&sf.where));
     sqlite3_stmt *st = status == STORE_OK ? db_prepare(db, buf_str(&sql)) : NULL;
     if (status == STORE_OK && !st)
         status = STORE_ERROR;
