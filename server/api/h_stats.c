@@ -2,8 +2,9 @@
  *   GET /v1/stats/totals?group_by=...   (JSON, CSV; and .svg in h_charts.c)
  *   GET /v1/stats/summary
  *
- * Totals are exact: the store hands over each matching pledge and the
- * groups are summed here in 128 bits.
+ * Totals are exact: the store hands over the matching pledges by key (one
+ * at a time, or summed already when nothing is filtered) and the groups
+ * are summed here in 128 bits.
  *
  * Money totals count committed money only: pledges of kind "target" (a
  * revenue goal, not money anyone spends) are summed apart as targets_usd
@@ -14,6 +15,7 @@
 #include "handlers.h"
 #include "iso3166.h"
 #include "iso4217.h"
+#include "keytab.h"
 #include "render.h"
 #include "respond.h"
 #include "search.h"
@@ -39,56 +41,14 @@ static const struct {
     {"month", STATS_MONTH, 7, "none", "Month not known"},
 };
 
-/* One group while summing: an open-addressing table keyed by text. */
+/* One group while summing (a keytab entry; "\1" is the NULL key). */
 struct group {
-    char key[24];          /* "" marks an empty slot; "\1" the NULL key */
+    char key[KEYTAB_KEY];
     int64_t pledges;
     int64_t approximate;   /* pledges with a qualified figure */
     struct usd_totals usd; /* committed money and targets, US cents */
     __int128 people;
 };
-
-struct groups {
-    struct group *slots;
-    size_t cap, used;
-};
-
-static size_t key_hash(const char *key)
-{
-    size_t h = 5381;
-    for (const char *p = key; *p; p++)
-        h = h * 33 + (unsigned char)*p;
-    return h;
-}
-
-static struct group *group_at(struct groups *g, const char *key)
-{
-    if (g->used * 2 >= g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 64;
-        struct group *slots = calloc(cap, sizeof *slots);
-        if (!slots)
-            return NULL;
-        for (size_t i = 0; i < g->cap; i++) {
-            if (!g->slots[i].key[0])
-                continue;
-            size_t j = key_hash(g->slots[i].key) & (cap - 1);
-            while (slots[j].key[0])
-                j = (j + 1) & (cap - 1);
-            slots[j] = g->slots[i];
-        }
-        free(g->slots);
-        g->slots = slots;
-        g->cap = cap;
-    }
-    size_t j = key_hash(key) & (g->cap - 1);
-    while (g->slots[j].key[0] && strcmp(g->slots[j].key, key) != 0)
-        j = (j + 1) & (g->cap - 1);
-    if (!g->slots[j].key[0]) {
-        snprintf(g->slots[j].key, sizeof g->slots[j].key, "%s", key);
-        g->used++;
-    }
-    return &g->slots[j];
-}
 
 static int by_key(const void *a, const void *b)
 {
@@ -168,7 +128,7 @@ static void next_period(const char *key, bool month, char out[8])
 
 /* One pass over the matching pledges, summed into groups in 128 bits. */
 struct sum_ctx {
-    struct groups groups;
+    struct keytab groups;
     int prefix;
 };
 
@@ -182,11 +142,12 @@ static bool add_to_group(void *ctx, const struct store_stats_row *r)
             n = sum->prefix;
         snprintf(key, sizeof key, "%.*s", n, r->key);
     }
-    struct group *grp = group_at(&sum->groups, key);
+    struct group *grp = keytab_find(&sum->groups, key);
     if (!grp)
         return false;
-    grp->pledges++;
-    usd_totals_add(&grp->usd, r->kind, r->usd_cents);
+    grp->pledges += r->pledges;
+    grp->usd.committed += r->usd.committed;
+    grp->usd.targets += r->usd.targets;
     grp->people += r->people;
     grp->approximate += r->approximate;
     return true;
@@ -208,25 +169,34 @@ int stats_totals(const struct request *rq, struct response *rs, const char **gro
     if (!filter_parse(rq, rs, &f, FILTER_PLEDGES))
         return -1;
     struct db *db = store_reader();
-    struct sum_ctx sum = {{0}, groupings[g].prefix};
+    struct sum_ctx sum = {.prefix = groupings[g].prefix};
+    keytab_init(&sum.groups, sizeof(struct group));
     if (store_stats_each(db, &f, groupings[g].group, add_to_group, &sum) != STORE_OK) {
-        free(sum.groups.slots);
+        keytab_free(&sum.groups);
         respond_internal(rq, rs, "totals failed");
         return -1;
     }
-    struct groups groups = sum.groups;
-    /* Compact the table; time in key order, everything else largest first. */
+    /* The groups in one array; time in key order, everything else largest
+     * first. */
     size_t n = 0;
-    for (size_t i = 0; i < groups.cap; i++)
-        if (groups.slots[i].key[0])
-            groups.slots[n++] = groups.slots[i];
+    struct group *groups = malloc((sum.groups.n ? sum.groups.n : 1) * sizeof *groups);
+    for (size_t i = 0; groups && i < sum.groups.cap; i++) {
+        const struct group *grp = keytab_slot(&sum.groups, i);
+        if (grp)
+            groups[n++] = *grp;
+    }
+    keytab_free(&sum.groups);
+    if (!groups) {
+        respond_internal(rq, rs, "out of memory");
+        return -1;
+    }
     bool timeline = strcmp(group, "year") == 0 || strcmp(group, "month") == 0;
     if (n > 1)
-        qsort(groups.slots, n, sizeof *groups.slots, timeline ? by_key : by_size);
+        qsort(groups, n, sizeof *groups, timeline ? by_key : by_size);
     json_t *rows = json_array();
     struct group total = {.key = "total"};
     for (size_t i = 0; i < n; i++) {
-        const struct group *grp = &groups.slots[i];
+        const struct group *grp = &groups[i];
         char key[64], label[1024]; /* a company name: up to 200 characters of UTF-8 */
         if (strcmp(grp->key, "\1") == 0) {
             snprintf(key, sizeof key, "%s", groupings[g].null_key);
@@ -239,10 +209,10 @@ int stats_totals(const struct request *rq, struct response *rs, const char **gro
         }
         /* A timeline has every empty period between its first and last as
          * a zero row ("\1", no date, sorts first and is kept apart). */
-        if (timeline && i > 0 && strcmp(groups.slots[i - 1].key, "\1") != 0) {
+        if (timeline && i > 0 && strcmp(groups[i - 1].key, "\1") != 0) {
             static const struct group empty;
             char period[8];
-            next_period(groups.slots[i - 1].key, strcmp(group, "month") == 0, period);
+            next_period(groups[i - 1].key, strcmp(group, "month") == 0, period);
             for (int guard = 0; strcmp(period, grp->key) < 0 && guard < 12 * 200; guard++) {
                 json_array_append_new(rows, totals_row(period, period, &empty));
                 next_period(period, strcmp(group, "month") == 0, period);
@@ -255,7 +225,7 @@ int stats_totals(const struct request *rq, struct response *rs, const char **gro
         total.usd.targets += grp->usd.targets;
         total.people += grp->people;
     }
-    free(groups.slots);
+    free(groups);
     *group_out = groupings[g].name;
     *doc_out = json_pack("{s:s, s:o, s:o}", "group_by", groupings[g].name, "rows", rows, "total",
                          totals_row("total", "Total", &total));

@@ -15,6 +15,7 @@
 #include "store.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct import_result {
@@ -25,15 +26,28 @@ struct import_result {
     size_t refused;   /* bad lines, reported with their number */
 };
 
+/* How an import commits. */
+enum import_mode {
+    IMPORT_BATCHES,  /* transactions of up to 1,000 lines */
+    IMPORT_BULK,     /* one transaction, the pledges' indexes rebuilt at the end
+                        (store_bulk_write_on): for files that bring more pledges
+                        than the database holds */
+};
+
+/* The mode for a file of `size` bytes (0: unknown, as for a pipe) into a
+ * database of `pledges` pledges. */
+enum import_mode bulk_import_mode(long long size, int64_t pledges);
+
 /* Imports from `in` (`size` bytes when known, for the progress line; 0
- * otherwise). Good lines are committed in transactions of up to 1,000
- * lines; a bad line is rolled back alone (a savepoint), so nothing of it
- * remains. Reports go to `report`; a progress line goes to `progress` when
- * it is a terminal (may be NULL). `seed` treats an announcement whose
+ * otherwise). A bad line is rolled back alone (a savepoint), so nothing of
+ * it remains. Reports go to `report`; a progress line goes to `progress`
+ * when it is a terminal (may be NULL). `seed` treats an announcement whose
  * source URL is already filed as present, so seeding twice adds nothing.
- * False on a database or read error (what was committed stays). */
-bool bulk_import(struct db *db, FILE *in, long long size, bool seed, FILE *report,
-                 FILE *progress, struct import_result *res);
+ * False on a database or read error: in IMPORT_BATCHES mode the batches
+ * committed before it stay; in IMPORT_BULK mode nothing stays (res's
+ * imported and skipped are then 0). */
+bool bulk_import(struct db *db, FILE *in, long long size, bool seed, enum import_mode mode,
+                 FILE *report, FILE *progress, struct import_result *res);
 
 /* Writes every company and announcement as JSON Lines. */
 bool bulk_export(struct db *db, FILE *out);

@@ -74,15 +74,22 @@ int cmd_import(const struct config *cfg, int argc, char **argv, bool seed)
             fclose(in);
         return 1;
     }
+    struct store_summary sum;
+    enum import_mode mode = store_summary(db, &sum) == STORE_OK
+                                ? bulk_import_mode(size, sum.pledges) : IMPORT_BATCHES;
+    if (mode == IMPORT_BULK)
+        fprintf(stderr, "pledged: a bulk load: one transaction, the pledges' indexes and totals"
+                        " built again at the end\n");
     struct import_result res;
-    bool ok = bulk_import(db, in, size, seed, stderr, stderr, &res);
+    bool ok = bulk_import(db, in, size, seed, mode, stderr, stderr, &res);
     if (in != stdin)
         fclose(in);
     store_close(db);
     printf("%zu lines: %zu imported, %zu already present, %zu refused\n", res.lines, res.imported,
            res.skipped, res.refused);
     if (!ok)
-        fprintf(stderr, "pledged: the import stopped on a database error\n");
+        fprintf(stderr, "pledged: the import stopped on a database error%s\n",
+                mode == IMPORT_BULK ? "; nothing of it was kept" : "");
     return ok && res.refused == 0 ? 0 : 1;
 }
 

@@ -172,20 +172,25 @@ enum stats_group {
     STATS_MONTH,
 };
 
-/* One matching pledge, as the totals take it. */
+/* Matching pledges with one key, as the totals take them: one pledge, or
+ * a group the store has summed already. */
 struct store_stats_row {
     const char *key;   /* borrowed for the call: the company id, country, kind, status,
-                        * currency or announcement date; NULL for none (a joint pledge, no
-                        * country, no amount; for STATS_MONTH a date known only to the year) */
-    int64_t usd_cents; /* 0 when unknown */
-    const char *kind;
-    int64_t people;
-    bool approximate;  /* the amount or people figure carries a qualifier */
+                        * currency or announcement date (or its year or month); NULL for none
+                        * (a joint pledge, no country, no amount; for STATS_MONTH a date
+                        * known only to the year) */
+    int64_t pledges;
+    struct usd_totals usd;   /* committed money and targets, US cents */
+    __int128 people;
+    int64_t approximate;     /* pledges whose amount or people figure carries a qualifier */
 };
 /* False (out of memory) stops with STORE_ERROR. */
 typedef bool store_stats_fn(void *ctx, const struct store_stats_row *r);
 
-/* Calls fn for every pledge f matches (f->target is FILTER_PLEDGES). */
+/* Calls fn for the pledges f matches (f->target is FILTER_PLEDGES), by
+ * key: the caller adds rows of the same key up. With no filter at all the
+ * rows are the kept totals of each key (migration 0009), one a key;
+ * otherwise each matching pledge is a row. */
 enum store_status store_stats_each(struct db *db, const struct record_filter *f,
                                    enum stats_group group, store_stats_fn *fn, void *ctx);
 

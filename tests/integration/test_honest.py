@@ -257,11 +257,18 @@ INSERT INTO pledges_fts (rowid, description) VALUES (40, 'a'), (55, 'b');
 con.commit()
 con.close()
 mig = run_cli(binary, "migrate", "--db", old)
-tap.check(mig.returncode == 0 and "schema version 8" in mig.stdout, "pledged migrate moves a version-4 database to the latest (8)", mig)
+tap.check(mig.returncode == 0 and "schema version 9" in mig.stdout, "pledged migrate moves a version-4 database to the latest (9)", mig)
 s3 = Daemon(binary, db=old)
 summary = s3.get("/v1/stats/summary").json
 tap.check(summary["pledges"] == 2 and summary["people"] == 10 and summary["approximate"] == 0,
           "the summary's kept totals start from the rows already there (0008)", summary)
+def kinds(server):
+    rows = server.get("/v1/stats/totals?group_by=kind").json["rows"]
+    return sorted((r["key"], r["pledges"], r["people"]) for r in rows)
+
+
+tap.eq(kinds(s3), [("other", 1, 0), ("training", 1, 10)],
+       "the totals' kept groups start from the rows already there (0009)")
 a7 = s3.get("/v1/announcements/7").json
 tap.check(a7["announced_on_precision"] == "day" and a7["pledges"][0]["id"] == 40
           and a7["pledges"][0]["people_qualifier"] is None and a7["pledges"][0]["amount_qualifier"] is None,
@@ -275,6 +282,8 @@ tap.check(again["id"] > newp["id"], "and is not reused after a delete on the mig
 r = s3.request("DELETE", "/v1/announcements/12")
 tap.check(r.status == 204 and s3.get("/v1/pledges/55").status == 404,
           "deleting a migrated announcement still takes its pledges with it (foreign keys back on)", r)
+tap.eq(kinds(s3), [("other", 1, 0), ("training", 1, 10)],
+       "and follow a pledge added, one deleted and an announcement deleted with its pledge")
 fk = sqlite3.connect(old).execute("PRAGMA foreign_key_check").fetchall()
 tap.eq(fk, [], "no row lacks its parent after the migration")
 s3.stop()

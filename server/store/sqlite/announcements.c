@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "filters.h"
+#include "fts_sync.h"
 #include "keyset.h"
 #include "records_sql.h"
 #include "sq.h"
@@ -251,21 +252,6 @@ static enum store_status step(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
 }
 
-static enum store_status fts_sync(struct db *db, int64_t id)
-{
-    enum store_status status = exec_id(db, "DELETE FROM announcements_fts WHERE rowid = ?", id);
-    if (status != STORE_OK)
-        return status;
-    return exec_id(db,
-                   "INSERT INTO announcements_fts (rowid, title, summary, sources)"
-                   " SELECT a.id, a.title, coalesce(a.summary, ''),"
-                   " (SELECT coalesce(group_concat(coalesce(s.title, '') || ' ' ||"
-                   " coalesce(s.publisher, ''), ' '), '') FROM sources s"
-                   " WHERE s.announcement_id = a.id)"
-                   " FROM announcements a WHERE a.id = ?",
-                   id);
-}
-
 /* The announcement's own row: inserted when *id is 0 (setting it), else
  * rewritten with its companies, countries and sources removed. */
 static enum store_status write_row(struct db *db, const struct announcement_input *a,
@@ -365,11 +351,20 @@ static enum store_status pledges_follow(struct db *db, const struct announcement
     return status == STORE_OK ? store_pledges_refresh_usd(db, NULL, NULL, NULL, id) : status;
 }
 
+/* Deletes the announcement's pledges, marking their full-text entries. */
 static enum store_status delete_pledges(struct db *db, int64_t id)
 {
-    enum store_status status = exec_id(db, "DELETE FROM pledges_fts WHERE rowid IN"
-                                           " (SELECT id FROM pledges WHERE announcement_id = ?)",
-                                       id);
+    sqlite3_stmt *st = db_prepare(db, "SELECT id FROM pledges WHERE announcement_id = ?");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    enum store_status status = STORE_OK;
+    int rc;
+    while (status == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        status = sq_fts_mark(db, FTS_PLEDGES, sqlite3_column_int64(st, 0), false);
+    if (status == STORE_OK && rc != SQLITE_DONE)
+        status = sq_status(rc);
+    db_done(st);
     return status == STORE_OK ? exec_id(db, "DELETE FROM pledges WHERE announcement_id = ?", id)
                               : status;
 }
@@ -382,7 +377,7 @@ enum store_status store_announcement_write(struct db *db, const struct announcem
     if (status == STORE_OK)
         status = write_parts(db, a, *id);
     if (status == STORE_OK)
-        status = fts_sync(db, *id);
+        status = sq_fts_mark(db, FTS_ANNOUNCEMENTS, *id, insert);
     if (status == STORE_OK && !insert && !replace_pledges)
         return pledges_follow(db, a, *id);
     if (status == STORE_OK && !insert)
@@ -398,7 +393,7 @@ enum store_status store_announcement_delete(struct db *db, int64_t id)
 {
     enum store_status status = delete_pledges(db, id);
     if (status == STORE_OK)
-        status = exec_id(db, "DELETE FROM announcements_fts WHERE rowid = ?", id);
+        status = sq_fts_mark(db, FTS_ANNOUNCEMENTS, id, false);
     return status == STORE_OK ? exec_id(db, "DELETE FROM announcements WHERE id = ?", id) : status;
 }
 

@@ -32,6 +32,8 @@ void db_global_init(void);
 struct db *db_open(const char *path, bool readonly, char *err, size_t errlen);
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
+/* The connection's pending full-text marks (fts_sync.h). Borrowed. */
+struct fts_marks *db_fts_marks(struct db *db);
 
 /* A cached prepared statement for `sql`, or NULL (logged) when it does not
  * compile. Borrowed: valid until db_close. */
@@ -44,7 +46,9 @@ void db_done(sqlite3_stmt *st);
 int db_exec(struct db *db, const char *sql);
 
 /* Transactions on the writer: BEGIN IMMEDIATE takes the write lock at once
- * so a transaction never fails half-way on a lock upgrade. */
+ * so a transaction never fails half-way on a lock upgrade. db_commit first
+ * writes the full-text entries the transaction marked (fts_sync.h); when
+ * either fails it rolls back. db_rollback drops the marks. */
 bool db_begin(struct db *db);
 bool db_commit(struct db *db);
 void db_rollback(struct db *db);

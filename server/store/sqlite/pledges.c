@@ -5,6 +5,7 @@
 
 #include "db.h"
 #include "filters.h"
+#include "fts_sync.h"
 #include "jsonx.h"
 #include "keyset.h"
 #include "records_sql.h"
@@ -166,24 +167,6 @@ static bool step_done(sqlite3_stmt *st, enum store_status *status)
     return rc == SQLITE_DONE;
 }
 
-static enum store_status fts_sync(struct db *db, int64_t id, const char *description)
-{
-    enum store_status status = STORE_ERROR;
-    sqlite3_stmt *st = db_prepare(db, "DELETE FROM pledges_fts WHERE rowid = ?");
-    if (!st)
-        return status;
-    sqlite3_bind_int64(st, 1, id);
-    if (!step_done(st, &status) || !description)
-        return status;
-    st = db_prepare(db, "INSERT INTO pledges_fts (rowid, description) VALUES (?, ?)");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, description, -1, SQLITE_STATIC);
-    step_done(st, &status);
-    return status;
-}
-
 /* The id of the pledge's company (0: joint), STORE_NOT_FOUND when unknown. */
 static enum store_status pledge_company(struct db *db, const struct pledge_input *p, int64_t *id)
 {
@@ -292,7 +275,7 @@ enum store_status store_pledge_insert(struct db *db, int64_t ann_id, int positio
     if (status != STORE_OK)
         return status;
     *id = sqlite3_last_insert_rowid(db_handle(db));
-    return fts_sync(db, *id, p->description);
+    return sq_fts_mark(db, FTS_PLEDGES, *id, true);
 }
 
 enum store_status store_pledge_update(struct db *db, int64_t id, const char *announced_on,
@@ -306,7 +289,7 @@ enum store_status store_pledge_update(struct db *db, int64_t id, const char *ann
         " usd_error = ?18, updated_at = ?19, amount_qualifier = ?21, people_qualifier = ?22,"
         " usd_rate_source = ?23 WHERE id = ?20",
         p->announcement_id, announced_on, p, now, id);
-    return status == STORE_OK ? fts_sync(db, id, p->description) : status;
+    return status == STORE_OK ? sq_fts_mark(db, FTS_PLEDGES, id, false) : status;
 }
 
 enum store_status store_pledge_delete(struct db *db, int64_t id)
@@ -316,7 +299,7 @@ enum store_status store_pledge_delete(struct db *db, int64_t id)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
     enum store_status status;
-    return step_done(st, &status) ? fts_sync(db, id, NULL) : status;
+    return step_done(st, &status) ? sq_fts_mark(db, FTS_PLEDGES, id, false) : status;
 }
 
 /* ---- the list ---- */

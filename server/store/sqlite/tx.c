@@ -5,10 +5,14 @@
 #include "store.h"
 
 #include "db.h"
+#include "groups.h"
 #include "migrate.h"
+#include "sq.h"
 #include "writer.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 void store_global_init(void)
 {
@@ -85,6 +89,93 @@ enum store_status store_write_on(struct db *db, store_tx_fn *body, void *ctx)
         return st;
     }
     if (!db_commit(db)) /* db_commit rolls back */
+        return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
+    return STORE_OK;
+}
+
+/* What a bulk load sets aside: the pledges' indexes that no constraint
+ * needs and their triggers, as (type, name, CREATE text) triples read from
+ * the schema, so that later migrations' are included. */
+struct aside {
+    char **v; /* 3 strings an entry, malloc'd */
+    size_t n; /* strings */
+};
+
+static void aside_free(struct aside *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->v[i]);
+    free(a->v);
+}
+
+static enum store_status read_aside(struct db *db, struct aside *a)
+{
+    *a = (struct aside){0};
+    sqlite3_stmt *st = db_prepare(db, "SELECT type, name, sql FROM sqlite_schema WHERE"
+                                      " type IN ('index', 'trigger') AND tbl_name = 'pledges'"
+                                      " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+                                      " ORDER BY type, name");
+    if (!st)
+        return STORE_ERROR;
+    enum store_status status = STORE_OK;
+    size_t cap = 0;
+    int rc;
+    while (status == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (a->n + 3 > cap) {
+            cap = cap ? cap * 2 : 48;
+            char **grown = realloc(a->v, cap * sizeof *grown);
+            if (!grown) {
+                status = STORE_ERROR;
+                break;
+            }
+            a->v = grown;
+        }
+        for (int c = 0; c < 3; c++) {
+            a->v[a->n] = NULL;
+            if (!sq_dup_text(st, c, &a->v[a->n++]))
+                status = STORE_ERROR;
+        }
+    }
+    if (status == STORE_OK && rc != SQLITE_DONE)
+        status = sq_status(rc);
+    db_done(st);
+    return status;
+}
+
+/* DROP INDEX / DROP TRIGGER (drop), or each one's own CREATE text. */
+static enum store_status each_aside(struct db *db, const struct aside *a, bool drop)
+{
+    for (size_t i = 0; i < a->n; i += 3) {
+        char sql[256];
+        if (drop)
+            snprintf(sql, sizeof sql, "DROP %s \"%s\"", strcmp(a->v[i], "index") == 0
+                     ? "INDEX" : "TRIGGER", a->v[i + 1]);
+        if (db_exec(db, drop ? sql : a->v[i + 2]) != SQLITE_OK)
+            return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+enum store_status store_bulk_write_on(struct db *db, store_tx_fn *body, void *ctx)
+{
+    if (!db || !db_begin(db))
+        return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
+    struct aside aside;
+    enum store_status st = read_aside(db, &aside);
+    if (st == STORE_OK)
+        st = each_aside(db, &aside, true);
+    if (st == STORE_OK)
+        st = body(db, ctx);
+    if (st == STORE_OK)
+        st = each_aside(db, &aside, false);
+    if (st == STORE_OK) /* what the triggers would have kept */
+        st = sq_groups_refill(db);
+    aside_free(&aside);
+    if (st != STORE_OK) {
+        db_rollback(db);
+        return st;
+    }
+    if (!db_commit(db))
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
     return STORE_OK;
 }

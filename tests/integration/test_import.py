@@ -1,0 +1,108 @@
+"""`pledged import` of a file big enough for a bulk load (one transaction,
+the pledges' indexes and kept totals set aside and built again) against the
+same lines imported through a pipe in batches of 1,000: the same report,
+the same export byte for byte, the same schema afterwards (every index and
+trigger back), the same full-text matches, and kept totals equal to the
+sums of the pledges. Then the daemon's totals with no filter (the kept
+groups) equal its totals with a filter every pledge passes (one pass over
+the rows), for every group_by; and a later small import goes in batches
+and keeps the totals right. No timing is asserted."""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+from harness import Daemon, Tap, finish, run_cli
+
+binary = sys.argv[1]
+here = os.path.dirname(os.path.abspath(__file__))
+tap = Tap()
+work = tempfile.mkdtemp(prefix="pledged-import-")
+data = os.path.join(work, "data.jsonl")
+with open(data, "w") as fh:
+    subprocess.run([sys.executable, os.path.join(here, "..", "bench", "gen_pledges.py"), "25000", "3"],
+                   stdout=fh, check=True)
+    fh.flush()
+    generated = sum(1 for _ in open(data))
+    # Bad lines are refused one by one in either mode; a known company is skipped.
+    fh.write("{not json\n")
+    fh.write(json.dumps({"title": "", "announced_on": "2024-13-01"}) + "\n")
+    fh.write(json.dumps({"company": {"slug": "co-0001", "name": "Again"}}) + "\n")
+text = open(data).read()
+bulk_db, batch_db = os.path.join(work, "bulk.db"), os.path.join(work, "batch.db")
+
+bulk = run_cli(binary, "import", data, "--db", bulk_db, timeout=600)
+batch = run_cli(binary, "import", "-", "--db", batch_db, input_text=text, timeout=600)
+tap.check("a bulk load" in bulk.stderr and "a bulk load" not in batch.stderr,
+          "a large file is a bulk load; a pipe, whose size is unknown, goes in batches",
+          bulk.stderr[-500:] + batch.stderr[-500:])
+tap.check(bulk.returncode == 1 and bulk.stdout == batch.stdout and bulk.returncode == batch.returncode,
+          "the same report: good lines imported, bad ones refused (exit 1)", (bulk.stdout, batch.stdout))
+tap.eq(bulk.stdout, "%d lines: %d imported, 1 already present, 2 refused\n" % (generated + 3, generated),
+       "the report counts every line")
+tap.check("line %d: malformed JSON" % (generated + 1) in bulk.stderr
+          and "line %d: invalid announcement" % (generated + 2) in bulk.stderr,
+          "each bad line is named with its number", bulk.stderr[-1500:])
+exp_bulk = run_cli(binary, "export", "--db", bulk_db, timeout=300).stdout
+exp_batch = run_cli(binary, "export", "--db", batch_db, timeout=300).stdout
+tap.check(len(exp_bulk) > 1000000 and exp_bulk == exp_batch, "the same export byte for byte")
+
+
+def facts(path):
+    con = sqlite3.connect(path)
+    q = lambda sql: con.execute(sql).fetchall()
+    out = {
+        "schema": q("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name"),
+        "groups": q("SELECT * FROM pledge_groups WHERE pledges > 0 ORDER BY dim, key"),
+        "computed": q("SELECT * FROM pledge_groups_computed ORDER BY dim, key"),
+        "totals": q("SELECT * FROM pledge_totals"),
+        "totals_computed": q("SELECT * FROM pledge_totals_computed"),
+        "fts": [q("SELECT rowid FROM pledges_fts WHERE pledges_fts MATCH '%s' ORDER BY rowid" % w)
+                for w in ("robotics", "chips", "hyperscale")],
+        "fts_ann": q("SELECT rowid FROM announcements_fts WHERE announcements_fts MATCH 'story' ORDER BY rowid"),
+        "check": q("PRAGMA integrity_check"),
+        "pledges": q("SELECT count(*) FROM pledges")[0][0],
+    }
+    con.close()
+    return out
+
+
+fb, fa = facts(bulk_db), facts(batch_db)
+tap.check(fb["pledges"] == 25000, "every pledge is there", fb["pledges"])
+tap.check(fb["schema"] == fa["schema"] and sum(1 for r in fb["schema"] if r[2] == "pledges") >= 18,
+          "the same schema afterwards: every index and trigger of the pledges is back")
+tap.check(fb["groups"] == fb["computed"] and fb["groups"] == fa["groups"] and fa["groups"] == fa["computed"],
+          "the kept groups equal the pledges' sums, filled again in one pass or kept row by row")
+tap.check(fb["totals"] == fb["totals_computed"] == fa["totals"], "and so does the summary's kept row")
+tap.check(fb["fts"] == fa["fts"] and all(len(m) > 1000 for m in fb["fts"]) and fb["fts_ann"] == fa["fts_ann"]
+          and len(fb["fts_ann"]) > 1000, "the same full-text matches, written once a transaction")
+tap.eq(fb["check"], [("ok",)], "integrity_check passes")
+
+d = Daemon(binary, db=bulk_db)
+for group in ("company", "country", "kind", "status", "currency", "year", "month"):
+    kept = d.get("/v1/stats/totals?group_by=" + group)
+    rows = d.get("/v1/stats/totals?group_by=%s&from=1900-01-01" % group)
+    tap.check(kept.status == 200 and kept.json == rows.json and kept.json["total"]["pledges"] == 25000,
+              "group_by=%s: the kept groups answer what a pass over every pledge answers" % group,
+              (kept.json.get("total"), rows.json.get("total")))
+small = os.path.join(work, "small.jsonl")
+with open(small, "w") as fh:
+    fh.write(json.dumps({"title": "One more", "announced_on": "2024-01-01", "announced_on_precision": "year",
+                         "companies": ["co-0002"], "sources": [{"url": "https://example.com/one-more"}],
+                         "pledges": [{"company": "co-0002", "kind": "training", "people": 7,
+                                      "description": "robotics"}]}) + "\n")
+r = run_cli(binary, "import", small, "--db", bulk_db)
+tap.check(r.returncode == 0 and "a bulk load" not in r.stderr and "1 imported" in r.stdout,
+          "a small file into a big database goes in batches", r)
+month = d.get("/v1/stats/totals?group_by=month").json
+none = [x for x in month["rows"] if x["key"] == "none"]
+tap.check(month["total"]["pledges"] == 25001 and none and none[0]["pledges"] >= 1,
+          "the daemon sees it, in no month (its date is known to the year)", month["total"])
+fb = facts(bulk_db)
+tap.check(fb["groups"] == fb["computed"] and fb["totals"] == fb["totals_computed"],
+          "and the kept totals still equal the pledges' sums")
+shutil.rmtree(work, ignore_errors=True)
+finish(tap, d)
