@@ -26,6 +26,11 @@ CREATE TABLE pledge_groups (
     PRIMARY KEY (dim, key)
 ) STRICT, WITHOUT ROWID;
 
+-- The announcements known only to the year: totals by month with a filter
+-- read them once as a set instead of looking up each pledge's announcement.
+CREATE INDEX announcements_year_precision ON announcements (id)
+    WHERE announced_on_precision = 'year';
+
 -- Each pledge's key in every group_by and its figures: read in one pass to
 -- refill pledge_groups after a bulk load (groups.c), and summed by
 -- pledge_groups_computed, the first fill and the tests' reference.

@@ -101,6 +101,8 @@ month = d.get("/v1/stats/totals?group_by=month").json
 none = [x for x in month["rows"] if x["key"] == "none"]
 tap.check(month["total"]["pledges"] == 25001 and none and none[0]["pledges"] >= 1,
           "the daemon sees it, in no month (its date is known to the year)", month["total"])
+tap.eq(d.get("/v1/stats/totals?group_by=month&from=1900-01-01").json, month,
+       "a pass over every pledge puts it in no month too")
 fb = facts(bulk_db)
 tap.check(fb["groups"] == fb["computed"] and fb["totals"] == fb["totals_computed"],
           "and the kept totals still equal the pledges' sums")

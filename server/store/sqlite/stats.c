@@ -25,8 +25,10 @@ static const char *const group_columns[] = {
     [STATS_CURRENCY] = "p.amount_currency",
     [STATS_YEAR] = "p.announced_on",
     /* A date known only to the year has no month: it is not January. */
-    [STATS_MONTH] = "CASE WHEN (SELECT announced_on_precision FROM announcements"
-                    " WHERE id = p.announcement_id) = 'year' THEN NULL ELSE p.announced_on END",
+    /* The few announcements known only to the year are read once into a
+     * set (migration 0009's partial index), not looked up for each row. */
+    [STATS_MONTH] = "CASE WHEN p.announcement_id IN (SELECT id FROM announcements"
+                    " WHERE announced_on_precision = 'year') THEN NULL ELSE p.announced_on END",
 };
 
 /* Whether f matches every pledge. */

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""make bench-scale: pledged at 10,000 and at 1,000,000 pledges, side by side.
+
+For each size: generates the pledges (gen_pledges.py), loads them with
+`pledged import` (timed), serves the database with the answer cache off on
+a free loopback port, and times each request below as the median of 15
+`curl` calls (curl's own time_total, so process start-up is not counted).
+Page 2,000 of a keyset walk is reached by walking 1,999 pages of 5 first.
+Ends with the serving daemon's peak memory (VmHWM). Not a pass/fail test:
+it prints a table for README and the issue notes. The server listens on
+127.0.0.1 and is stopped by PID; every loop is bounded.
+
+usage: scale.py BUILD_DIR [SIZES=10000,1000000]"""
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+build = sys.argv[1]
+sizes = [int(x) for x in (sys.argv[2] if len(sys.argv) > 2 else "10000,1000000").split(",")]
+pledged = os.path.join(build, "server", "pledged")
+here = os.path.dirname(os.path.abspath(__file__))
+CALLS = 15
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port):
+    for _ in range(400):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nothing listens on port %d" % port)
+
+
+def curl_ms(url):
+    out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", url],
+                         capture_output=True, text=True, timeout=120).stdout.split()
+    if out[0] != "200":
+        raise RuntimeError("%s answered %s" % (url, out[0]))
+    return float(out[1]) * 1000
+
+
+def median_ms(urls):
+    return statistics.median(curl_ms(u) for u in urls)
+
+
+def get_json(url):
+    out = subprocess.run(["curl", "-s", url], capture_output=True, text=True, timeout=120).stdout
+    return json.loads(out)
+
+
+GROUPS = ["company", "country", "kind", "status", "currency", "year", "month"]
+FILTERS = [("company=co-0001", "a company"), ("kind=investment", "a kind"), ("country=JP", "a country"),
+           ("status=announced", "a status"), ("from=2025-01-01", "one year"), ("q=robotics", "a common word")]
+
+
+def measure(n):
+    work = tempfile.mkdtemp(prefix="pledged-scale-")
+    db = os.path.join(work, "scale.db")
+    data = os.path.join(work, "data.jsonl")
+    server = None
+    try:
+        with open(data, "w") as fh:
+            subprocess.run([sys.executable, os.path.join(here, "gen_pledges.py"), str(n)], stdout=fh, check=True)
+        t = time.time()
+        subprocess.run([pledged, "import", data, "--db", db], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=3600)
+        rows = {"pledged import": (time.time() - t) * 1000}
+        port = free_port()
+        server = subprocess.Popen([pledged, "serve", "--port", str(port), "--bind", "127.0.0.1", "--db", db,
+                                   "--no-access-log", "--no-answer-cache"], stderr=subprocess.DEVNULL)
+        wait_port(port)
+        base = "http://127.0.0.1:%d" % port
+        rng = random.Random(1)
+        rows["GET /v1/pledges/{id}"] = median_ms([base + "/v1/pledges/%d" % rng.randint(1, n)
+                                                  for _ in range(CALLS)])
+        rows["filtered list of 50"] = median_ms(
+            [base + "/v1/pledges?kind=investment&country=JP&sort=-amount_usd&limit=50"] * CALLS)
+        cursor = None
+        for _ in range(1999):
+            page = get_json(base + "/v1/pledges?limit=5" + ("&cursor=" + cursor if cursor else ""))
+            cursor = page["next_cursor"]
+        rows["page 2,000 of a keyset walk (5 a page)"] = median_ms(
+            [base + "/v1/pledges?limit=5&cursor=" + cursor] * CALLS)
+        rows["/v1/stats/summary"] = median_ms([base + "/v1/stats/summary"] * CALLS)
+        rows["/v1/pledges?q=robotics"] = median_ms([base + "/v1/pledges?q=robotics"] * CALLS)
+        for g in GROUPS:
+            rows["totals?group_by=%s" % g] = median_ms([base + "/v1/stats/totals?group_by=" + g] * CALLS)
+        for f, what in FILTERS:
+            for g in ("company", "month"):
+                rows["totals?group_by=%s&%s (%s)" % (g, f, what)] = median_ms(
+                    [base + "/v1/stats/totals?group_by=%s&%s" % (g, f)] * CALLS)
+        status = open("/proc/%d/status" % server.pid).read()
+        rows["peak RSS (VmHWM), MiB"] = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+        return rows
+    finally:
+        if server and server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+results = [measure(n) for n in sizes]
+print("| request (answer cache off; ms, median of %d) | %s |" % (CALLS, " | ".join("{:,}".format(n) for n in sizes)))
+print("| --- |" + " ---: |" * len(sizes))
+for name in results[0]:
+    cells = []
+    for r in results:
+        v = r[name]
+        cells.append("%.1f s" % (v / 1000) if name == "pledged import" else
+                     "%.1f" % v if name.startswith("peak") else "%.1f" % v)
+    print("| %s | %s |" % (name, " | ".join(cells)))
