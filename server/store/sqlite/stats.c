@@ -80,6 +80,16 @@ static enum store_status kept_groups(struct db *db, enum stats_group group, stor
     return status;
 }
 
+/* Whether f filters only by fields that a pledge shares with many others
+ * (kind, status, country, currency, approximate, a USD range): a read of
+ * the whole table in rowid order then beats an index seek and a lookup of
+ * each matching row (a quarter of a million pledges: 120 ms against 370). */
+static bool broad_only(const struct record_filter *f)
+{
+    return !f->company && !f->joint && !f->announcement_id && !f->from[0] && !f->to[0] &&
+           !f->q;
+}
+
 enum store_status store_stats_each(struct db *db, const struct record_filter *f,
                                    enum stats_group group, store_stats_fn *fn, void *ctx)
 {
@@ -92,8 +102,8 @@ enum store_status store_stats_each(struct db *db, const struct record_filter *f,
     buf_init(&sql, 8192);
     buf_printf(&sql, "SELECT %s, p.amount_usd_minor, p.people, p.kind,"
                      " p.amount_qualifier IS NOT NULL OR p.people_qualifier IS NOT NULL"
-                     " FROM pledges p WHERE 1=1%s",
-               group_columns[group], buf_str(&sf.where));
+                     " FROM pledges p%s WHERE 1=1%s",
+               group_columns[group], broad_only(f) ? " NOT INDEXED" : "", buf_str(&sf.where));
     sqlite3_stmt *st = status == STORE_OK ? db_prepare(db, buf_str(&sql)) : NULL;
     if (status == STORE_OK && !st)
         status = STORE_ERROR;
