@@ -444,6 +444,79 @@ static void test_rates(struct db *db)
           "validators belong to the URL they came from");
 }
 
+/* Full-text entries are written at COMMIT (fts_sync.c): what a rolled-back
+ * savepoint or transaction wrote leaves no entry, a row rewritten in the
+ * same transaction is found by its last text only. */
+struct fts_tx {
+    int64_t ann, kept, changed;
+};
+
+static enum store_status add_pledge(struct db *db, int64_t ann, const char *text, int64_t *id)
+{
+    struct pledge_input p = {.kind = "other", .status = "announced", .description = text,
+                             .evidence = json_array(), .announcement_id = ann};
+    enum store_status st = store_pledge_insert(db, ann, -1, "2024-04-10", &p, T0, id);
+    json_decref(p.evidence);
+    return st;
+}
+
+static enum store_status add_then_abort(struct db *db, void *ctx)
+{
+    int64_t id;
+    struct fts_tx *t = ctx;
+    return add_pledge(db, t->ann, "zebrafish", &id) == STORE_OK ? STORE_ABORTED : STORE_ERROR;
+}
+
+static enum store_status fts_body(struct db *db, void *ctx)
+{
+    struct fts_tx *t = ctx;
+    if (store_nested(db, add_then_abort, t) != STORE_ABORTED ||
+        add_pledge(db, t->ann, "kingfisher", &t->kept) != STORE_OK ||
+        add_pledge(db, t->ann, "heron", &t->changed) != STORE_OK)
+        return STORE_ERROR;
+    struct pledge_input p = {.kind = "other", .status = "announced", .description = "pelican",
+                             .evidence = json_array(), .announcement_id = t->ann};
+    enum store_status st = store_pledge_update(db, t->changed, "2024-04-10", &p, T1);
+    json_decref(p.evidence);
+    return st;
+}
+
+static enum store_status delete_then_abort(struct db *db, void *ctx)
+{
+    struct fts_tx *t = ctx;
+    return store_pledge_delete(db, t->kept) == STORE_OK ? STORE_ABORTED : STORE_ERROR;
+}
+
+static size_t matches(struct db *db, const char *word)
+{
+    struct record_filter f = any();
+    f.q = word;
+    return pledges_where(db, f).n;
+}
+
+static void test_fts_in_transactions(struct db *db)
+{
+    struct announcement_input a;
+    json_t *doc;
+    struct fts_tx t = {0, 0, 0};
+    CHECK(parse_announcement(announcement_json, &a, &doc) &&
+              store_announcement_write(db, &a, true, T0, &t.ann) == STORE_OK,
+          "an announcement to add pledges to");
+    json_decref(doc);
+    CHECK(store_write_on(db, fts_body, &t) == STORE_OK && t.kept && t.changed,
+          "one transaction: a pledge added and rolled back, one added, one added and changed");
+    CHECK(matches(db, "zebrafish") == 0, "the rolled-back pledge's words are in no entry");
+    CHECK(matches(db, "kingfisher") == 1 && matches(db, "pelican") == 1 &&
+              matches(db, "heron") == 0,
+          "the others are found by their last text only");
+    CHECK(store_write_on(db, delete_then_abort, &t) == STORE_ABORTED &&
+              matches(db, "kingfisher") == 1,
+          "a delete rolled back leaves the entry");
+    CHECK(store_pledge_delete(db, t.kept) == STORE_OK && matches(db, "kingfisher") == 0,
+          "a delete outside a transaction takes it at once");
+    CHECK(kept_totals_match(db), "and the kept totals agree with the rows");
+}
+
 int main(void)
 {
     store_global_init();
@@ -453,6 +526,7 @@ int main(void)
     if (!CHECK(db, "a migrated database (%s)", err))
         return tap_done();
     test_records(db);
+    test_fts_in_transactions(db);
     test_rates(db);
     store_close(db);
     tmpdb_remove(&t);
