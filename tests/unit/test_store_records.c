@@ -502,6 +502,7 @@ static void test_fts_in_transactions(struct db *db)
     CHECK(parse_announcement(announcement_json, &a, &doc) &&
               store_announcement_write(db, &a, true, T0, &t.ann) == STORE_OK,
           "an announcement to add pledges to");
+    announcement_input_free(&a);
     json_decref(doc);
     CHECK(store_write_on(db, fts_body, &t) == STORE_OK && t.kept && t.changed,
           "one transaction: a pledge added and rolled back, one added, one added and changed");
