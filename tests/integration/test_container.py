@@ -86,6 +86,9 @@ def cleanup():
         for c in docker("ps", "-aq", "--filter", "name=" + NAME).stdout.split():
             docker("rm", "-f", c)
         docker("volume", "prune", "-f")
+        # The engine's state is cached between runs: a network left there
+        # keeps its address range, and after some thirty runs none is free.
+        docker("network", "prune", "-f")
         docker("image", "prune", "-f")  # the images this run replaced, so the cache stays small
         dockerd.send_signal(signal.SIGTERM)
         try:
@@ -120,6 +123,7 @@ try:
             with open(os.path.join(cache, tar), "rb") as fh:
                 sh(DOCKER, "import", "--change", 'CMD ["bash"]', "--change", "LABEL org.pledged.base=" + stamp,
                    "-", tag, stdin=fh, check=True)
+    docker("network", "prune", "-f")  # what runs before this fix left in the cached state
     net = NAME + "-net"
     docker("network", "create", net)
 
