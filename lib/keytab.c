@@ -33,7 +33,7 @@ static size_t slot_for(const struct keytab *t, const char *key)
 
 static bool grow(struct keytab *t)
 {
-    struct keytab g = {.size = t->size, .cap = t->cap ? t->cap * 2 : 64, .n = t->n};
+    struct keytab g = {.size = t->size, .cap = t->cap ? t->cap * 2 : 8, .n = t->n};
     g.entries = calloc(g.cap, g.size);
     g.used = calloc(g.cap, sizeof *g.used);
     if (!g.entries || !g.used) {

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define KEYTAB_KEY 24
+#define KEYTAB_KEY 32
 
 struct keytab {
     unsigned char *entries; /* cap entries of `size` bytes */

@@ -188,9 +188,10 @@ struct store_stats_row {
 typedef bool store_stats_fn(void *ctx, const struct store_stats_row *r);
 
 /* Calls fn for the pledges f matches (f->target is FILTER_PLEDGES), by
- * key: the caller adds rows of the same key up. With no filter at all the
- * rows are the kept totals of each key (migration 0009), one a key;
- * otherwise each matching pledge is a row. */
+ * key: the caller adds rows of the same key up. With no filter, or only
+ * one of kind, status, country and currency, the rows are the kept totals
+ * of each key (migration 0009), one a key; otherwise each matching pledge
+ * is a row. */
 enum store_status store_stats_each(struct db *db, const struct record_filter *f,
                                    enum stats_group group, store_stats_fn *fn, void *ctx);
 

@@ -108,6 +108,14 @@ for group in ("company", "country", "kind", "status", "currency", "year", "month
     tap.check(kept.status == 200 and kept.json == rows.json and kept.json["total"]["pledges"] == 25000,
               "group_by=%s: the kept groups answer what a pass over every pledge answers" % group,
               (kept.json.get("total"), rows.json.get("total")))
+for flt in ("kind=investment", "status=announced", "country=JP", "currency=JPY"):
+    same = []
+    for group in ("company", "country", "kind", "status", "currency", "year", "month"):
+        kept = d.get("/v1/stats/totals?group_by=%s&%s" % (group, flt))
+        rows = d.get("/v1/stats/totals?group_by=%s&%s&from=1900-01-01" % (group, flt))
+        same.append(kept.status == 200 and kept.json == rows.json and kept.json["total"]["pledges"] > 100)
+    tap.check(all(same), "%s: the kept totals of every group_by answer what a pass over the matches answers" % flt,
+              same)
 small = os.path.join(work, "small.jsonl")
 with open(small, "w") as fh:
     fh.write(json.dumps({"title": "One more", "announced_on": "2024-01-01", "announced_on_precision": "year",

@@ -121,7 +121,7 @@ static bool sum_row(void *ctx, const struct store_stats_row *r)
 /* Rows of `a` not in `b` (SQL over the same database). */
 static int64_t rows_missing(struct db *db, const char *a, const char *b)
 {
-    char sql[512];
+    char sql[2048];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT * FROM %s EXCEPT SELECT * FROM %s)",
              a, b);
     sqlite3_stmt *st = NULL;
@@ -133,13 +133,27 @@ static int64_t rows_missing(struct db *db, const char *a, const char *b)
     return n;
 }
 
-/* The totals kept by triggers (0008, 0009) equal the sums of the pledges
- * as they stand (the views are the reference). */
+#define SUMS_OF(cols)                                                                   \
+    "(SELECT " cols ", sum(pledges), sum(committed_hi), sum(committed_lo), sum(targets_hi)," \
+    " sum(targets_lo), sum(people), sum(approximate) FROM "
+/* The kept totals with what the log still holds (a write outside a
+ * transaction is folded at the next COMMIT). */
+static const char kept_groups_now[] =
+    SUMS_OF("dim, key") "(SELECT * FROM pledge_groups UNION ALL SELECT * FROM"
+    " pledge_group_log_groups) GROUP BY dim, key HAVING sum(pledges) > 0)";
+static const char kept_pairs_now[] =
+    SUMS_OF("filter_dim, filter_key, dim, key") "(SELECT * FROM pledge_group_pairs UNION ALL"
+    " SELECT * FROM pledge_group_log_pairs) GROUP BY filter_dim, filter_key, dim, key"
+    " HAVING sum(pledges) > 0)";
+
+/* The totals kept by 0008 and 0009 equal the sums of the pledges as they
+ * stand (the views are the reference). */
 static bool kept_totals_match(struct db *db)
 {
-    return rows_missing(db, "(SELECT * FROM pledge_groups WHERE pledges > 0)",
-                        "pledge_groups_computed") == 0 &&
-           rows_missing(db, "pledge_groups_computed", "pledge_groups") == 0 &&
+    return rows_missing(db, kept_groups_now, "pledge_groups_computed") == 0 &&
+           rows_missing(db, "pledge_groups_computed", kept_groups_now) == 0 &&
+           rows_missing(db, kept_pairs_now, "pledge_group_pairs_computed") == 0 &&
+           rows_missing(db, "pledge_group_pairs_computed", kept_pairs_now) == 0 &&
            rows_missing(db, "pledge_totals", "pledge_totals_computed") == 0 &&
            rows_missing(db, "pledge_totals_computed", "pledge_totals") == 0;
 }
@@ -506,6 +520,9 @@ static void test_fts_in_transactions(struct db *db)
     json_decref(doc);
     CHECK(store_write_on(db, fts_body, &t) == STORE_OK && t.kept && t.changed,
           "one transaction: a pledge added and rolled back, one added, one added and changed");
+    CHECK(rows_missing(db, "pledge_group_log", "pledge_group_log WHERE 0") == 0 &&
+              kept_totals_match(db),
+          "COMMIT folded the logged changes into the kept totals and emptied the log");
     CHECK(matches(db, "zebrafish") == 0, "the rolled-back pledge's words are in no entry");
     CHECK(matches(db, "kingfisher") == 1 && matches(db, "pelican") == 1 &&
               matches(db, "heron") == 0,

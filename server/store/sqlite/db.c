@@ -6,6 +6,7 @@
 #include "db.h"
 
 #include "fts_sync.h"
+#include "groups.h"
 #include "log.h"
 
 #include <pthread.h>
@@ -234,7 +235,8 @@ bool db_begin(struct db *db)
 
 bool db_commit(struct db *db)
 {
-    if (sq_fts_flush(db) == STORE_OK && db_exec(db, "COMMIT") == SQLITE_OK)
+    if (sq_groups_fold(db) == STORE_OK && sq_fts_flush(db) == STORE_OK &&
+        db_exec(db, "COMMIT") == SQLITE_OK)
         return true;
     db_rollback(db);
     return false;

@@ -47,8 +47,9 @@ int db_exec(struct db *db, const char *sql);
 
 /* Transactions on the writer: BEGIN IMMEDIATE takes the write lock at once
  * so a transaction never fails half-way on a lock upgrade. db_commit first
- * writes the full-text entries the transaction marked (fts_sync.h); when
- * either fails it rolls back. db_rollback drops the marks. */
+ * folds the logged changes into the kept totals (groups.h) and writes the
+ * full-text entries the transaction marked (fts_sync.h); when any of it
+ * fails it rolls back. db_rollback drops the marks. */
 bool db_begin(struct db *db);
 bool db_commit(struct db *db);
 void db_rollback(struct db *db);

@@ -1,48 +1,78 @@
-/* groups — refilling the kept totals in one pass (see groups.h).
+/* groups — the kept totals' fold and refill (see groups.h).
  *
- * The view pledge_groups_computed gives the same rows, but as seven
- * GROUP BYs, each sorting a million keys: 8 s at a million pledges against
- * under a second for one pass summed here. The tests hold the two to the
- * same answer. */
+ * The refill sums in one pass here what the views pledge_groups_computed
+ * and pledge_group_pairs_computed give as 31 GROUP BYs, each sorting a
+ * million keys (8 s for the first seven alone at a million pledges); the
+ * tests hold the two to the same answer. */
 #include "groups.h"
 
 #include "db.h"
 #include "keytab.h"
 #include "sq.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #define DIMS 7
 static const char *const dim_names[DIMS] = {"company", "country", "kind", "status",
                                             "currency", "year", "month"};
+/* The filters whose totals are kept for every other group_by (0009):
+ * kind, status, country, currency, as indexes into dim_names. */
+#define FILTER_DIMS 4
+static const int filter_dims[FILTER_DIMS] = {2, 3, 1, 4};
+#define PAIRS (FILTER_DIMS * (DIMS - 1))
 
-/* The figures pledge_groups keeps for a group (a keytab entry). */
+/* The figures kept for a group (a keytab entry). A pair's key is the
+ * filter's key, '\x1f', then the group's. */
 struct group_sums {
     char key[KEYTAB_KEY];
     int64_t v[7]; /* pledges, committed_hi, committed_lo, targets_hi, targets_lo, people,
                    * approximate */
 };
 
-static enum store_status sum_pledges(struct db *db, struct keytab tables[DIMS])
+/* The totals being summed: one table a group_by, one a (filter, group_by). */
+struct sums {
+    struct keytab single[DIMS];
+    struct keytab pair[PAIRS];
+    int pair_filter[PAIRS], pair_dim[PAIRS];
+};
+
+static bool add(struct keytab *t, const char *key, const int64_t fig[7])
 {
-    /* Columns: id, the seven keys (1..7), then the seven figures' last
-     * six (8..13); the first figure, pledges, is 1 a row. */
-    sqlite3_stmt *st = db_prepare(db, "SELECT * FROM pledge_group_keys");
+    struct group_sums *g = keytab_find(t, key);
+    if (!g)
+        return false;
+    for (int f = 0; f < 7; f++)
+        g->v[f] += fig[f];
+    return true;
+}
+
+/* Sums the rows of `sql`: a row id, the seven keys (1..7), the seven
+ * figures (8..14); pledge_group_keys and pledge_group_log both read so. */
+static enum store_status sum_rows(struct db *db, const char *sql, struct sums *s)
+{
+    sqlite3_stmt *st = db_prepare(db, sql);
     if (!st)
         return STORE_ERROR;
     enum store_status status = STORE_OK;
     int rc;
     while (status == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t fig[7] = {1};
-        for (int f = 1; f < 7; f++)
-            fig[f] = sqlite3_column_int64(st, 7 + f);
-        for (int d = 0; d < DIMS && status == STORE_OK; d++) {
-            const unsigned char *key = sqlite3_column_text(st, 1 + d);
-            struct group_sums *g = keytab_find(&tables[d], key ? (const char *)key : "");
-            if (!g) {
+        int64_t fig[7];
+        const char *keys[DIMS];
+        for (int f = 0; f < 7; f++)
+            fig[f] = sqlite3_column_int64(st, 8 + f);
+        for (int d = 0; d < DIMS; d++) {
+            const unsigned char *k = sqlite3_column_text(st, 1 + d);
+            keys[d] = k ? (const char *)k : "";
+        }
+        for (int d = 0; d < DIMS && status == STORE_OK; d++)
+            if (!add(&s->single[d], keys[d], fig))
                 status = STORE_ERROR;
-                break;
-            }
-            for (int f = 0; f < 7; f++)
-                g->v[f] += fig[f];
+        for (int i = 0; i < PAIRS && status == STORE_OK; i++) {
+            char key[KEYTAB_KEY];
+            snprintf(key, sizeof key, "%s\x1f%s", keys[s->pair_filter[i]], keys[s->pair_dim[i]]);
+            if (!add(&s->pair[i], key, fig))
+                status = STORE_ERROR;
         }
     }
     if (status == STORE_OK && rc != SQLITE_DONE)
@@ -51,44 +81,127 @@ static enum store_status sum_pledges(struct db *db, struct keytab tables[DIMS])
     return status;
 }
 
-static enum store_status insert_groups(struct db *db, struct keytab tables[DIMS])
+static void bind_figures(sqlite3_stmt *st, int first, const struct group_sums *g)
 {
-    sqlite3_stmt *st = db_prepare(db, "INSERT INTO pledge_groups (dim, key, pledges,"
-                                      " committed_hi, committed_lo, targets_hi, targets_lo,"
-                                      " people, approximate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
+    for (int f = 0; f < 7; f++)
+        sqlite3_bind_int64(st, first + f, g->v[f]);
+}
+
+static enum store_status step_done(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+}
+
+#define ADD_FIGURES                                                                          \
+    " DO UPDATE SET pledges = pledges + excluded.pledges,"                                   \
+    " committed_hi = committed_hi + excluded.committed_hi,"                                  \
+    " committed_lo = committed_lo + excluded.committed_lo,"                                  \
+    " targets_hi = targets_hi + excluded.targets_hi,"                                        \
+    " targets_lo = targets_lo + excluded.targets_lo, people = people + excluded.people,"      \
+    " approximate = approximate + excluded.approximate"
+
+/* Adds the sums to the kept totals: one upsert a key. */
+static enum store_status upsert_sums(struct db *db, const struct sums *s)
+{
+    sqlite3_stmt *one = db_prepare(db, "INSERT INTO pledge_groups VALUES"
+                                       " (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dim, key)"
+                                       ADD_FIGURES);
+    sqlite3_stmt *two = db_prepare(db, "INSERT INTO pledge_group_pairs VALUES"
+                                       " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                       " ON CONFLICT (filter_dim, filter_key, dim, key)"
+                                       ADD_FIGURES);
+    if (!one || !two)
         return STORE_ERROR;
-    for (int d = 0; d < DIMS; d++) {
-        for (size_t i = 0; i < tables[d].cap; i++) {
-            const struct group_sums *g = keytab_slot(&tables[d], i);
+    enum store_status status = STORE_OK;
+    for (int d = 0; d < DIMS && status == STORE_OK; d++) {
+        for (size_t i = 0; i < s->single[d].cap && status == STORE_OK; i++) {
+            const struct group_sums *g = keytab_slot(&s->single[d], i);
             if (!g)
                 continue;
-            sqlite3_bind_text(st, 1, dim_names[d], -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, g->key, -1, SQLITE_STATIC);
-            for (int f = 0; f < 7; f++)
-                sqlite3_bind_int64(st, 3 + f, g->v[f]);
-            int rc = sqlite3_step(st);
-            db_done(st);
-            if (rc != SQLITE_DONE)
-                return sq_status(rc);
+            sqlite3_bind_text(one, 1, dim_names[d], -1, SQLITE_STATIC);
+            sqlite3_bind_text(one, 2, g->key, -1, SQLITE_STATIC);
+            bind_figures(one, 3, g);
+            status = step_done(one);
         }
     }
-    return STORE_OK;
+    for (int p = 0; p < PAIRS && status == STORE_OK; p++) {
+        for (size_t i = 0; i < s->pair[p].cap && status == STORE_OK; i++) {
+            const struct group_sums *g = keytab_slot(&s->pair[p], i);
+            if (!g)
+                continue;
+            const char *sep = strchr(g->key, '\x1f');
+            sqlite3_bind_text(two, 1, dim_names[s->pair_filter[p]], -1, SQLITE_STATIC);
+            sqlite3_bind_text(two, 2, g->key, (int)(sep - g->key), SQLITE_STATIC);
+            sqlite3_bind_text(two, 3, dim_names[s->pair_dim[p]], -1, SQLITE_STATIC);
+            sqlite3_bind_text(two, 4, sep + 1, -1, SQLITE_STATIC);
+            bind_figures(two, 5, g);
+            status = step_done(two);
+        }
+    }
+    return status;
+}
+
+static void sums_init(struct sums *s)
+{
+    for (int d = 0; d < DIMS; d++)
+        keytab_init(&s->single[d], sizeof(struct group_sums));
+    int p = 0;
+    for (int f = 0; f < FILTER_DIMS; f++) {
+        for (int d = 0; d < DIMS; d++) {
+            if (d == filter_dims[f])
+                continue;
+            keytab_init(&s->pair[p], sizeof(struct group_sums));
+            s->pair_filter[p] = filter_dims[f];
+            s->pair_dim[p++] = d;
+        }
+    }
+}
+
+static void sums_free(struct sums *s)
+{
+    for (int d = 0; d < DIMS; d++)
+        keytab_free(&s->single[d]);
+    for (int i = 0; i < PAIRS; i++)
+        keytab_free(&s->pair[i]);
+}
+
+/* Sums the rows of `sql` and adds them to the kept totals. */
+static enum store_status add_rows(struct db *db, const char *sql)
+{
+    struct sums s;
+    sums_init(&s);
+    enum store_status status = sum_rows(db, sql, &s);
+    if (status == STORE_OK)
+        status = upsert_sums(db, &s);
+    sums_free(&s);
+    return status;
 }
 
 enum store_status sq_groups_refill(struct db *db)
 {
     if (db_exec(db, "DELETE FROM pledge_totals;"
                     " INSERT INTO pledge_totals SELECT * FROM pledge_totals_computed;"
-                    " DELETE FROM pledge_groups;") != SQLITE_OK)
+                    " DELETE FROM pledge_groups; DELETE FROM pledge_group_pairs;"
+                    " DELETE FROM pledge_group_log;") != SQLITE_OK)
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
-    struct keytab tables[DIMS];
-    for (int d = 0; d < DIMS; d++)
-        keytab_init(&tables[d], sizeof(struct group_sums));
-    enum store_status status = sum_pledges(db, tables);
-    if (status == STORE_OK)
-        status = insert_groups(db, tables);
-    for (int d = 0; d < DIMS; d++)
-        keytab_free(&tables[d]);
-    return status;
+    return add_rows(db, "SELECT * FROM pledge_group_keys");
+}
+
+enum store_status sq_groups_fold(struct db *db)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM pledge_group_log)");
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    bool pending = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    db_done(st);
+    if (rc != SQLITE_ROW)
+        return sq_status(rc);
+    if (!pending)
+        return STORE_OK;
+    enum store_status status = add_rows(db, "SELECT rowid, * FROM pledge_group_log");
+    st = status == STORE_OK ? db_prepare(db, "DELETE FROM pledge_group_log") : NULL;
+    return st ? step_done(st) : status == STORE_OK ? STORE_ERROR : status;
 }

@@ -1,6 +1,7 @@
 /* stats — the rows behind /v1/stats (see store.h): for the totals, the
- * groups kept by triggers (migration 0009) when nothing is filtered, else
- * one pass over the matching pledges; one statement for the summary.
+ * groups kept by migration 0009 when nothing is filtered or only a kind, a
+ * status, a country or a currency is, else one pass over the matching
+ * pledges; one statement for the summary.
  *
  * Sums are exact. SQLite's sum() of 64-bit integers raises an error rather
  * than overflow, so the summary's money is kept in two parts (migration
@@ -31,30 +32,69 @@ static const char *const group_columns[] = {
                     " WHERE announced_on_precision = 'year') THEN NULL ELSE p.announced_on END",
 };
 
-/* Whether f matches every pledge. */
-static bool matches_all(const struct record_filter *f)
-{
-    return !f->company && !f->joint && !f->announcement_id && !f->kind && !f->status &&
-           !f->country[0] && !f->currency[0] && !f->from[0] && !f->to[0] && f->min_usd < 0 &&
-           f->max_usd < 0 && !f->q && f->approximate < 0;
-}
-
 static const char *const group_dims[] = {
     [STATS_COMPANY] = "company", [STATS_COUNTRY] = "country", [STATS_KIND] = "kind",
     [STATS_STATUS] = "status",   [STATS_CURRENCY] = "currency", [STATS_YEAR] = "year",
     [STATS_MONTH] = "month",
 };
 
-/* Every pledge: the groups kept by migration 0009's triggers. */
-static enum store_status kept_groups(struct db *db, enum stats_group group, store_stats_fn *fn,
-                                     void *ctx)
+/* The figures' sums over a kept table and what the log still holds (a
+ * write committed without the store's fold), by key. */
+#define KEPT_SUMS                                                                        \
+    "SELECT key, sum(pledges), sum(committed_hi), sum(committed_lo), sum(targets_hi),"   \
+    " sum(targets_lo), sum(people), sum(approximate) FROM ("
+#define KEPT_FIGURES \
+    " key, pledges, committed_hi, committed_lo, targets_hi, targets_lo, people, approximate"
+
+/* All pledges, or those of one key of the group_by itself (?2). */
+static const char kept_single_sql[] =
+    KEPT_SUMS "SELECT" KEPT_FIGURES " FROM pledge_groups WHERE dim = ?1 AND (?2 IS NULL OR key = ?2)"
+    " UNION ALL SELECT" KEPT_FIGURES " FROM pledge_group_log_groups"
+    " WHERE dim = ?1 AND (?2 IS NULL OR key = ?2)) GROUP BY key HAVING sum(pledges) > 0";
+/* The pledges of one value (?2) of a filter (?1), by another group_by (?3). */
+static const char kept_pair_sql[] =
+    KEPT_SUMS "SELECT" KEPT_FIGURES " FROM pledge_group_pairs WHERE filter_dim = ?1"
+    " AND filter_key = ?2 AND dim = ?3 UNION ALL SELECT" KEPT_FIGURES
+    " FROM pledge_group_log_pairs WHERE filter_dim = ?1 AND filter_key = ?2 AND dim = ?3)"
+    " GROUP BY key HAVING sum(pledges) > 0";
+
+/* The kept totals f can be answered from: none at all, or exactly one of
+ * kind, status, country, currency (migration 0009 keeps each of their
+ * values by every group_by). False otherwise. */
+static bool kept_filter(const struct record_filter *f, const char **dim, const char **key)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT key, pledges, committed_hi, committed_lo,"
-                                      " targets_hi, targets_lo, people, approximate"
-                                      " FROM pledge_groups WHERE dim = ? AND pledges > 0");
+    *dim = *key = NULL;
+    int n = 0;
+    if (f->kind)
+        n++, *dim = "kind", *key = f->kind;
+    if (f->status)
+        n++, *dim = "status", *key = f->status;
+    if (f->country[0])
+        n++, *dim = "country", *key = f->country;
+    if (f->currency[0])
+        n++, *dim = "currency", *key = f->currency;
+    if (n > 1 || f->company || f->joint || f->announcement_id || f->from[0] || f->to[0] ||
+        f->min_usd >= 0 || f->max_usd >= 0 || f->q || f->approximate >= 0)
+        return false;
+    return true;
+}
+
+static enum store_status kept_groups(struct db *db, enum stats_group group, const char *fdim,
+                                     const char *fkey, store_stats_fn *fn, void *ctx)
+{
+    bool pair = fdim && strcmp(fdim, group_dims[group]) != 0;
+    sqlite3_stmt *st = db_prepare(db, pair ? kept_pair_sql : kept_single_sql);
     if (!st)
         return STORE_ERROR;
-    sqlite3_bind_text(st, 1, group_dims[group], -1, SQLITE_STATIC);
+    if (pair) {
+        sqlite3_bind_text(st, 1, fdim, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, fkey, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, group_dims[group], -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_text(st, 1, group_dims[group], -1, SQLITE_STATIC);
+        if (fkey) /* filtered by the group_by itself: that one group */
+            sqlite3_bind_text(st, 2, fkey, -1, SQLITE_STATIC);
+    }
     enum store_status status = STORE_OK;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -93,8 +133,9 @@ static bool broad_only(const struct record_filter *f)
 enum store_status store_stats_each(struct db *db, const struct record_filter *f,
                                    enum stats_group group, store_stats_fn *fn, void *ctx)
 {
-    if (matches_all(f))
-        return kept_groups(db, group, fn, ctx);
+    const char *fdim, *fkey;
+    if (kept_filter(f, &fdim, &fkey))
+        return kept_groups(db, group, fdim, fkey, fn, ctx);
     struct sq_filter sf;
     /* Stats read every match: free text never walks a page's order. */
     enum store_status status = sq_filter_init_as(db, f, &sf, 0);
