@@ -73,7 +73,8 @@ def get_json(url):
 
 GROUPS = ["company", "country", "kind", "status", "currency", "year", "month"]
 FILTERS = [("company=co-0001", "a company"), ("kind=investment", "a kind"), ("country=JP", "a country"),
-           ("status=announced", "a status"), ("from=2025-01-01", "one year"), ("q=robotics", "a common word")]
+           ("status=announced", "a status"), ("from=2025-01-01", "one year"), ("q=robotics", "a common word"),
+           ("kind=investment&country=JP", "two filters")]
 
 
 def measure(n):
