@@ -1,9 +1,12 @@
 /* groups — the kept totals' fold and refill (see groups.h).
  *
- * The refill sums in one pass here what the views pledge_groups_computed
- * and pledge_group_pairs_computed give as 31 GROUP BYs, each sorting a
- * million keys (8 s for the first seven alone at a million pledges); the
- * tests hold the two to the same answer. */
+ * Both sum rows of keys and figures here, in one pass, into a table per
+ * group_by and per (filter, group_by), then add each sum with one upsert.
+ * The fold reads the transaction's log (a few rows a request, most of them
+ * sharing keys); the refill reads every pledge, which the views
+ * pledge_groups_computed and pledge_group_pairs_computed would do as 31
+ * GROUP BYs, each sorting a million keys (8 s for the first seven alone at
+ * a million pledges). The tests hold the sums to the views' answer. */
 #include "groups.h"
 
 #include "db.h"
