@@ -95,7 +95,10 @@ enum store_status store_write_on(struct db *db, store_tx_fn *body, void *ctx)
 
 /* What a bulk load sets aside: the pledges' indexes that no constraint
  * needs and their triggers, as (type, name, CREATE text) triples read from
- * the schema, so that later migrations' are included. */
+ * the schema, so that later migrations' are included. They are made again
+ * in the order they were made first: with no statistics, SQLite breaks a
+ * tie between two indexes by that order, and the filtered lists' plans
+ * must not change with how the data came in. */
 struct aside {
     char **v; /* 3 strings an entry, malloc'd */
     size_t n; /* strings */
@@ -114,7 +117,7 @@ static enum store_status read_aside(struct db *db, struct aside *a)
     sqlite3_stmt *st = db_prepare(db, "SELECT type, name, sql FROM sqlite_schema WHERE"
                                       " type IN ('index', 'trigger') AND tbl_name = 'pledges'"
                                       " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
-                                      " ORDER BY type, name");
+                                      " ORDER BY rowid");
     if (!st)
         return STORE_ERROR;
     enum store_status status = STORE_OK;
