@@ -15,12 +15,12 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+from loopback import free_port, stop, wait_port
 
 build = sys.argv[1]
 seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
@@ -31,24 +31,6 @@ here = os.path.dirname(os.path.abspath(__file__))
 work = tempfile.mkdtemp(prefix="pledged-bench-")
 db = os.path.join(work, "bench.db")
 procs = []
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port):
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nothing listens on port %d" % port)
 
 
 def wrk(url, script=None):
@@ -120,10 +102,5 @@ try:
     print("\npledged peak memory (VmHWM) at %d pledges: %.1f MiB" % (pledges, hwm / 1024))
 finally:
     for p in procs:
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-            try:
-                p.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop(p)
     shutil.rmtree(work, ignore_errors=True)

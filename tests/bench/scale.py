@@ -16,13 +16,13 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from loopback import free_port, stop, wait_port
 
 build = sys.argv[1]
 sizes = [int(x) for x in (sys.argv[2] if len(sys.argv) > 2 else "10000,1000000").split(",")]
@@ -30,24 +30,6 @@ pledged = os.path.join(build, "server", "pledged")
 here = os.path.dirname(os.path.abspath(__file__))
 CALLS = 15
 WARM_UP = 8
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port):
-    for _ in range(400):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nothing listens on port %d" % port)
 
 
 def curl_ms(url):
@@ -117,12 +99,7 @@ def measure(n):
         rows["peak RSS (VmHWM), MiB"] = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
         return rows
     finally:
-        if server and server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
+        stop(server)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -240,16 +240,7 @@ static enum store_status exec_id(struct db *db, const char *sql, int64_t id)
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
-}
-
-static enum store_status step(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+    return sq_run(st);
 }
 
 /* The announcement's own row: inserted when *id is 0 (setting it), else
@@ -284,7 +275,7 @@ static enum store_status write_row(struct db *db, const struct announcement_inpu
         sqlite3_bind_int64(st, 5, *id);
     sqlite3_bind_text(st, 6, a->announced_on_precision ? a->announced_on_precision : "day", -1,
                       SQLITE_STATIC);
-    status = step(st);
+    status = sq_run(st);
     if (status == STORE_OK && *id == 0)
         *id = sqlite3_last_insert_rowid(db_handle(db));
     return status;
@@ -304,7 +295,7 @@ static enum store_status write_parts(struct db *db, const struct announcement_in
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, company_ids[i]);
         sqlite3_bind_int(st, 3, (int)i);
-        status = step(st);
+        status = sq_run(st);
     }
     for (size_t i = 0; status == STORE_OK && i < a->n_countries; i++) {
         sqlite3_stmt *st = db_prepare(db, "INSERT INTO announcement_countries (announcement_id,"
@@ -314,7 +305,7 @@ static enum store_status write_parts(struct db *db, const struct announcement_in
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_text(st, 2, a->countries[i], -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 3, (int)i);
-        status = step(st);
+        status = sq_run(st);
     }
     for (size_t i = 0; status == STORE_OK && i < a->n_sources; i++) {
         const struct source_input *s = &a->sources[i];
@@ -330,7 +321,7 @@ static enum store_status write_parts(struct db *db, const struct announcement_in
         sq_bind_text_or_null(st, 5, s->title);
         sq_bind_text_or_null(st, 6, s->language);
         sq_bind_text_or_null(st, 7, s->published_on);
-        status = step(st);
+        status = sq_run(st);
     }
     return status;
 }
@@ -347,24 +338,20 @@ static enum store_status pledges_follow(struct db *db, const struct announcement
     sqlite3_bind_text(st, 1, a->announced_on, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, id);
     sqlite3_bind_text(st, 3, a->announced_on, -1, SQLITE_STATIC);
-    enum store_status status = step(st);
+    enum store_status status = sq_run(st);
     return status == STORE_OK ? store_pledges_refresh_usd(db, NULL, NULL, NULL, id) : status;
+}
+
+static enum store_status mark_pledge(sqlite3_stmt *st, void *db)
+{
+    return sq_fts_mark(db, FTS_PLEDGES, sqlite3_column_int64(st, 0), false);
 }
 
 /* Deletes the announcement's pledges, marking their full-text entries. */
 static enum store_status delete_pledges(struct db *db, int64_t id)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT id FROM pledges WHERE announcement_id = ?");
-    if (!st)
-        return STORE_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    enum store_status status = STORE_OK;
-    int rc;
-    while (status == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        status = sq_fts_mark(db, FTS_PLEDGES, sqlite3_column_int64(st, 0), false);
-    if (status == STORE_OK && rc != SQLITE_DONE)
-        status = sq_status(rc);
-    db_done(st);
+    enum store_status status =
+        each_row(db, "SELECT id FROM pledges WHERE announcement_id = ?", id, mark_pledge, db);
     return status == STORE_OK ? exec_id(db, "DELETE FROM pledges WHERE announcement_id = ?", id)
                               : status;
 }

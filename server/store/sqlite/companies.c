@@ -145,9 +145,7 @@ enum store_status store_company_update(struct db *db, int64_t id,
     sq_bind_named(st, ":aliases", f->aliases);
     sq_bind_named(st, ":now", now);
     sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+    return sq_run(st);
 }
 
 enum store_status store_company_delete(struct db *db, int64_t id)
@@ -156,9 +154,7 @@ enum store_status store_company_delete(struct db *db, int64_t id)
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+    return sq_run(st);
 }
 
 /* ---- the list ---- */

@@ -45,9 +45,7 @@ static enum store_status run_ids(struct db *db, const char *sql, const struct bu
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, buf_str(ids), (int)ids->len, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+    return sq_run(st);
 }
 
 /* One statement for all the rows of a table: FTS5 writes its pending terms

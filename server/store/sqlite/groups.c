@@ -90,13 +90,6 @@ static void bind_figures(sqlite3_stmt *st, int first, const struct group_sums *g
         sqlite3_bind_int64(st, first + f, g->v[f]);
 }
 
-static enum store_status step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
-}
-
 #define ADD_FIGURES                                                                          \
     " DO UPDATE SET pledges = pledges + excluded.pledges,"                                   \
     " committed_hi = committed_hi + excluded.committed_hi,"                                  \
@@ -126,7 +119,7 @@ static enum store_status upsert_sums(struct db *db, const struct sums *s)
             sqlite3_bind_text(one, 1, dim_names[d], -1, SQLITE_STATIC);
             sqlite3_bind_text(one, 2, g->key, -1, SQLITE_STATIC);
             bind_figures(one, 3, g);
-            status = step_done(one);
+            status = sq_run(one);
         }
     }
     for (int p = 0; p < PAIRS && status == STORE_OK; p++) {
@@ -140,7 +133,7 @@ static enum store_status upsert_sums(struct db *db, const struct sums *s)
             sqlite3_bind_text(two, 3, dim_names[s->pair_dim[p]], -1, SQLITE_STATIC);
             sqlite3_bind_text(two, 4, sep + 1, -1, SQLITE_STATIC);
             bind_figures(two, 5, g);
-            status = step_done(two);
+            status = sq_run(two);
         }
     }
     return status;
@@ -206,5 +199,5 @@ enum store_status sq_groups_fold(struct db *db)
         return STORE_OK;
     enum store_status status = add_rows(db, "SELECT rowid, * FROM pledge_group_log");
     st = status == STORE_OK ? db_prepare(db, "DELETE FROM pledge_group_log") : NULL;
-    return st ? step_done(st) : status == STORE_OK ? STORE_ERROR : status;
+    return st ? sq_run(st) : status == STORE_OK ? STORE_ERROR : status;
 }

@@ -161,10 +161,8 @@ static void bind_int_or_null(sqlite3_stmt *st, int idx, int64_t v)
 
 static bool step_done(sqlite3_stmt *st, enum store_status *status)
 {
-    int rc = sqlite3_step(st);
-    db_done(st);
-    *status = rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
-    return rc == SQLITE_DONE;
+    *status = sq_run(st);
+    return *status == STORE_OK;
 }
 
 /* The id of the pledge's company (0: joint), STORE_NOT_FOUND when unknown. */

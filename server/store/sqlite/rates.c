@@ -241,9 +241,7 @@ static enum store_status put(struct db *db, const char *sql, const struct store_
     sqlite3_bind_text(st, 3, r->per_usd, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, r->source, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, r->updated_at, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+    return sq_run(st);
 }
 
 enum store_status store_rate_put(struct db *db, const struct store_rate *r)

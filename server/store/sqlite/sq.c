@@ -20,6 +20,13 @@ enum store_status sq_status(int rc)
     }
 }
 
+enum store_status sq_run(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+}
+
 void sq_copy_text(char *out, size_t len, const unsigned char *s)
 {
     /* Not snprintf: a list page copies thousands of these per request. */

@@ -14,6 +14,10 @@
  * Never STORE_OK: callers test for SQLITE_DONE/SQLITE_ROW first. */
 enum store_status sq_status(int rc);
 
+/* Steps a statement that returns no row (INSERT, UPDATE, DELETE) and hands
+ * it back (db_done): STORE_OK when it ran to the end, else its status. */
+enum store_status sq_run(sqlite3_stmt *st);
+
 /* Copies s (NULL → "") into out[len], truncating; out is always terminated. */
 void sq_copy_text(char *out, size_t len, const unsigned char *s);
 

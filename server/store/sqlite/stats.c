@@ -38,6 +38,58 @@ static const char *const group_dims[] = {
     [STATS_MONTH] = "month",
 };
 
+/* Reads the statement's current row into r (its text borrowed until the
+ * next step). */
+typedef void stats_row_fn(sqlite3_stmt *st, struct store_stats_row *r);
+
+/* A kept group: key, then the seven figures, money in two parts. */
+static void kept_row(sqlite3_stmt *st, struct store_stats_row *r)
+{
+    const char *key = (const char *)sqlite3_column_text(st, 0);
+    *r = (struct store_stats_row){
+        .key = key && key[0] ? key : NULL,
+        .pledges = sqlite3_column_int64(st, 1),
+        .usd.committed =
+            (__int128)sqlite3_column_int64(st, 2) * SPLIT + sqlite3_column_int64(st, 3),
+        .usd.targets =
+            (__int128)sqlite3_column_int64(st, 4) * SPLIT + sqlite3_column_int64(st, 5),
+        .people = sqlite3_column_int64(st, 6),
+        .approximate = sqlite3_column_int64(st, 7),
+    };
+}
+
+/* One pledge: key, USD cents, people, kind, whether approximate. */
+static void pledge_row(sqlite3_stmt *st, struct store_stats_row *r)
+{
+    *r = (struct store_stats_row){
+        .key = (const char *)sqlite3_column_text(st, 0),
+        .pledges = 1,
+        .people = sqlite3_column_int64(st, 2),
+        .approximate = sqlite3_column_int(st, 4) != 0,
+    };
+    usd_totals_add(&r->usd, (const char *)sqlite3_column_text(st, 3), sqlite3_column_int64(st, 1));
+}
+
+/* Hands each row of a bound statement to fn, then the statement back. */
+static enum store_status each_stats_row(sqlite3_stmt *st, stats_row_fn *read,
+                                        store_stats_fn *fn, void *ctx)
+{
+    enum store_status status = STORE_OK;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct store_stats_row r;
+        read(st, &r);
+        if (!fn(ctx, &r)) {
+            status = STORE_ERROR;
+            break;
+        }
+    }
+    if (status == STORE_OK && rc != SQLITE_DONE)
+        status = sq_status(rc);
+    db_done(st);
+    return status;
+}
+
 /* The figures' sums over a kept table and what the log still holds (a
  * write committed without the store's fold), by key. */
 #define KEPT_SUMS                                                                        \
@@ -48,7 +100,8 @@ static const char *const group_dims[] = {
 
 /* All pledges, or those of one key of the group_by itself (?2). */
 static const char kept_single_sql[] =
-    KEPT_SUMS "SELECT" KEPT_FIGURES " FROM pledge_groups WHERE dim = ?1 AND (?2 IS NULL OR key = ?2)"
+    KEPT_SUMS "SELECT" KEPT_FIGURES " FROM pledge_groups"
+    " WHERE dim = ?1 AND (?2 IS NULL OR key = ?2)"
     " UNION ALL SELECT" KEPT_FIGURES " FROM pledge_group_log_groups"
     " WHERE dim = ?1 AND (?2 IS NULL OR key = ?2)) GROUP BY key HAVING sum(pledges) > 0";
 /* The pledges of one value (?2) of a filter (?1), by another group_by (?3). */
@@ -95,29 +148,7 @@ static enum store_status kept_groups(struct db *db, enum stats_group group, cons
         if (fkey) /* filtered by the group_by itself: that one group */
             sqlite3_bind_text(st, 2, fkey, -1, SQLITE_STATIC);
     }
-    enum store_status status = STORE_OK;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *key = (const char *)sqlite3_column_text(st, 0);
-        struct store_stats_row r = {
-            .key = key && key[0] ? key : NULL,
-            .pledges = sqlite3_column_int64(st, 1),
-            .usd.committed =
-                (__int128)sqlite3_column_int64(st, 2) * SPLIT + sqlite3_column_int64(st, 3),
-            .usd.targets =
-                (__int128)sqlite3_column_int64(st, 4) * SPLIT + sqlite3_column_int64(st, 5),
-            .people = sqlite3_column_int64(st, 6),
-            .approximate = sqlite3_column_int64(st, 7),
-        };
-        if (!fn(ctx, &r)) {
-            status = STORE_ERROR;
-            break;
-        }
-    }
-    if (status == STORE_OK && rc != SQLITE_DONE)
-        status = sq_status(rc);
-    db_done(st);
-    return status;
+    return each_stats_row(st, kept_row, fn, ctx);
 }
 
 /* Whether f filters only by fields that a pledge shares with many others
@@ -150,24 +181,7 @@ enum store_status store_stats_each(struct db *db, const struct record_filter *f,
         status = STORE_ERROR;
     if (st) {
         sq_filter_bind(&sf, st);
-        int rc;
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            struct store_stats_row r = {
-                .key = (const char *)sqlite3_column_text(st, 0),
-                .pledges = 1,
-                .people = sqlite3_column_int64(st, 2),
-                .approximate = sqlite3_column_int(st, 4) != 0,
-            };
-            usd_totals_add(&r.usd, (const char *)sqlite3_column_text(st, 3),
-                           sqlite3_column_int64(st, 1));
-            if (!fn(ctx, &r)) {
-                status = STORE_ERROR;
-                break;
-            }
-        }
-        if (status == STORE_OK && rc != SQLITE_DONE)
-            status = sq_status(rc);
-        db_done(st);
+        status = each_stats_row(st, pledge_row, fn, ctx);
     }
     buf_free(&sql);
     sq_filter_free(&sf);

@@ -119,7 +119,5 @@ enum store_status store_feed_record(struct db *db, const char *source, const cha
         sq_bind_text_or_null(st, 5, etag);
         sq_bind_text_or_null(st, 6, last_modified);
     }
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
+    return sq_run(st);
 }

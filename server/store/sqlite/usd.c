@@ -41,10 +41,8 @@ enum store_status sq_usd_value(struct db *db, const struct currency *c, uint64_t
 
 static bool step_done(sqlite3_stmt *st, enum store_status *status)
 {
-    int rc = sqlite3_step(st);
-    db_done(st);
-    *status = rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
-    return rc == SQLITE_DONE;
+    *status = sq_run(st);
+    return *status == STORE_OK;
 }
 
 /* Whether the stored USD columns of the row sel is on (see refresh) say
