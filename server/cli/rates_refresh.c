@@ -32,8 +32,7 @@ static void run_once(void)
         return;
     }
     if (rates_update(reader, &o, err, sizeof err)) {
-        log_line("{\"level\":\"info\",\"msg\":\"rates refreshed\",\"sources\":\"fed-h10,ecb\"}",
-                 strlen("{\"level\":\"info\",\"msg\":\"rates refreshed\",\"sources\":\"fed-h10,ecb\"}"));
+        log_info("rates refreshed"); /* both sources, after the last commit */
         return;
     }
     for (char *save = NULL, *line = strtok_r(err, "\n", &save); line;
