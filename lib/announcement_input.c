@@ -16,7 +16,8 @@ static const char *const ann_fields[] = {"title", "announced_on", "announced_on_
                                          "companies", "countries", "summary", "sources",
                                          "pledges", NULL};
 static const char *const ann_read_only[] = {"id", "total_usd", "targets_usd", "pledge_count", "created_at",
-                                            "updated_at", NULL};
+                                            "updated_at", "version", "created_by", "updated_by",
+                                            NULL};
 static const char *const source_fields[] = {"url", "publisher", "title", "language",
                                             "published_on", NULL};
 

@@ -13,7 +13,8 @@
 static const char *const company_fields[] = {"slug", "name", "country", "website",
                                              "aliases", NULL};
 static const char *const company_read_only[] = {"pledge_count", "total_usd", "targets_usd",
-                                                "created_at", "updated_at", NULL};
+                                                "created_at", "updated_at", "version",
+                                                "created_by", "updated_by", NULL};
 
 static void parse_aliases(const json_t *v, struct company_input *out, json_t *errors)
 {

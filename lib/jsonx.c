@@ -135,3 +135,28 @@ json_t *jsonx_merge_patch(const json_t *target, const json_t *patch)
     }
     return result;
 }
+
+json_t *jsonx_merge_diff(const json_t *from, const json_t *to)
+{
+    if (!to)
+        return json_null();
+    if (!json_is_object(from) || !json_is_object(to))
+        return json_deep_copy(to);
+    json_t *patch = json_object();
+    const char *key;
+    json_t *value;
+    json_object_foreach((json_t *)from, key, value) {
+        if (!json_object_get(to, key))
+            json_object_set_new(patch, key, json_null());
+    }
+    json_object_foreach((json_t *)to, key, value) {
+        json_t *before = json_object_get(from, key);
+        if (before && json_equal(before, value))
+            continue;
+        json_object_set_new(patch, key,
+                            before && json_is_object(before) && json_is_object(value)
+                                ? jsonx_merge_diff(before, value)
+                                : json_deep_copy(value));
+    }
+    return patch;
+}

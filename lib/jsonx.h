@@ -47,4 +47,13 @@ char *jsonx_dump(const json_t *v, size_t *len);
  * whole. Neither input is changed. */
 json_t *jsonx_merge_patch(const json_t *target, const json_t *patch);
 
+/* The RFC 7396 merge patch that turns `from` into `to` (new reference):
+ * members of `to` that differ (objects compared member by member), and
+ * null for members `to` lacks. A merge patch cannot tell "became null"
+ * from "was removed": both are null. Not an object on either side: `to`
+ * itself (null when to is NULL, as after a delete). For every pair,
+ * merge_patch(from, merge_diff(from, to)) equals `to` less its null
+ * members (tests/unit/test_jsonx.c checks it). */
+json_t *jsonx_merge_diff(const json_t *from, const json_t *to);
+
 #endif

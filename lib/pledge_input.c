@@ -30,7 +30,7 @@ static const char *const pledge_fields_standalone[] = {
     "status", "evidence", NULL};
 static const char *const pledge_read_only[] = {"id", "announced_on", "announced_on_precision", "amount_usd",
                                                "amount_usd_error", "created_at", "updated_at",
-                                               NULL};
+                                               "version", "created_by", "updated_by", NULL};
 
 /* Builds "prefix.name" (or "name") into out. */
 static void amount_field(const json_t *obj, const char *prefix, struct pledge_input *out,

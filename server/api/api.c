@@ -41,10 +41,12 @@ static bool token_rate_allowed(const struct request *rq, struct response *rs, bo
     return ok;
 }
 
-static bool require(const struct request *rq, struct response *rs, bool write)
+/* name: the token's name, when given and the token is valid. */
+static bool require(const struct request *rq, struct response *rs, bool write,
+                    char name[STORE_TOKEN_NAME_MAX + 1])
 {
     struct db *db = store_reader();
-    enum auth_result r = db ? auth_check(db, rq->authorization) : AUTH_ERROR;
+    enum auth_result r = db ? auth_check(db, rq->authorization, name) : AUTH_ERROR;
     if ((r == AUTH_OK || r == AUTH_READ_ONLY || r == AUTH_INVALID) &&
         !token_rate_allowed(rq, rs, r != AUTH_INVALID))
         return false;
@@ -77,15 +79,16 @@ static bool require(const struct request *rq, struct response *rs, bool write)
 }
 
 /* For writes: 401 with WWW-Authenticate unless the request carries a valid
- * token, 403 when it is read-only. */
-static bool api_require_token(const struct request *rq, struct response *rs)
+ * token, 403 when it is read-only; name gets the token's name. */
+static bool api_require_token(const struct request *rq, struct response *rs,
+                              char name[STORE_TOKEN_NAME_MAX + 1])
 {
-    return require(rq, rs, true);
+    return require(rq, rs, true, name);
 }
 
 bool api_require_reader(const struct request *rq, struct response *rs)
 {
-    return require(rq, rs, false);
+    return require(rq, rs, false, NULL);
 }
 
 /* Whether a Content-Type value names media type `want` (parameters such as
@@ -261,7 +264,7 @@ struct delete_tx {
     int64_t id;
     store_load_fn *load;
     store_delete_fn *del;
-    void (*not_found)(struct response *rs, const char *id);
+    api_not_found_fn *not_found;
 };
 
 static enum store_status delete_body(struct db *db, void *ctx)
@@ -270,7 +273,7 @@ static enum store_status delete_body(struct db *db, void *ctx)
     json_t *current = NULL;
     enum store_status st = t->load(db, t->id, &current);
     if (st == STORE_NOT_FOUND)
-        t->not_found(t->rs, t->rq->params[0]);
+        t->not_found(db, t->rs, t->rq->params[0]);
     else if (st == STORE_OK && !api_check_if_match(t->rq, t->rs, current))
         st = STORE_ABORTED;
     else if (st == STORE_OK)
@@ -282,12 +285,12 @@ static enum store_status delete_body(struct db *db, void *ctx)
 }
 
 void api_delete_by_id(const struct request *rq, struct response *rs, store_load_fn *load,
-                      store_delete_fn *del, void (*not_found)(struct response *rs, const char *id),
+                      store_delete_fn *del, api_not_found_fn *not_found,
                       const char *what)
 {
     struct delete_tx t = {rq, rs, 0, load, del, not_found};
     if (!int_parse(rq->params[0], 1, INT64_MAX, &t.id)) {
-        not_found(rs, rq->params[0]);
+        not_found(NULL, rs, rq->params[0]);
         return;
     }
     api_write(rq, rs, delete_body, &t, what);
@@ -313,8 +316,10 @@ void api_run(const struct route *route, const struct request *rq, struct respons
 {
     static const char *const none[] = {NULL};
     struct request checked = *rq;
-    if (route->auth == ROUTE_WRITER && !api_require_token(rq, rs))
+    char actor[STORE_TOKEN_NAME_MAX + 1] = "";
+    if (route->auth == ROUTE_WRITER && !api_require_token(rq, rs, actor))
         return;
+    checked.actor = actor;
     if (!route->any_query && !api_query_check(rq, rs, route->query ? route->query : none))
         return;
     if (route->body != ROUTE_NO_BODY &&
@@ -337,11 +342,13 @@ struct write_tx {
 static enum store_status write_body(struct db *db, void *ctx)
 {
     struct write_tx *t = ctx;
+    store_actor_set(db, t->rq->actor && *t->rq->actor ? t->rq->actor : NULL, t->rq->request_id);
     enum store_status st = t->rq->idempotent ? api_idempotent_replay(t->rq, t->rs, db) : STORE_OK;
     if (st == STORE_OK)
         st = t->body(db, t->ctx);
     if (st == STORE_OK && t->rq->idempotent)
         st = api_idempotent_store(t->rq, t->rs, db);
+    store_actor_set(db, NULL, NULL); /* borrowed from this request only */
     return st;
 }
 
@@ -366,7 +373,7 @@ static enum store_status patch_body(struct db *db, void *ctx)
     json_t *current = NULL;
     enum store_status st = t->p->load(db, t->id, &current);
     if (st == STORE_NOT_FOUND)
-        t->p->not_found(t->rs, t->rq->params[0]);
+        t->p->not_found(db, t->rs, t->rq->params[0]);
     if (st != STORE_OK)
         return st;
     if (!api_check_if_match(t->rq, t->rs, current)) {
@@ -386,7 +393,7 @@ void api_patch_by_id(const struct request *rq, struct response *rs, const struct
 {
     struct patch_tx t = {rq, rs, p, 0};
     if (!int_parse(rq->params[0], 1, INT64_MAX, &t.id))
-        p->not_found(rs, rq->params[0]);
+        p->not_found(NULL, rs, rq->params[0]);
     else
         api_write(rq, rs, patch_body, &t, p->what);
 }

@@ -48,11 +48,15 @@ bool api_check_if_match(const struct request *rq, struct response *rs, const jso
 typedef enum store_status store_load_fn(struct db *db, int64_t id, json_t **out);
 typedef enum store_status store_delete_fn(struct db *db, int64_t id);
 
+/* Answers 404 for the id in the path, or 410 when it was deleted (db: the
+ * connection to look in). */
+typedef void api_not_found_fn(struct db *db, struct response *rs, const char *id);
+
 /* DELETE of a resource addressed by a positive integer id in the path:
  * loads it, honours If-Match and deletes it, in one store_write; 204, 404
  * through not_found, 412, or 500/503 logged as `what`. */
 void api_delete_by_id(const struct request *rq, struct response *rs, store_load_fn *load,
-                      store_delete_fn *del, void (*not_found)(struct response *rs, const char *id),
+                      store_delete_fn *del, api_not_found_fn *not_found,
                       const char *what);
 
 /* Validates doc and writes it as record `id` (0: a new one), answering the
@@ -73,7 +77,7 @@ struct api_patch {
     store_load_fn *load;
     json_t *(*as_input)(const json_t *rendered);
     api_save_fn *save;
-    void (*not_found)(struct response *rs, const char *id);
+    api_not_found_fn *not_found;
     const char *what;
 };
 void api_patch_by_id(const struct request *rq, struct response *rs, const struct api_patch *p);

@@ -129,7 +129,8 @@ bool auth_key_id(const char *authorization, char out[AUTH_KEY_ID_TEXT])
     return p != NULL;
 }
 
-enum auth_result auth_check(struct db *db, const char *authorization)
+enum auth_result auth_check(struct db *db, const char *authorization,
+                            char name[STORE_TOKEN_NAME_MAX + 1])
 {
     if (!authorization)
         return AUTH_MISSING;
@@ -148,5 +149,7 @@ enum auth_result auth_check(struct db *db, const char *authorization)
         return AUTH_ERROR;
     if (sodium_memcmp(t.hash, hash, sizeof hash) != 0)
         return AUTH_INVALID;
+    if (name)
+        memcpy(name, t.name, sizeof t.name);
     return t.read_only ? AUTH_READ_ONLY : AUTH_OK;
 }

@@ -29,8 +29,10 @@ enum auth_result { AUTH_OK, AUTH_READ_ONLY, AUTH_MISSING, AUTH_INVALID, AUTH_ERR
 
 /* Checks an Authorization header value ("Bearer pld_..."; NULL when the
  * header is absent) against the tokens in db: AUTH_OK for a read-write
- * token, AUTH_READ_ONLY for a read-only one. */
-enum auth_result auth_check(struct db *db, const char *authorization);
+ * token, AUTH_READ_ONLY for a read-only one; then name (when not NULL)
+ * gets the token's name, which writes are recorded by. */
+enum auth_result auth_check(struct db *db, const char *authorization,
+                            char name[STORE_TOKEN_NAME_MAX + 1]);
 
 /* The key_id (the 8 characters after "pld_") of the bearer token in an
  * Authorization value, which names the token's row. Only meaningful once

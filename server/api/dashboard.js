@@ -187,6 +187,16 @@ async function main() {
     clearTimeout(resized);
     resized = setTimeout(() => { drawnAt = w; drawCharts(); }, 100);
   }).observe($("chart-month"));
+  await loadFigures();
+  document.querySelector('th[data-sort="amount_usd"]').classList.add("active");
+  document.querySelector('th[data-sort="amount_usd"]').dataset.arrow = " ↓";
+  await loadPledges(false);
+  document.body.dataset.ready = "true";
+  live();
+}
+
+/* The headline cards and the charts, read again after every change. */
+async function loadFigures() {
   try {
     const [summary, byCompany, byCountry, byMonth, companies] = await Promise.all([
       api("/v1/stats/summary"), api("/v1/stats/totals?group_by=company"),
@@ -216,9 +226,25 @@ async function main() {
   } catch (e) {
     $("status").textContent = "Could not load the figures: " + e.message;
   }
-  document.querySelector('th[data-sort="amount_usd"]').classList.add("active");
-  document.querySelector('th[data-sort="amount_usd"]').dataset.arrow = " ↓";
-  await loadPledges(false);
-  document.body.dataset.ready = "true";
+}
+
+/* Live figures: the change feed as Server-Sent Events. Each change another
+   client commits redraws the cards, the charts and the table (changes that
+   come together are read once). ?live=off keeps the page still, for a
+   printout or a screenshot. The browser reconnects by itself, resuming
+   after the last event it saw. */
+function live() {
+  if (!window.EventSource || new URLSearchParams(location.search).get("live") === "off") return;
+  const feed = new EventSource("/v1/changes?resource=companies,announcements,pledges,rates");
+  let pending = null;
+  feed.addEventListener("change", () => {
+    clearTimeout(pending);
+    pending = setTimeout(async () => {
+      await Promise.all([loadFigures(), loadPledges(false)]);
+      document.body.dataset.updates = String(Number(document.body.dataset.updates || 0) + 1);
+    }, 200);
+  });
+  feed.addEventListener("open", () => { $("live").hidden = false; });
+  feed.addEventListener("error", () => { $("live").hidden = true; });
 }
 main();

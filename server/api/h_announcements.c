@@ -11,17 +11,22 @@
 #include "list.h"
 #include "page.h"
 #include "render.h"
+#include "history.h"
 #include "respond.h"
+#include "revise.h"
 #include "save.h"
 #include "search.h"
 #include "store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void respond_no_announcement(struct response *rs, const char *id)
+static void respond_no_announcement(struct db *db, struct response *rs, const char *id)
 {
-    respond_problem(rs, 404, "not-found", "Not found", "no announcement has the id '%.40s'", id);
+    if (!revise_respond_gone_id(db, rs, RES_ANNOUNCEMENT, "announcements", id))
+        respond_problem(rs, 404, "not-found", "Not found", "no announcement has the id '%.40s'",
+                        id);
 }
 
 /* The announcement's representation with its pledges (*out, new ref), or
@@ -41,13 +46,17 @@ void h_announcement_get(const struct request *rq, struct response *rs)
 {
     int64_t id;
     if (!id_param(rq->params[0], &id)) {
-        respond_no_announcement(rs, rq->params[0]);
+        respond_no_announcement(NULL, rs, rq->params[0]);
+        return;
+    }
+    if (api_query(rq, "version")) {
+        history_answer_version(rq, rs, RES_ANNOUNCEMENT, id);
         return;
     }
     struct store_announcement a;
     enum store_status st = store_announcement_get(store_reader(), id, true, &a);
     if (st == STORE_NOT_FOUND) {
-        respond_no_announcement(rs, rq->params[0]);
+        respond_no_announcement(store_reader(), rs, rq->params[0]);
     } else if (st != STORE_OK) {
         respond_internal(rq, rs, "announcement read failed");
     } else {
@@ -85,6 +94,8 @@ static enum store_status save_announcement(struct db *db, const struct request *
         respond_invalid(rs, "Invalid announcement", errors);
         errors = NULL;
     }
+    if (st == STORE_OK)
+        st = revise_announcement(db, id, now);
     if (st == STORE_OK)
         st = announcement_load(db, id, &stored);
     if (st == STORE_OK) {

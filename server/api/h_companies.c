@@ -14,11 +14,12 @@
 #include "page.h"
 #include "render.h"
 #include "store.h"
+#include "history.h"
 #include "respond.h"
-#include "render.h"
-#include "store.h"
+#include "revise.h"
 #include "text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,37 @@ static void respond_no_company(struct response *rs, const char *slug)
     respond_problem(rs, 404, "not-found", "Not found", "no company has the slug '%.80s'", slug);
 }
 
+/* 410 when the company that had this slug was deleted, else 404. */
+static void respond_missing_company(struct db *db, struct response *rs, const char *slug)
+{
+    int64_t id;
+    char path[32 + SLUG_MAX];
+    snprintf(path, sizeof path, "/v1/companies/%s", slug);
+    if (db && slug_is_valid(slug) && store_company_id_by_slug(db, slug, &id) == STORE_OK &&
+        revise_respond_gone(db, rs, RES_COMPANY, id, path))
+        return;
+    respond_no_company(rs, slug);
+}
+
+/* The representation of company `slug` and revision of it just written. */
+static enum store_status company_written(struct db *db, const char *slug, const char *now,
+                                         json_t **out)
+{
+    struct store_company c;
+    enum store_status st = company_load(db, slug, out, &c);
+    if (st != STORE_OK)
+        return st;
+    char *text = jsonx_dump(*out, NULL);
+    st = text ? revise_company(db, &c, text, now) : STORE_ERROR;
+    free(text);
+    store_company_free(&c);
+    if (st != STORE_OK) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
 /* Answers 409 for a slug that is taken. */
 static void respond_slug_taken(struct response *rs, const char *slug)
 {
@@ -57,10 +89,21 @@ void h_company_get(const struct request *rq, struct response *rs)
         respond_no_company(rs, slug);
         return;
     }
+    if (api_query(rq, "version")) {
+        int64_t id;
+        enum store_status st = store_company_id_by_slug(store_reader(), slug, &id);
+        if (st == STORE_OK)
+            history_answer_version(rq, rs, RES_COMPANY, id);
+        else if (st == STORE_NOT_FOUND)
+            respond_no_company(rs, slug);
+        else
+            respond_internal(rq, rs, "company history read failed");
+        return;
+    }
     struct store_company c;
     enum store_status st = store_company_get(store_reader(), slug, &c);
     if (st == STORE_NOT_FOUND) {
-        respond_no_company(rs, slug);
+        respond_missing_company(store_reader(), rs, slug);
     } else if (st != STORE_OK) {
         respond_internal(rq, rs, "company read failed");
     } else {
@@ -145,7 +188,7 @@ static enum store_status create_body(struct db *db, void *ctx)
     }
     json_t *company = NULL;
     if (st == STORE_OK)
-        st = company_load(db, t->in->slug, &company, NULL);
+        st = company_written(db, t->in->slug, now, &company);
     if (st != STORE_OK)
         return st == STORE_NOT_FOUND ? STORE_ERROR : st;
     respond_json(t->rs, 201, company);
@@ -184,7 +227,7 @@ static enum store_status company_to_change(struct db *db, const struct request *
     json_t *current = NULL;
     enum store_status st = company_load(db, slug, &current, cur);
     if (st == STORE_NOT_FOUND)
-        respond_no_company(rs, slug);
+        respond_missing_company(db, rs, slug);
     if (st != STORE_OK)
         return st;
     bool matches = api_check_if_match(rq, rs, current);
@@ -227,7 +270,7 @@ static enum store_status patch_body(struct db *db, void *ctx)
     if (st == STORE_CONFLICT)
         respond_slug_taken(t->rs, f.slug);
     if (st == STORE_OK)
-        st = company_load(db, f.slug, &updated, NULL);
+        st = company_written(db, f.slug, now, &updated);
     if (st == STORE_NOT_FOUND)
         st = STORE_ERROR; /* written a moment ago */
     if (st != STORE_OK)

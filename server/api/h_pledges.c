@@ -13,16 +13,20 @@
 #include "list.h"
 #include "page.h"
 #include "render.h"
+#include "history.h"
 #include "respond.h"
+#include "revise.h"
 #include "search.h"
 #include "store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void respond_no_pledge(struct response *rs, const char *id)
+static void respond_no_pledge(struct db *db, struct response *rs, const char *id)
 {
-    respond_problem(rs, 404, "not-found", "Not found", "no pledge has the id '%.40s'", id);
+    if (!revise_respond_gone_id(db, rs, RES_PLEDGE, "pledges", id))
+        respond_problem(rs, 404, "not-found", "Not found", "no pledge has the id '%.40s'", id);
 }
 
 /* The pledge's representation (*out, new ref), or STORE_NOT_FOUND. */
@@ -41,13 +45,17 @@ void h_pledge_get(const struct request *rq, struct response *rs)
 {
     int64_t id;
     if (!id_param(rq->params[0], &id)) {
-        respond_no_pledge(rs, rq->params[0]);
+        respond_no_pledge(NULL, rs, rq->params[0]);
+        return;
+    }
+    if (api_query(rq, "version")) {
+        history_answer_version(rq, rs, RES_PLEDGE, id);
         return;
     }
     struct store_pledge p;
     enum store_status st = store_pledge_get(store_reader(), id, &p);
     if (st == STORE_NOT_FOUND) {
-        respond_no_pledge(rs, rq->params[0]);
+        respond_no_pledge(store_reader(), rs, rq->params[0]);
     } else if (st != STORE_OK) {
         respond_internal(rq, rs, "pledge read failed");
     } else {
@@ -117,13 +125,15 @@ static enum store_status save_pledge(struct db *db, const struct request *rq,
         buf_init(&b, RENDER_MAX);
         buf_reserve(&b, 2048);
         bool written = pledge_write_json(&b, &stored);
+        if (written)
+            st = revise_pledge(db, &stored, buf_str(&b), now);
         store_pledge_free(&stored);
-        if (written) {
+        if (written && st == STORE_OK) {
             respond_json_buf(rs, create ? 201 : 200, &b);
             respond_etag(rs);
             if (create)
                 respond_header(rs, "Location", "/v1/pledges/%lld", (long long)id);
-        } else {
+        } else if (!written) {
             st = STORE_ERROR;
         }
         buf_free(&b);

@@ -186,6 +186,23 @@ static enum store_status rate_row(struct db *db, const char *code, const char *d
     return *out ? STORE_OK : STORE_ERROR;
 }
 
+/* The rate's revision (issue 14), keyed "JPY/2026-02-10". */
+static enum store_status record_rate(struct db *db, const char *code, const char *date,
+                                     const json_t *after, bool existed)
+{
+    char key[32], now[21];
+    snprintf(key, sizeof key, "%s/%s", code, date);
+    store_now(now);
+    char *text = jsonx_dump(after, NULL);
+    int64_t last = 0;
+    enum store_status st = text ? store_revision_last(db, RES_RATE, 0, key, &last) : STORE_ERROR;
+    if (st == STORE_OK)
+        st = store_revision_add(db, RES_RATE, 0, key, last + 1, existed ? "update" : "create",
+                                text, now);
+    free(text);
+    return st;
+}
+
 /* PUT's transaction: the rate written (unless If-Match fails) and the
  * pledges that may use it brought in step. */
 struct put_tx {
@@ -221,6 +238,8 @@ static enum store_status put_body(struct db *db, void *ctx)
         st = rate_row(db, code, date, &after);
     if (st == STORE_NOT_FOUND)
         st = STORE_ERROR; /* written a moment ago */
+    if (st == STORE_OK)
+        st = record_rate(db, code, date, after, before != NULL);
     if (st == STORE_OK) {
         respond_json(t->rs, before ? 200 : 201, after);
         respond_etag(t->rs);

@@ -7,6 +7,7 @@
 #include "handlers.h"
 #include "metrics.h"
 #include "respond.h"
+#include "sse.h"
 #include "store.h"
 
 #include <stddef.h>
@@ -154,6 +155,12 @@ void h_metrics(const struct request *rq, struct response *rs)
                      "header or body deadline.\n"
                      "# TYPE pledged_connections_cut_total counter\n"
                      "pledged_connections_cut_total %lu\n", guard_closed_slow());
+    buf_printf(&out, "# HELP pledged_event_streams Change streams open (GET /v1/changes as "
+                     "Server-Sent Events), and the most allowed.\n"
+                     "# TYPE pledged_event_streams gauge\n"
+                     "pledged_event_streams{state=\"open\"} %u\n"
+                     "pledged_event_streams{state=\"max\"} %u\n",
+               sse_open_count(), g_app.cfg.max_streams);
     buf_printf(&out, "# HELP pledged_build_info The running version.\n"
                      "# TYPE pledged_build_info gauge\npledged_build_info{version=\"%s\"} 1\n",
                PLEDGED_VERSION);

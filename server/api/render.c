@@ -12,6 +12,14 @@ static json_t *text_or_null(const char *s)
     return s && *s ? json_string(s) : json_null();
 }
 
+/* version, created_by, updated_by (issue 14). */
+static void stamp_json(json_t *obj, const struct store_stamp *s)
+{
+    json_object_set_new(obj, "version", json_integer(s->version));
+    json_object_set_new(obj, "created_by", text_or_null(s->created_by));
+    json_object_set_new(obj, "updated_by", text_or_null(s->updated_by));
+}
+
 json_t *usd_json(__int128 cents)
 {
     char text[MONEY_TEXT];
@@ -26,14 +34,17 @@ json_t *company_json(const struct store_company *c)
         json_decref(aliases);
         aliases = json_array();
     }
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:s, s:s}",
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I, s:o, s:o, s:s, s:s, s:I, s:o, s:o}",
                      "slug", c->slug, "name", text_or_null(c->name),
                      "country", text_or_null(c->country), "website", text_or_null(c->website),
                      "aliases", aliases, "pledge_count", (json_int_t)c->pledge_count,
                      "announcement_count", (json_int_t)c->announcement_count,
                      "total_usd", usd_json(c->totals.committed),
                      "targets_usd", usd_json(c->totals.targets),
-                     "created_at", c->created_at, "updated_at", c->updated_at);
+                     "created_at", c->created_at, "updated_at", c->updated_at,
+                     "version", (json_int_t)c->stamp.version,
+                     "created_by", text_or_null(c->stamp.created_by),
+                     "updated_by", text_or_null(c->stamp.updated_by));
 }
 
 /* A stored JSON array (evidence), or [] when it does not parse. */
@@ -87,6 +98,7 @@ json_t *pledge_json(const struct store_pledge *s)
     json_object_set_new(p, "evidence", array_of(s->evidence));
     json_object_set_new(p, "created_at", text_or_null(s->created_at));
     json_object_set_new(p, "updated_at", text_or_null(s->updated_at));
+    stamp_json(p, &s->stamp);
     return p;
 }
 
@@ -126,6 +138,7 @@ json_t *announcement_json(const struct store_announcement *a, bool with_pledges)
     json_object_set_new(o, "pledge_count", json_integer(a->pledge_count));
     json_object_set_new(o, "created_at", text_or_null(a->created_at));
     json_object_set_new(o, "updated_at", text_or_null(a->updated_at));
+    stamp_json(o, &a->stamp);
     return o;
 }
 
@@ -147,7 +160,8 @@ json_t *pledge_as_input(const json_t *rendered)
 {
     static const char *const drop[] = {"id", "announced_on", "announced_on_precision",
                                        "amount_usd", "amount_usd_error", "created_at",
-                                       "updated_at", NULL};
+                                       "updated_at", "version", "created_by", "updated_by",
+                                       NULL};
     json_t *p = json_deep_copy(rendered);
     strip(p, drop, "company");
     return p;
@@ -156,7 +170,8 @@ json_t *pledge_as_input(const json_t *rendered)
 json_t *announcement_as_input(const json_t *rendered)
 {
     static const char *const drop[] = {"id", "total_usd", "targets_usd", "pledge_count",
-                                       "created_at", "updated_at", NULL};
+                                       "created_at", "updated_at", "version", "created_by",
+                                       "updated_by", NULL};
     static const char *const none[] = {NULL};
     json_t *a = json_deep_copy(rendered);
     strip(a, drop, NULL);
@@ -187,6 +202,13 @@ static void stored_array(struct jsonw *w, const char *key, const char *text)
 {
     size_t n = text ? strlen(text) : 0;
     jw_raw(w, key, n >= 2 && text[0] == '[' && text[n - 1] == ']' ? text : "[]");
+}
+
+static void stamp_members(struct jsonw *w, const struct store_stamp *s)
+{
+    jw_int(w, "version", s->version);
+    jw_text_or_null(w, "created_by", s->created_by);
+    jw_text_or_null(w, "updated_by", s->updated_by);
 }
 
 static void usd_members(struct jsonw *w, int64_t cents)
@@ -259,6 +281,7 @@ static void pledge_members(struct jsonw *w, const struct store_pledge *s)
     stored_array(w, "evidence", s->evidence);
     jw_text_or_null(w, "created_at", s->created_at);
     jw_text_or_null(w, "updated_at", s->updated_at);
+    stamp_members(w, &s->stamp);
 }
 
 bool pledge_write_json(struct buf *b, const struct store_pledge *p)
@@ -290,6 +313,7 @@ bool company_write_json(struct buf *b, const struct store_company *c)
     jw_string(&w, c->created_at);
     jw_key(&w, "updated_at");
     jw_string(&w, c->updated_at);
+    stamp_members(&w, &c->stamp);
     jw_end_object(&w);
     return w.ok;
 }
@@ -349,6 +373,7 @@ bool announcement_write_json(struct buf *b, const struct store_announcement *a,
     jw_int(&w, "pledge_count", a->pledge_count);
     jw_text_or_null(&w, "created_at", a->created_at);
     jw_text_or_null(&w, "updated_at", a->updated_at);
+    stamp_members(&w, &a->stamp);
     jw_end_object(&w);
     return w.ok;
 }

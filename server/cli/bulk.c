@@ -4,6 +4,7 @@
 #include "company_input.h"
 #include "jsonx.h"
 #include "render.h"
+#include "revise.h"
 #include "save.h"
 #include "store.h"
 
@@ -63,6 +64,8 @@ static enum store_status import_line(struct db *db, void *ctx)
         else
             company_input_parse(company, INPUT_CREATE, &in, errors);
         st = json_array_size(errors) ? STORE_ABORTED : store_company_insert(db, &in, now);
+        if (st == STORE_OK)
+            st = revise_new_company(db, in.slug, now);
         if (st == STORE_ABORTED)
             report_errors(t->report, t->lineno, "invalid company", errors);
         if (st == STORE_CONFLICT)
@@ -72,6 +75,8 @@ static enum store_status import_line(struct db *db, void *ctx)
         int64_t id = 0;
         json_t *conflict = NULL;
         st = announcement_save(db, t->obj, true, now, &id, errors, &conflict);
+        if (st == STORE_OK)
+            st = revise_announcement(db, id, now);
         if (st == STORE_ABORTED && conflict && t->seed)
             t->result = LINE_SKIPPED;
         else if (st == STORE_ABORTED && conflict)

@@ -29,6 +29,7 @@ enum opt_id {
     OPT_TIMEOUT, OPT_MAX_CONNS, OPT_MAX_CONNS_IP, OPT_IP_RATE, OPT_TOKEN_RATE, OPT_NO_CACHE,
     OPT_HEADER_TIMEOUT, OPT_BODY_MIN_RATE, OPT_TRUSTED_PROXY, OPT_FED_URL, OPT_ECB_URL,
     OPT_RATES_SOURCE, OPT_RATES_SINCE, OPT_RATES_REFRESH, OPT_RATES_TIMEOUT, OPT_RATES_MAX_BYTES,
+    OPT_MAX_STREAMS, OPT_YES, OPT_BEFORE, OPT_WITH_HISTORY,
 };
 
 /* Options that only `serve` takes. */
@@ -50,5 +51,13 @@ int cmd_rates(const struct config *cfg, int argc, char **argv);
 int cmd_import(const struct config *cfg, int argc, char **argv, bool seed);
 int cmd_export(const struct config *cfg, int argc);
 int cmd_backup(const struct config *cfg, int argc, char **argv);
+
+/* `history prune --before DATE [--yes]`. */
+struct history_options {
+    const char *before;
+    bool yes;
+};
+int cmd_history(const struct config *cfg, int argc, char **argv,
+                const struct history_options *o);
 
 #endif

@@ -131,3 +131,45 @@ int cmd_backup(const struct config *cfg, int argc, char **argv)
     printf("%s: %d pages copied from %s, integrity ok\n", argv[0], pages, cfg->db_path);
     return 0;
 }
+
+/* history prune's transaction. */
+struct prune_tx {
+    const char *before;
+    bool dry_run;
+    int64_t dropped;
+};
+
+static enum store_status prune_body(struct db *db, void *ctx)
+{
+    struct prune_tx *t = ctx;
+    return store_revisions_prune(db, t->before, t->dry_run, &t->dropped);
+}
+
+int cmd_history(const struct config *cfg, int argc, char **argv,
+                const struct history_options *o)
+{
+    if (argc != 1 || strcmp(argv[0], "prune") != 0)
+        return usage_error("history takes: prune --before YYYY-MM-DD [--yes]");
+    int y, m, d;
+    if (!o->before || strlen(o->before) != 10 || !date_parse(o->before, &y, &m, &d))
+        return usage_error("history prune needs --before YYYY-MM-DD");
+    struct db *db = open_migrated(cfg->db_path);
+    if (!db)
+        return 1;
+    struct prune_tx t = {o->before, !o->yes, 0};
+    bool ok = store_write_on(db, prune_body, &t) == STORE_OK;
+    store_close(db);
+    if (!ok) {
+        fprintf(stderr, "pledged: pruning the history failed; nothing was dropped\n");
+        return 1;
+    }
+    if (!o->yes) {
+        printf("%lld revision%s recorded before %s would be dropped (each record keeps its "
+               "latest); run again with --yes to drop them\n",
+               (long long)t.dropped, t.dropped == 1 ? "" : "s", o->before);
+        return t.dropped ? 1 : 0;
+    }
+    printf("%lld revision%s recorded before %s dropped; each record keeps its latest\n",
+           (long long)t.dropped, t.dropped == 1 ? "" : "s", o->before);
+    return 0;
+}

@@ -9,6 +9,7 @@
  * prints that command's options.
  */
 #include "cli.h"
+#include "revise.h"
 
 #include "fetch.h"
 #include "rates_update.h"
@@ -32,6 +33,7 @@ static const char usage_text[] =
     "  import FILE.jsonl|-       load companies and announcements (JSON Lines)\n"
     "  export                    write them all as JSON Lines to stdout\n"
     "  backup FILE               consistent copy, safe while serving\n"
+    "  history prune --before DATE --yes   drop old revisions (each record's latest stays)\n"
     "  healthcheck               exit 0 when the server answers /readyz\n"
     "  --version | --help\n"
     "\n"
@@ -65,6 +67,8 @@ static const struct {
      "  --max-connections N        connections in all (4096; PLEDGED_MAX_CONNECTIONS)\n"
      "  --max-connections-per-ip N connections per client address (128;\n"
      "                             PLEDGED_MAX_CONNECTIONS_PER_IP; 0: no limit)\n"
+     "  --max-streams N            open change streams (GET /v1/changes as Server-Sent\n"
+     "                             Events; 64; PLEDGED_MAX_STREAMS); more get 503\n"
      "  --rate-limit N             requests/s per client address, bursts of 2N (0: off;\n"
      "                             PLEDGED_RATE_LIMIT)\n"
      "  --token-rate-limit N       requests/s per verified token (0: off;\n"
@@ -98,6 +102,10 @@ static const struct {
                "JSON Lines to stdout, as import reads them.\n"},
     {"backup", "usage: pledged backup FILE [--db FILE]\nCopies the database online (safe "
                "while serving) to a new FILE and checks the copy.\n"},
+    {"history", "usage: pledged history prune --before YYYY-MM-DD [--yes] [--db FILE]\n"
+                "Drops the revisions recorded before DATE, except the latest of each record\n"
+                "(a deleted record's tombstone is its latest). Without --yes it only says how\n"
+                "many it would drop.\n"},
     {"healthcheck", "usage: pledged healthcheck [--port N] [--bind ADDRESS]\n"
                     "Exits 0 when GET /readyz of the server there answers 200.\n"},
 };
@@ -138,6 +146,7 @@ int main(int argc, char **argv)
         return 1;
     }
     store_global_init();
+    store_set_baseline(revise_baseline); /* migration 0011 renders through the API */
     fetch_global_init();
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     struct config *cfg = &g_app.cfg;
@@ -155,6 +164,7 @@ int main(int argc, char **argv)
         .body_min_rate = 1024,
         .max_conns = 4096,
         .max_conns_ip = 128,
+        .max_streams = 64,
         .access_log = true,
         .answer_cache = true,
         .fed_url = FED_H10_URL_DEFAULT,
@@ -185,6 +195,7 @@ int main(int argc, char **argv)
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
         {"max-connections-per-ip", required_argument, NULL, OPT_MAX_CONNS_IP},
+        {"max-streams", required_argument, NULL, OPT_MAX_STREAMS},
         {"rate-limit", required_argument, NULL, OPT_IP_RATE},
         {"token-rate-limit", required_argument, NULL, OPT_TOKEN_RATE},
         {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
@@ -196,11 +207,14 @@ int main(int argc, char **argv)
         {"since", required_argument, NULL, OPT_RATES_SINCE},
         {"rates-refresh", required_argument, NULL, OPT_RATES_REFRESH},
         {"read-only", no_argument, NULL, OPT_READ_ONLY},
+        {"yes", no_argument, NULL, OPT_YES},
+        {"before", required_argument, NULL, OPT_BEFORE},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     bool used_serve_only = false, read_only = false;
+    struct history_options history = {NULL, false};
     const char *serve_opt = NULL, *not_for_healthcheck = NULL;
     opterr = 0;
     int opt;
@@ -219,6 +233,13 @@ int main(int argc, char **argv)
             return usage_error("option '%s' needs a value", argv[optind - 1]);
         if (opt == OPT_READ_ONLY) {
             read_only = true;
+            continue;
+        }
+        if (opt == OPT_YES || opt == OPT_BEFORE) {
+            if (opt == OPT_YES)
+                history.yes = true;
+            else
+                history.before = optarg;
             continue;
         }
         /* The flag as written: "--port" of "--port 1", or "--port=1". */
@@ -268,6 +289,11 @@ int main(int argc, char **argv)
     }
     if (read_only && !(strcmp(cmd, "token") == 0 && nargs > 0 && strcmp(args[0], "add") == 0))
         return usage_error("--read-only goes with token add only");
+    if ((history.yes || history.before) &&
+        !(strcmp(cmd, "history") == 0 && nargs > 0 && strcmp(args[0], "prune") == 0))
+        return usage_error("--before and --yes go with history prune only");
+    if (strcmp(cmd, "history") == 0)
+        return cmd_history(cfg, nargs, args, &history);
     if (strcmp(cmd, "token") == 0)
         return cmd_token(cfg, nargs, args, read_only);
     if (strcmp(cmd, "rates") == 0)

@@ -1,5 +1,6 @@
 /* rates_cmd — `pledged rates import FILE.csv` and `pledged rates update`. */
 #include "cli.h"
+#include "jsonx.h"
 
 #include "buf.h"
 #include "rates.h"
@@ -58,6 +59,7 @@ static int rates_update_cmd(const struct config *cfg)
 
 /* rates import: every line or none, then the pledges' USD values follow. */
 struct import_tx {
+    const char *name;           /* the file's, as given */
     const char *text;
     size_t len;
     char err[256];
@@ -70,7 +72,23 @@ static enum store_status import_body(struct db *db, void *ctx)
     if (!rates_load_csv(db, t->text, t->len, "manual", true, true, stderr, &t->res, t->err,
                         sizeof t->err))
         return STORE_ERROR;
-    return store_pledges_refresh_usd(db, NULL, NULL, NULL, 0);
+    enum store_status st = store_pledges_refresh_usd(db, NULL, NULL, NULL, 0);
+    if (st != STORE_OK || t->res.loaded == 0)
+        return st;
+    /* Recorded per run (issue 14), as `rates update` is. */
+    json_t *doc = json_pack("{s:s, s:s, s:I, s:I}", "source", "import", "file", t->name,
+                            "lines", (json_int_t)t->res.lines, "added_or_changed",
+                            (json_int_t)t->res.loaded);
+    char *text = doc ? jsonx_dump(doc, NULL) : NULL;
+    char now[21];
+    store_now(now);
+    int64_t last = 0;
+    st = text ? store_revision_last(db, RES_RATES_RUN, 0, "import", &last) : STORE_ERROR;
+    if (st == STORE_OK)
+        st = store_revision_add(db, RES_RATES_RUN, 0, "import", last + 1, "update", text, now);
+    free(text);
+    json_decref(doc);
+    return st;
 }
 
 int cmd_rates(const struct config *cfg, int argc, char **argv)
@@ -92,7 +110,7 @@ int cmd_rates(const struct config *cfg, int argc, char **argv)
         free(text);
         return 1;
     }
-    struct import_tx t = {text, len, "", {0}};
+    struct import_tx t = {argv[1], text, len, "", {0}};
     bool ok = store_write_on(db, import_body, &t) == STORE_OK;
     if (ok)
         printf("%zu lines read, %zu rates added or changed\n", t.res.lines, t.res.loaded);

@@ -5,6 +5,7 @@
 
 #include "fetch.h"
 #include "fxfiles.h"
+#include "jsonx.h"
 #include "rates.h"
 #include "store.h"
 
@@ -171,11 +172,48 @@ struct run {
     struct tally tallies[64];
     size_t n_tallies;
     const char *why;            /* failure_body: what went wrong */
+    const char *by, *by_after;  /* the run's actor, and the connection's after it */
 };
+
+/* The run's revision (issue 14: recorded per run, not per row): what it
+ * read and what it added and changed per currency. Nothing for a run that
+ * changed nothing. */
+static enum store_status record_run(struct db *db, const struct run *r, const char *now)
+{
+    size_t added = 0, changed = 0;
+    json_t *currencies = json_object();
+    for (size_t i = 0; i < r->n_tallies; i++) {
+        const struct tally *t = &r->tallies[i];
+        added += t->added;
+        changed += t->changed;
+        json_object_set_new(currencies, t->code,
+                            json_pack("{s:I, s:I, s:s, s:s}", "added", (json_int_t)t->added,
+                                      "changed", (json_int_t)t->changed, "latest", t->latest,
+                                      "latest_source", t->latest_source));
+    }
+    const char *name = feed_key(r->feed);
+    enum store_status st = STORE_OK;
+    if (added + changed > 0) {
+        json_t *doc = json_pack("{s:s, s:s, s:I, s:I, s:I, s:O}", "source", name, "url", r->url,
+                                "rates_read", (json_int_t)r->rows->n, "added",
+                                (json_int_t)added, "changed", (json_int_t)changed,
+                                "currencies", currencies);
+        char *text = doc ? jsonx_dump(doc, NULL) : NULL;
+        int64_t last = 0;
+        st = text ? store_revision_last(db, RES_RATES_RUN, 0, name, &last) : STORE_ERROR;
+        if (st == STORE_OK)
+            st = store_revision_add(db, RES_RATES_RUN, 0, name, last + 1, "update", text, now);
+        free(text);
+        json_decref(doc);
+    }
+    json_decref(currencies);
+    return st;
+}
 
 static enum store_status run_body(struct db *db, void *ctx)
 {
     struct run *r = ctx;
+    store_actor_set(db, r->by, NULL);
     enum store_status st =
         r->fr->status == 304 ? STORE_OK : store_rows(db, r->feed, r->rows, r->tallies, &r->n_tallies);
     for (size_t i = 0; i < r->n_tallies && st == STORE_OK; i++) {
@@ -194,6 +232,9 @@ static enum store_status run_body(struct db *db, void *ctx)
         st = store_feed_record(db, feed_key(r->feed), r->url, NULL,
                                fresh ? r->fr->etag : NULL, fresh ? r->fr->last_modified : NULL,
                                now);
+    if (st == STORE_OK)
+        st = record_run(db, r, now);
+    store_actor_set(db, r->by_after, NULL);
     return st;
 }
 
@@ -257,7 +298,9 @@ static bool update_one(struct db *reader, const struct rates_update_options *o, 
     struct run *run = calloc(1, sizeof *run);
     bool stored = false;
     if (run) {
-        *run = (struct run){.feed = f, .url = url, .rows = &rows, .fr = &fr, .why = why};
+        *run = (struct run){.feed = f, .url = url, .rows = &rows, .fr = &fr, .why = why,
+                            .by = o->writer ? "cli" : "rates-refresh",
+                            .by_after = o->writer ? "cli" : NULL};
         enum store_status st = ok ? write(o, run_body, run) : STORE_ABORTED;
         stored = st == STORE_OK;
         if (!stored && ok)

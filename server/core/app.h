@@ -25,6 +25,7 @@ struct config {
     unsigned body_min_rate;  /* bytes/s a body must average after header_timeout of grace */
     unsigned max_conns;      /* simultaneous connections in all */
     unsigned max_conns_ip;   /* simultaneous connections from one IP address */
+    unsigned max_streams;    /* open event streams (GET /v1/changes as SSE) */
     unsigned ip_rate;        /* requests per second per client IP (burst 2x); 0: off */
     unsigned token_rate;     /* requests per second per API token (burst 2x); 0: off */
     bool access_log;         /* one JSON line per request on stderr */

@@ -77,7 +77,7 @@ static void run_handler(const struct route *route, const struct request *rq, str
         struct request full = *rq;
         full.if_none_match = NULL; /* cache the whole answer, then apply it */
         api_run(route, &full, rs);
-        if (keyed)
+        if (keyed && !rs->stream) /* a stream is not an answer to keep */
             cache_put(buf_str(&key), version, rs);
         respond_not_modified_if(rq, rs);
     }
@@ -175,6 +175,7 @@ void http_dispatch(struct MHD_Connection *c, struct exchange *ex, const char *me
     rq.if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
     rq.if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
     rq.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
+    rq.last_event_id = header(c, "Last-Event-ID");
     rq.idempotency_key = header(c, "Idempotency-Key");
 
     if (!rate_allowed(&rq, rs))

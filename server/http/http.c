@@ -15,6 +15,7 @@
 #include "ratelimit.h"
 #include "respond.h"
 #include "router.h"
+#include "sse.h"
 #include "text.h"
 
 #include <ctype.h>
@@ -42,7 +43,13 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct exchange *ex,
                              struct response *rs)
 {
     struct MHD_Response *r;
-    if (rs->body) {
+    if (rs->stream) {
+        sse_attach(rs->stream, c);
+        r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, sse_reader,
+                                              rs->stream, sse_free);
+        if (r)
+            rs->stream = NULL; /* libmicrohttpd's now: sse_free releases it */
+    } else if (rs->body) {
         r = MHD_create_response_from_buffer(rs->body_len, rs->body, MHD_RESPMEM_MUST_FREE);
         if (r)
             rs->body = NULL;
@@ -327,7 +334,7 @@ int http_listen(const struct config *cfg, char *err, size_t errlen)
 struct http_server *http_start(const struct config *cfg, int listen_fd, char *err, size_t errlen)
 {
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (strchr(cfg->bind, ':'))
         flags |= MHD_USE_IPv6;
     struct http_server *s = calloc(1, sizeof *s);
@@ -340,6 +347,13 @@ struct http_server *http_start(const struct config *cfg, int listen_fd, char *er
         free(s);
         return NULL;
     }
+    if (!sse_start(cfg->max_streams)) {
+        snprintf(err, errlen, "cannot start the event streams' thread");
+        guard_stop();
+        free(s);
+        return NULL;
+    }
+    store_on_commit(sse_notify); /* streams hear of each commit at once */
     s->listen_fd = listen_fd;
     iplimit_configure(cfg->max_conns_ip, cfg->trusted_proxies, cfg->n_trusted);
     cache_configure(cfg->threads);
@@ -359,6 +373,7 @@ struct http_server *http_start(const struct config *cfg, int listen_fd, char *er
         MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot start the HTTP server on %s port %u", cfg->bind, cfg->port);
+        sse_shutdown();
         guard_stop();
         free(s);
         return NULL;
@@ -374,6 +389,9 @@ unsigned http_port(const struct http_server *s)
 
 void http_quiesce(struct http_server *s)
 {
+    /* Event streams end now (cleanly, what they hold sent first): they
+     * would otherwise hold the shutdown for the whole drain period. */
+    sse_shutdown();
     MHD_socket fd = MHD_quiesce_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         /* Stop listening now, so new clients are refused at once instead
@@ -383,6 +401,7 @@ void http_quiesce(struct http_server *s)
 
 void http_stop(struct http_server *s)
 {
+    sse_shutdown(); /* no connection may stay suspended past this */
     MHD_stop_daemon(s->daemon);
     guard_stop();
     if (s->listen_fd >= 0)

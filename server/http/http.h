@@ -1,5 +1,5 @@
 /* http — the libmicrohttpd server: connections in, handler calls, responses
- * out. The only file that includes microhttpd.h.
+ * out. With sse.c, the only file that includes microhttpd.h.
  *
  * Per request: the first call of the access handler (headers only) sets up
  * an exchange and, for a declared body over the limit, answers 413 at once;
@@ -7,7 +7,9 @@
  * `struct request`, routes it and queues the answer. Answers are never
  * queued on the first call otherwise, because libmicrohttpd 0.9.75 then
  * closes the connection and keep-alive is lost. A completion callback logs
- * the request and frees the exchange.
+ * the request and frees the exchange. An event stream (sse.h) is sent by
+ * its own content reader; sse.c is the other file that calls
+ * libmicrohttpd.
  */
 #ifndef PLEDGED_HTTP_H
 #define PLEDGED_HTTP_H

@@ -32,7 +32,7 @@ struct request {
     struct query_arg query[REQUEST_MAX_QUERY];
     size_t n_query;
     const char *content_type, *authorization, *if_match, *if_none_match;
-    const char *accept, *idempotency_key;
+    const char *accept, *idempotency_key, *last_event_id;
     const char *body;     /* NUL-terminated; "" when none */
     size_t body_len;
     const char *request_id;
@@ -40,6 +40,7 @@ struct request {
     /* Set by api_run from the route, before the handler: */
     json_t *json;           /* the body parsed, for routes that read one (borrowed) */
     bool idempotent;        /* the route honours Idempotency-Key */
+    const char *actor;      /* the write token's name ("" for reads; borrowed) */
 };
 
 struct header {
@@ -52,6 +53,7 @@ struct response {
     char *body;           /* owned, malloc'd; NULL for none */
     size_t body_len;
     const char *content_type; /* static string; NULL when no body */
+    struct sse *stream;   /* owned: an event stream sent instead of body (sse.h) */
     struct header headers[RESPONSE_MAX_HEADERS];
     size_t n_headers;
 };

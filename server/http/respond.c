@@ -5,6 +5,8 @@
  * totals) change, and a hash can never disagree with the body it names. */
 #include "respond.h"
 
+#include "sse.h"
+
 #include "store.h"
 
 #include "jsonx.h"
@@ -20,6 +22,8 @@ void response_free(struct response *rs)
 {
     free(rs->body);
     rs->body = NULL;
+    sse_discard(rs->stream);
+    rs->stream = NULL;
     for (size_t i = 0; i < rs->n_headers; i++)
         free(rs->headers[i].value);
     rs->n_headers = 0;

@@ -3,6 +3,7 @@
  * Idempotency-Key is honoured. Every route here must also be in
  * server/api/openapi.json; a unit test fails when one is missing. */
 #include "handlers.h"
+#include "history.h"
 #include "router.h"
 
 #include <stddef.h>
@@ -21,6 +22,11 @@ static const char *const stats_totals[] = {"group_by", PLEDGE_FILTERS, "format",
 static const char *const currencies[] = {"format", NULL};
 static const char *const rates_list[] = {"currency", "from", "to", PAGE_PARAMS, NULL};
 static const char *const convert[] = {"amount", "from", "to", "date", NULL};
+static const char *const one_version[] = {"version", NULL};
+static const char *const root_params[] = {"live", NULL}; /* the page's own: ?live=off */
+static const char *const history_list[] = {"limit", "cursor", NULL};
+static const char *const deleted_list[] = {"resource", "since", "limit", "cursor", NULL};
+static const char *const changes_list[] = {"resource", "since", "limit", NULL};
 
 #define READ(path, h) {"GET", path, h, ROUTE_OPEN, NULL, ROUTE_NO_BODY, false, false}
 #define READ_ANY(path, h) {"GET", path, h, ROUTE_OPEN, NULL, ROUTE_NO_BODY, false, true}
@@ -30,7 +36,7 @@ static const char *const convert[] = {"amount", "from", "to", "date", NULL};
 #define DELETE(path, h) {"DELETE", path, h, ROUTE_WRITER, NULL, ROUTE_NO_BODY, false, false}
 
 const struct route routes[] = {
-    READ("/", h_root),
+    LIST("/", h_root, root_params),
     READ("/dashboard.js", h_dashboard_js),
     READ_ANY("/healthz", h_healthz),
     READ_ANY("/readyz", h_readyz),
@@ -38,17 +44,23 @@ const struct route routes[] = {
     READ_ANY("/v1/openapi.json", h_openapi),
     LIST("/v1/companies", h_companies_list, companies_list),
     CREATE("/v1/companies", h_companies_create),
-    READ("/v1/companies/{slug}", h_company_get),
+    LIST("/v1/companies/{slug}", h_company_get, one_version),
+    LIST("/v1/companies/{slug}/history", h_company_history, history_list),
+    READ("/v1/companies/{slug}/history/{version}", h_company_history_version),
     PATCH("/v1/companies/{slug}", h_company_patch),
     DELETE("/v1/companies/{slug}", h_company_delete),
     LIST("/v1/announcements", h_announcements_list, announcements_list),
     CREATE("/v1/announcements", h_announcements_create),
-    READ("/v1/announcements/{id}", h_announcement_get),
+    LIST("/v1/announcements/{id}", h_announcement_get, one_version),
+    LIST("/v1/announcements/{id}/history", h_announcement_history, history_list),
+    READ("/v1/announcements/{id}/history/{version}", h_announcement_history_version),
     PATCH("/v1/announcements/{id}", h_announcement_patch),
     DELETE("/v1/announcements/{id}", h_announcement_delete),
     LIST("/v1/pledges", h_pledges_list, pledges_list),
     CREATE("/v1/pledges", h_pledges_create),
-    READ("/v1/pledges/{id}", h_pledge_get),
+    LIST("/v1/pledges/{id}", h_pledge_get, one_version),
+    LIST("/v1/pledges/{id}/history", h_pledge_history, history_list),
+    READ("/v1/pledges/{id}/history/{version}", h_pledge_history_version),
     PATCH("/v1/pledges/{id}", h_pledge_patch),
     DELETE("/v1/pledges/{id}", h_pledge_delete),
     LIST("/v1/stats/totals", h_stats_totals, stats_totals),
@@ -60,6 +72,8 @@ const struct route routes[] = {
     {"PUT", "/v1/rates/{currency}/{date}", h_rate_put, ROUTE_WRITER, NULL, ROUTE_JSON, false,
      false},
     LIST("/v1/convert", h_convert, convert),
+    LIST("/v1/deleted", h_deleted, deleted_list),
+    LIST("/v1/changes", h_changes, changes_list),
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

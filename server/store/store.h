@@ -57,7 +57,8 @@ static inline bool store_failed(enum store_status s)
 void store_global_init(void);
 
 /* A connection of the command line's own (the daemon uses the pool below),
- * creating the database when it is missing; NULL with err on failure. */
+ * creating the database when it is missing; NULL with err on failure. Its
+ * writes are by "cli" (store_actor_set). */
 struct db *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct db *db);
 
@@ -94,6 +95,10 @@ struct db *store_reader(void);
  * wait on anything: the writes queued behind it wait for it. */
 typedef enum store_status store_tx_fn(struct db *db, void *ctx);
 enum store_status store_write(store_tx_fn *body, void *ctx);
+
+/* fn is called on the writer's thread after each transaction it commits
+ * (the event streams' wake-up); it must be quick. NULL: none. */
+void store_on_commit(void (*fn)(void));
 
 /* Batches committed and writes they held since the start (GET /metrics):
  * their ratio is the mean batch size. */
@@ -161,6 +166,24 @@ struct page_end {
     int64_t total;             /* all matches with page.count, else -1 */
 };
 
+/* ---- Versions ------------------------------------------------------------ */
+
+#define STORE_BY_MAX 64        /* a token's name, "cli" */
+
+/* Every company, announcement and pledge carries its version (1, 2, 3...,
+ * one a change, issue 14) and who created it and changed it last: a
+ * token's name, "cli", or "" for a record that predates history. */
+struct store_stamp {
+    int64_t version;
+    char created_by[STORE_BY_MAX + 1], updated_by[STORE_BY_MAX + 1];
+};
+
+/* Who the writes of the running store_write body are by (the token's name,
+ * "cli") and the request they answer (NULL for none): rows and revisions
+ * are stamped with it. Borrowed until the next call on db; set before each
+ * body (api_write, the command line once). */
+void store_actor_set(struct db *db, const char *by, const char *request_id);
+
 /* ---- Companies ----------------------------------------------------------- */
 
 /* A company as stored, with its counts and totals (its own pledges; joint
@@ -175,11 +198,14 @@ struct store_company {
     char created_at[21], updated_at[21];
     int64_t pledge_count, announcement_count;
     struct usd_totals totals;
+    struct store_stamp stamp;
 };
 void store_company_free(struct store_company *c);
 
 /* The company with this slug, or STORE_NOT_FOUND. */
 enum store_status store_company_get(struct db *db, const char *slug, struct store_company *out);
+/* The same by its id. */
+enum store_status store_company_get_id(struct db *db, int64_t id, struct store_company *out);
 
 /* Inserts a validated company (create mode), created_at = updated_at =
  * now. STORE_CONFLICT when the slug is taken. */
@@ -196,7 +222,8 @@ struct store_company_fields {
 enum store_status store_company_update(struct db *db, int64_t id,
                                        const struct store_company_fields *f, const char *now);
 
-/* Deletes company `id` (the caller checked that nothing names it). */
+/* Deletes company `id` (the caller checked that nothing names it),
+ * recording its tombstone (a 'delete' revision). */
 enum store_status store_company_delete(struct db *db, int64_t id);
 
 /* The company list's filters. */
@@ -308,5 +335,7 @@ enum store_status store_feed_each(struct db *db, store_feed_fn *fn, void *ctx);
 
 /* Announcements, pledges, their filters and stats: the records. */
 #include "store_records.h"
+/* Revisions: the history of every change, tombstones, the change feed. */
+#include "store_history.h"
 
 #endif

@@ -36,6 +36,7 @@ struct store_pledge {
     int64_t duration_months;
     char *evidence;                  /* a JSON array of {source, quote}, as stored */
     char created_at[21], updated_at[21];
+    struct store_stamp stamp;
 };
 void store_pledge_free(struct store_pledge *p);
 
@@ -65,6 +66,7 @@ enum store_status store_pledge_insert(struct db *db, int64_t ann_id, int positio
 /* Rewrites pledge `id` from p (keeping created_at and its position). */
 enum store_status store_pledge_update(struct db *db, int64_t id, const char *announced_on,
                                       const struct pledge_input *p, const char *now);
+/* Deletes pledge `id`, recording its tombstone (a 'delete' revision). */
 enum store_status store_pledge_delete(struct db *db, int64_t id);
 
 /* Recomputes the USD value of pledges with an amount in `currency` (NULL:
@@ -99,6 +101,7 @@ struct store_announcement {
     struct usd_totals totals;
     struct store_pledge *pledges;    /* with_pledges only; n_pledges of them */
     size_t n_pledges;
+    struct store_stamp stamp;
 };
 void store_announcement_free(struct store_announcement *a);
 
@@ -117,10 +120,14 @@ enum store_status store_source_owner(struct db *db, const char *url, int64_t exc
 /* Writes a validated announcement (its companies must exist): with *id 0
  * inserts it and its pledges, setting *id; otherwise replaces announcement
  * *id's own fields, companies, countries and sources, and with
- * replace_pledges its pledges too; without, its pledges keep theirs but
- * follow its date (and their USD values the rates of that date). */
+ * replace_pledges its pledges too (the old ones get tombstones); without,
+ * its pledges keep theirs but follow its date (and their USD values the
+ * rates of that date), each one a new version when the date changes. Rows
+ * written get a new version; the caller records the revisions (it renders
+ * the representations). */
 enum store_status store_announcement_write(struct db *db, const struct announcement_input *a,
                                            bool replace_pledges, const char *now, int64_t *id);
+/* Deletes the announcement and its pledges, recording each one's tombstone. */
 enum store_status store_announcement_delete(struct db *db, int64_t id);
 
 /* Calls fn with every announcement's id, in order (export); fn returning

@@ -5,10 +5,13 @@
 // --window-size cannot go: windows have a minimum width) and saves a
 // screenshot of each. Prints what it saw as one JSON line; used by
 // test_dashboard.py.
-// usage: node dashboard_click.js PLAYWRIGHT_CORE_DIR URL ARTIFACTS_DIR
+// Then, with the page open, another client (this script, with TOKEN)
+// creates a company: the page must show it without a reload (the change
+// feed, as Server-Sent Events).
+// usage: node dashboard_click.js PLAYWRIGHT_CORE_DIR URL ARTIFACTS_DIR TOKEN
 const { chromium } = require(process.argv[2]);
 const path = require("path");
-const [url, artifacts] = [process.argv[3], process.argv[4]];
+const [url, artifacts, token] = [process.argv[3], process.argv[4], process.argv[5]];
 
 /* Layout facts a reader depends on, measured in the page. */
 function measure() {
@@ -60,6 +63,16 @@ function measure() {
     const found = await page.$$eval("#pledges tbody tr", (rows) => rows.map((r) => r.textContent));
     const status = await page.textContent("#status");
 
+    await page.waitForSelector("#live:not([hidden])", { timeout: 10000 });
+    const before = await page.textContent("#company-count");
+    const made = await fetch(new URL("/v1/companies", url), {
+      method: "POST", body: JSON.stringify({ name: "Live Update Test Co" }),
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + token } });
+    await page.waitForFunction((b) => document.getElementById("company-count").textContent !== b, before,
+                               { timeout: 10000 });
+    const live = { badge: true, created: made.status, before, after: await page.textContent("#company-count"),
+                   updates: await page.evaluate(() => document.body.dataset.updates) };
+
     const phonePage = await (await browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 844 },
                                                          isMobile: true, hasTouch: true })).newPage();
     phonePage.on("request", (r) => { if (!r.url().startsWith(url)) outside.push(r.url()); });
@@ -71,7 +84,7 @@ function measure() {
     await phonePage.waitForFunction(() => !document.getElementById("status").textContent.startsWith("Loading"));
     const phoneSorted = await phonePage.$$eval("#pledges tbody tr td.date", (c) => c.map((x) => x.textContent));
     await phonePage.screenshot({ path: path.join(artifacts, "dashboard-phone.png"), fullPage: true });
-    console.log(JSON.stringify({ first, ascending, found, status, outside, laptop, phone, phoneSorted }));
+    console.log(JSON.stringify({ first, ascending, found, status, outside, laptop, phone, phoneSorted, live }));
   } finally {
     await browser.close();
   }

@@ -147,8 +147,9 @@ problem(r, 412, "DELETE with a stale If-Match is 412")
 cur = d.get("/v1/companies/mmm").header("ETag")
 r = d.request("DELETE", "/v1/companies/mmm", headers={"If-Match": cur})
 tap.check(r.status == 204 and r.body == b"", "DELETE with the current ETag is 204", r)
-problem(d.get("/v1/companies/mmm"), 404, "a deleted company is 404")
-problem(d.request("DELETE", "/v1/companies/mmm"), 404, "deleting it again is 404")
+problem(d.get("/v1/companies/mmm"), 410, "a deleted company is 410 Gone")
+problem(d.request("DELETE", "/v1/companies/mmm"), 410, "deleting it again is 410 Gone")
+problem(d.get("/v1/companies/never-was"), 404, "a slug no company ever had is 404")
 
 # --- lists ------------------------------------------------------------------
 names = ["Hitachi", "SoftBank Group", "Nvidia", "Amazon", "Arm Holdings", "TSMC", "Google"]

@@ -34,7 +34,10 @@ url = "http://127.0.0.1:%d/" % d.port
 
 
 def browser(*extra):
-    return subprocess.run(base_flags + list(extra) + [url], capture_output=True, text=True, timeout=120)
+    # ?live=off: an open change stream would keep --dump-dom waiting for
+    # the page to finish loading; the live page is driven by playwright below.
+    return subprocess.run(base_flags + list(extra) + [url + "?live=off"], capture_output=True, text=True,
+                          timeout=120)
 
 
 dom = browser("--window-size=1280,1400", "--dump-dom")
@@ -127,7 +130,8 @@ if not os.path.isdir(pw):
 for name in ("dashboard.png", "dashboard-phone.png"):
     if os.path.exists(os.path.join(artifacts, name)):
         os.remove(os.path.join(artifacts, name))
-run = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "dashboard_click.js"), pw, url, artifacts],
+token = run_cli(binary, "token", "add", "dashboard-live", "--db", d.db).stdout.split()[-1]
+run = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "dashboard_click.js"), pw, url, artifacts, token],
                      capture_output=True, text=True, timeout=180)
 try:
     seen = json.loads(run.stdout.strip().splitlines()[-1])
@@ -144,6 +148,10 @@ if seen:
               and seen["status"].startswith("1 of 1"),
               "typing 'GPUs' in the search box finds the one pledge that mentions them", seen)
     tap.eq(seen["outside"], [], "the browser requested nothing from another host")
+    live = seen.get("live") or {}
+    tap.check(live.get("badge") and live.get("after") == str(int(live.get("before", "0")) + 1)
+              and int(live.get("updates") or 0) >= 1,
+              "the page follows the change feed: another client's new company shows up without a reload", live)
     for size in ("laptop", "phone"):
         m = seen[size]
         tap.check(m["scrollWidth"] <= m["width"] and m["cut"] == [], "at %d px nothing is cut off or needs sideways "

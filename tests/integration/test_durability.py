@@ -71,6 +71,28 @@ for rnd in range(3):
     check = conn.execute("PRAGMA integrity_check").fetchone()[0]
     conn.close()
     tap.eq(check, "ok", "round %d: after SIGKILL the database passes integrity_check" % rnd)
+    # History (issue 14): every record has the revision of its version, and
+    # each record's latest revision agrees with the table: no revision
+    # without its change, no change without its revision.
+    conn = sqlite3.connect(d.db)
+    broken = {}
+    for res, table in (("company", "companies"), ("announcement", "announcements"), ("pledge", "pledges")):
+        missing = conn.execute(
+            "SELECT count(*) FROM %s t WHERE NOT EXISTS (SELECT 1 FROM revisions r WHERE r.resource = ?"
+            " AND r.record_id = t.id AND r.version = t.version)" % table, (res,)).fetchone()[0]
+        disagree = conn.execute(
+            "SELECT count(*) FROM revisions r WHERE r.resource = ?1 AND r.version = (SELECT max(version)"
+            " FROM revisions x WHERE x.resource = ?1 AND x.record_id = r.record_id) AND CASE r.action"
+            " WHEN 'delete' THEN EXISTS (SELECT 1 FROM %s t WHERE t.id = r.record_id)"
+            " ELSE coalesce((SELECT version FROM %s t WHERE t.id = r.record_id), -1) != r.version END"
+            % (table, table), (res,)).fetchone()[0]
+        if missing or disagree:
+            broken[res] = (missing, disagree)
+    revisions = conn.execute("SELECT count(*) FROM revisions").fetchone()[0]
+    conn.close()
+    tap.check(not broken and revisions > 20,
+              "round %d: every change has its revision and every revision its change (%d revisions)"
+              % (rnd, revisions), broken)
     d.start()
     lost = []
     for kind, key in list(acked):

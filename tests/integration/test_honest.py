@@ -147,7 +147,7 @@ for kind, path, body in [("pledge", "/v1/pledges", {"announcement_id": ann, "kin
     second = d.request("POST", path, body=body).json["id"]
     tap.check(second > first, "a new %s after a delete gets a new id (%d, then %d)" % (kind, first, second))
     r = d.get("%s/%d" % (path, first))
-    tap.eq(r.status, 404, "the deleted %s's id stays empty" % kind)
+    tap.eq(r.status, 410, "the deleted %s's id stays empty (410 Gone)" % kind)
     d.request("DELETE", "%s/%d" % (path, second))
 
 key = "reuse-after-delete"
@@ -158,7 +158,7 @@ d.request("POST", "/v1/pledges", body={"announcement_id": ann, "kind": "other", 
 r2 = d.request("POST", "/v1/pledges", body={"announcement_id": ann, "kind": "other", "description": "keyed"},
                headers={"Idempotency-Key": key})
 tap.check(r2.header("Idempotent-Replayed") == "true" and r2.header("Location") == r1.header("Location")
-          and d.get(r1.header("Location")).status == 404,
+          and d.get(r1.header("Location")).status == 410,
           "a replay's Location never names an unrelated pledge: the id stays unused", (r1.headers, r2.headers))
 
 seen, lock = [], threading.Lock()
@@ -257,7 +257,7 @@ INSERT INTO pledges_fts (rowid, description) VALUES (40, 'a'), (55, 'b');
 con.commit()
 con.close()
 mig = run_cli(binary, "migrate", "--db", old)
-tap.check(mig.returncode == 0 and "schema version 9" in mig.stdout, "pledged migrate moves a version-4 database to the latest (9)", mig)
+tap.check(mig.returncode == 0 and "schema version 11" in mig.stdout, "pledged migrate moves a version-4 database to the latest (11)", mig)
 s3 = Daemon(binary, db=old)
 summary = s3.get("/v1/stats/summary").json
 tap.check(summary["pledges"] == 2 and summary["people"] == 10 and summary["approximate"] == 0,
@@ -274,13 +274,26 @@ tap.check(a7["announced_on_precision"] == "day" and a7["pledges"][0]["id"] == 40
           and a7["pledges"][0]["people_qualifier"] is None and a7["pledges"][0]["amount_qualifier"] is None,
           "existing rows keep their ids, with day precision and null qualifiers", a7)
 tap.eq(s3.get("/v1/announcements/12").json["sources"][0]["url"], "https://example.com/acme", "sources keep their announcement")
+# 0010-0011: records from before history are version 1, by nobody known,
+# with one 'baseline' revision of them as they stood, dated updated_at.
+h40 = s3.get("/v1/pledges/40/history").json["data"]
+p40 = s3.get("/v1/pledges/40").json
+tap.check(len(h40) == 1 and h40[0]["action"] == "baseline" and h40[0]["version"] == 1 and h40[0]["by"] is None
+          and h40[0]["at"] == p40["updated_at"] and h40[0]["record"] == p40
+          and p40["version"] == 1 and p40["created_by"] is None and p40["updated_by"] is None,
+          "a migrated pledge is version 1 with a baseline revision of it as it stood (0011)", (h40, p40))
+hc = s3.get("/v1/companies/acme/history").json.get("data")
+tap.check(hc and len(hc) == 1 and hc[0]["action"] == "baseline" and hc[0]["slug"] == "acme",
+          "so is a migrated company", hc)
+tap.eq([r["action"] for r in s3.get("/v1/announcements/12/history").json["data"]], ["baseline"],
+       "and a migrated announcement")
 newp = s3.request("POST", "/v1/pledges", body={"announcement_id": 7, "kind": "other", "description": "new"}).json
 tap.check(newp.get("id", 0) > 55, "the next pledge id follows the largest there was", newp)
 s3.request("DELETE", "/v1/pledges/%d" % newp["id"])
 again = s3.request("POST", "/v1/pledges", body={"announcement_id": 7, "kind": "other", "description": "new"}).json
 tap.check(again["id"] > newp["id"], "and is not reused after a delete on the migrated database", again)
 r = s3.request("DELETE", "/v1/announcements/12")
-tap.check(r.status == 204 and s3.get("/v1/pledges/55").status == 404,
+tap.check(r.status == 204 and s3.get("/v1/pledges/55").status == 410,
           "deleting a migrated announcement still takes its pledges with it (foreign keys back on)", r)
 tap.eq(kinds(s3), [("other", 1, 0), ("training", 1, 10)],
        "and follow a pledge added, one deleted and an announcement deleted with its pledge")

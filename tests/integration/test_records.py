@@ -153,7 +153,7 @@ tap.eq(fields(r), ["pledge"], "a pledge needs at least one of amount, people, de
 r = d.request("PATCH", "/v1/pledges/%d" % kwd["id"], body={"ends_on": "2020-01-01", "starts_on": "2021-01-01", "kind": "bribe"})
 tap.eq(fields(r), ["ends_on", "kind"], "PATCH reports every invalid field")
 r = d.request("DELETE", "/v1/pledges/%d" % kwd["id"])
-tap.check(r.status == 204 and d.get("/v1/pledges/%d" % kwd["id"]).status == 404, "DELETE removes a pledge", r)
+tap.check(r.status == 204 and d.get("/v1/pledges/%d" % kwd["id"]).status == 410, "DELETE removes a pledge (410 Gone after)", r)
 
 # --- announcement patch ----------------------------------------------------------------
 cur = d.get("/v1/announcements/%d" % ann["id"])

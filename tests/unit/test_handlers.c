@@ -232,7 +232,7 @@ int main(void)
     json_decref(doc);
     response_free(&rs);
     rq = req("GET", "/v1/pledges/x", id, NULL, NULL);
-    CHECK(status_of(h_pledge_get, &rq) == 404, "the deleted pledge is 404");
+    CHECK(status_of(h_pledge_get, &rq) == 410, "the deleted pledge is 410 Gone");
     rq = req("DELETE", "/v1/companies/hitachi", "hitachi", NULL, NULL);
     CHECK(status_of(h_company_delete, &rq) == 409,
           "a company an announcement names cannot be deleted (409)");

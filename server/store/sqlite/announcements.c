@@ -9,6 +9,7 @@
 #include "fts_sync.h"
 #include "keyset.h"
 #include "records_sql.h"
+#include "revisions.h"
 #include "sq.h"
 
 #include <stdio.h>
@@ -17,8 +18,8 @@
 
 #define ANNOUNCEMENT_COLS                                                              \
     "a.id, a.title, a.announced_on, a.summary, a.created_at, a.updated_at,"           \
-    " a.announced_on_precision"
-#define ANNOUNCEMENT_NCOLS 7
+    " a.announced_on_precision, a.version, a.created_by, a.updated_by"
+#define ANNOUNCEMENT_NCOLS 10
 
 const struct sort_field store_announcement_sorts[] = {
     {"announced_on", SORT_TEXT},
@@ -149,6 +150,7 @@ static enum store_status read_announcement(struct db *db, sqlite3_stmt *st, bool
     text_at(st, 4, a->created_at, sizeof a->created_at);
     text_at(st, 5, a->updated_at, sizeof a->updated_at);
     text_at(st, 6, a->precision, sizeof a->precision);
+    sq_read_stamp(st, 7, &a->stamp);
     enum store_status status = sq_dup_text(st, 1, &a->title) && sq_dup_text(st, 3, &a->summary)
                                    ? STORE_OK
                                    : STORE_ERROR;
@@ -252,7 +254,8 @@ static enum store_status write_row(struct db *db, const struct announcement_inpu
     enum store_status status = STORE_OK;
     if (*id == 0) {
         st = db_prepare(db, "INSERT INTO announcements (title, announced_on, summary, created_at,"
-                            " updated_at, announced_on_precision) VALUES (?1, ?2, ?3, ?4, ?4, ?6)");
+                            " updated_at, announced_on_precision, created_by, updated_by)"
+                            " VALUES (?1, ?2, ?3, ?4, ?4, ?6, ?7, ?7)");
     } else {
         static const char *const clear[] = {
             "DELETE FROM announcement_companies WHERE announcement_id = ?",
@@ -263,7 +266,8 @@ static enum store_status write_row(struct db *db, const struct announcement_inpu
         if (status != STORE_OK)
             return status;
         st = db_prepare(db, "UPDATE announcements SET title = ?1, announced_on = ?2, summary = ?3,"
-                            " updated_at = ?4, announced_on_precision = ?6 WHERE id = ?5");
+                            " updated_at = ?4, announced_on_precision = ?6,"
+                            " version = version + 1, updated_by = ?7 WHERE id = ?5");
     }
     if (!st)
         return STORE_ERROR;
@@ -275,6 +279,7 @@ static enum store_status write_row(struct db *db, const struct announcement_inpu
         sqlite3_bind_int64(st, 5, *id);
     sqlite3_bind_text(st, 6, a->announced_on_precision ? a->announced_on_precision : "day", -1,
                       SQLITE_STATIC);
+    sq_bind_text_or_null(st, 7, db_actor_by(db));
     status = sq_run(st);
     if (status == STORE_OK && *id == 0)
         *id = sqlite3_last_insert_rowid(db_handle(db));
@@ -326,18 +331,22 @@ static enum store_status write_parts(struct db *db, const struct announcement_in
     return status;
 }
 
-/* Pledges kept through a patch follow the announcement's date, and their
- * USD values the rates of that date. */
+/* Pledges kept through a patch follow the announcement's date (a new
+ * version of each whose date changes), and their USD values the rates of
+ * that date. */
 static enum store_status pledges_follow(struct db *db, const struct announcement_input *a,
-                                        int64_t id)
+                                        int64_t id, const char *now)
 {
-    sqlite3_stmt *st = db_prepare(db, "UPDATE pledges SET announced_on = ? WHERE"
-                                      " announcement_id = ? AND announced_on != ?");
+    sqlite3_stmt *st = db_prepare(db, "UPDATE pledges SET announced_on = ?1, updated_at = ?4,"
+                                      " version = version + 1, updated_by = ?5"
+                                      " WHERE announcement_id = ?2 AND announced_on != ?3");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, a->announced_on, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, id);
     sqlite3_bind_text(st, 3, a->announced_on, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+    sq_bind_text_or_null(st, 5, db_actor_by(db));
     enum store_status status = sq_run(st);
     return status == STORE_OK ? store_pledges_refresh_usd(db, NULL, NULL, NULL, id) : status;
 }
@@ -347,11 +356,15 @@ static enum store_status mark_pledge(sqlite3_stmt *st, void *db)
     return sq_fts_mark(db, FTS_PLEDGES, sqlite3_column_int64(st, 0), false);
 }
 
-/* Deletes the announcement's pledges, marking their full-text entries. */
+/* Deletes the announcement's pledges, marking their full-text entries and
+ * recording their tombstones. */
 static enum store_status delete_pledges(struct db *db, int64_t id)
 {
     enum store_status status =
         each_row(db, "SELECT id FROM pledges WHERE announcement_id = ?", id, mark_pledge, db);
+    if (status == STORE_OK)
+        status = sq_tombstones(
+            db, SQ_TOMBSTONE("pledge", "NULL", "pledges", "announcement_id"), id);
     return status == STORE_OK ? exec_id(db, "DELETE FROM pledges WHERE announcement_id = ?", id)
                               : status;
 }
@@ -366,7 +379,7 @@ enum store_status store_announcement_write(struct db *db, const struct announcem
     if (status == STORE_OK)
         status = sq_fts_mark(db, FTS_ANNOUNCEMENTS, *id, insert);
     if (status == STORE_OK && !insert && !replace_pledges)
-        return pledges_follow(db, a, *id);
+        return pledges_follow(db, a, *id, now);
     if (status == STORE_OK && !insert)
         status = delete_pledges(db, *id);
     for (size_t i = 0; status == STORE_OK && i < a->n_pledges; i++) {
@@ -381,6 +394,9 @@ enum store_status store_announcement_delete(struct db *db, int64_t id)
     enum store_status status = delete_pledges(db, id);
     if (status == STORE_OK)
         status = sq_fts_mark(db, FTS_ANNOUNCEMENTS, id, false);
+    if (status == STORE_OK)
+        status = sq_tombstones(
+            db, SQ_TOMBSTONE("announcement", "NULL", "announcements", "id"), id);
     return status == STORE_OK ? exec_id(db, "DELETE FROM announcements WHERE id = ?", id) : status;
 }
 
@@ -388,17 +404,7 @@ enum store_status store_announcement_ids(struct db *db, bool (*fn)(void *ctx, in
                                          void *ctx)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT id FROM announcements ORDER BY id");
-    if (!st)
-        return STORE_ERROR;
-    enum store_status status = STORE_OK;
-    int rc;
-    while (status == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (!fn(ctx, sqlite3_column_int64(st, 0)))
-            status = STORE_ERROR;
-    if (status == STORE_OK && rc != SQLITE_DONE)
-        status = sq_status(rc);
-    db_done(st);
-    return status;
+    return st ? sq_each_id(st, fn, ctx) : STORE_ERROR;
 }
 
 /* ---- the list ---- */

@@ -6,14 +6,16 @@
 #include "db.h"
 #include "jsonx.h"
 #include "keyset.h"
+#include "revisions.h"
 #include "sq.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define COMPANY_COLS \
-    "c.slug, c.name, c.country, c.website, c.aliases, c.created_at, c.updated_at, c.id"
-#define COMPANY_NCOLS 8
+    "c.slug, c.name, c.country, c.website, c.aliases, c.created_at, c.updated_at, c.id,"   \
+    " c.version, c.created_by, c.updated_by"
+#define COMPANY_NCOLS 11
 
 const struct sort_field store_company_sorts[] = {
     {"slug", SORT_TEXT},
@@ -78,12 +80,25 @@ static enum store_status read_company(struct db *db, sqlite3_stmt *st, struct st
     sq_copy_text(c->created_at, sizeof c->created_at, sqlite3_column_text(st, 5));
     sq_copy_text(c->updated_at, sizeof c->updated_at, sqlite3_column_text(st, 6));
     c->id = sqlite3_column_int64(st, 7);
+    sq_read_stamp(st, 8, &c->stamp);
     enum store_status status = STORE_ERROR;
     if (sq_dup_text(st, 1, &c->name) && sq_dup_text(st, 3, &c->website) &&
         sq_dup_text(st, 4, &c->aliases))
         status = read_totals(db, c);
     if (status != STORE_OK)
         store_company_free(c);
+    return status;
+}
+
+/* The one company a bound statement finds, or STORE_NOT_FOUND; hands the
+ * statement back. */
+static enum store_status one_company(struct db *db, sqlite3_stmt *st, struct store_company *out)
+{
+    int rc = sqlite3_step(st);
+    enum store_status status = rc == SQLITE_ROW    ? read_company(db, st, out)
+                               : rc == SQLITE_DONE ? STORE_NOT_FOUND
+                                                   : sq_status(rc);
+    db_done(st);
     return status;
 }
 
@@ -95,12 +110,18 @@ enum store_status store_company_get(struct db *db, const char *slug, struct stor
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    enum store_status status = rc == SQLITE_ROW    ? read_company(db, st, out)
-                               : rc == SQLITE_DONE ? STORE_NOT_FOUND
-                                                   : sq_status(rc);
-    db_done(st);
-    return status;
+    return one_company(db, st, out);
+}
+
+enum store_status store_company_get_id(struct db *db, int64_t id, struct store_company *out)
+{
+    sqlite3_stmt *st = db ? db_prepare(db, "SELECT " COMPANY_COLS " FROM companies c"
+                                           " WHERE c.id = ?")
+                          : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    return one_company(db, st, out);
 }
 
 enum store_status store_company_insert(struct db *db, const struct company_input *in,
@@ -108,8 +129,8 @@ enum store_status store_company_insert(struct db *db, const struct company_input
 {
     char *aliases = in->aliases ? jsonx_dump(in->aliases, NULL) : NULL;
     sqlite3_stmt *st = db_prepare(db, "INSERT INTO companies (slug, name, country, website,"
-                                      " aliases, created_at, updated_at)"
-                                      " VALUES (?, ?, ?, ?, ?, ?, ?)");
+                                      " aliases, created_at, updated_at, created_by,"
+                                      " updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
     enum store_status status = STORE_ERROR;
     if (!st || (in->aliases && !aliases))
         goto out;
@@ -120,6 +141,7 @@ enum store_status store_company_insert(struct db *db, const struct company_input
     sqlite3_bind_text(st, 5, aliases ? aliases : "[]", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
+    sq_bind_text_or_null(st, 8, db_actor_by(db));
     int rc = sqlite3_step(st);
     status = rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
 out:
@@ -133,7 +155,8 @@ enum store_status store_company_update(struct db *db, int64_t id,
 {
     sqlite3_stmt *st = db_prepare(
         db, "UPDATE companies SET slug = :slug, name = :name, country = :country,"
-            " website = :website, aliases = :aliases, updated_at = :now"
+            " website = :website, aliases = :aliases, updated_at = :now,"
+            " version = version + 1, updated_by = :by"
             " WHERE id = :id AND (slug IS NOT :slug OR name COLLATE BINARY IS NOT :name"
             " OR country IS NOT :country OR website IS NOT :website OR aliases IS NOT :aliases)");
     if (!st)
@@ -144,12 +167,17 @@ enum store_status store_company_update(struct db *db, int64_t id,
     sq_bind_named(st, ":website", f->website);
     sq_bind_named(st, ":aliases", f->aliases);
     sq_bind_named(st, ":now", now);
+    sq_bind_named(st, ":by", db_actor_by(db));
     sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
     return sq_run(st);
 }
 
 enum store_status store_company_delete(struct db *db, int64_t id)
 {
+    enum store_status status =
+        sq_tombstones(db, SQ_TOMBSTONE("company", "slug", "companies", "id"), id);
+    if (status != STORE_OK)
+        return status;
     sqlite3_stmt *st = db_prepare(db, "DELETE FROM companies WHERE id = ?");
     if (!st)
         return STORE_ERROR;

@@ -29,6 +29,7 @@ struct db {
     size_t n_slots, n_used;
     struct db *next_open;     /* the pool's list of readers */
     struct fts_marks fts;     /* rows whose full-text entries COMMIT rewrites */
+    const char *by, *request_id; /* who the running body writes for (borrowed) */
 };
 
 static uint64_t fnv1a(const char *s)
@@ -143,6 +144,22 @@ void db_close(struct db *db)
     if (sqlite3_close(db->h) != SQLITE_OK)
         log_error(NULL, "database closed with statements still open");
     free(db);
+}
+
+void db_set_actor(struct db *db, const char *by, const char *request_id)
+{
+    db->by = by;
+    db->request_id = request_id;
+}
+
+const char *db_actor_by(struct db *db)
+{
+    return db->by;
+}
+
+const char *db_actor_request(struct db *db)
+{
+    return db->request_id;
 }
 
 sqlite3 *db_handle(struct db *db)

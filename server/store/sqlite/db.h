@@ -35,6 +35,12 @@ sqlite3 *db_handle(struct db *db);
 /* The connection's pending full-text marks (fts_sync.h). Borrowed. */
 struct fts_marks *db_fts_marks(struct db *db);
 
+/* Who the running write body is by and the request it answers (borrowed
+ * from the caller until the next set; NULL for none). */
+void db_set_actor(struct db *db, const char *by, const char *request_id);
+const char *db_actor_by(struct db *db);
+const char *db_actor_request(struct db *db);
+
 /* A cached prepared statement for `sql`, or NULL (logged) when it does not
  * compile. Borrowed: valid until db_close. */
 sqlite3_stmt *db_prepare(struct db *db, const char *sql);

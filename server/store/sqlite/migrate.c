@@ -1,5 +1,6 @@
 /* migrate — applying the embedded migrations (see migrate.h). */
 #include "migrate.h"
+#include "revisions.h"
 
 #include "rates.h"
 #include "store.h"
@@ -50,6 +51,7 @@ static bool refresh_usd(struct db *db, char *err, size_t errlen)
 static const struct code_migration code_migrations[] = {
     {3, "0003_load_shipped_rates", load_shipped_rates},
     {7, "0007_refresh_usd_values", refresh_usd},
+    {11, "0011_history_baseline", sq_history_baseline},
 };
 static const size_t code_migrations_count = sizeof code_migrations / sizeof code_migrations[0];
 

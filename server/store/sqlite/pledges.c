@@ -9,6 +9,7 @@
 #include "jsonx.h"
 #include "keyset.h"
 #include "records_sql.h"
+#include "revisions.h"
 #include "sq.h"
 
 #include <stdio.h>
@@ -75,6 +76,7 @@ enum store_status sq_read_pledge(sqlite3_stmt *st, struct store_pledge *p)
     text_at(st, 22, p->people_qualifier, sizeof p->people_qualifier);
     text_at(st, 23, p->precision, sizeof p->precision);
     text_at(st, 24, p->usd_rate_source, sizeof p->usd_rate_source);
+    sq_read_stamp(st, 25, &p->stamp);
     if (sq_dup_text(st, 4, &p->description) && sq_dup_text(st, 17, &p->evidence))
         return STORE_OK;
     store_pledge_free(p);
@@ -216,6 +218,7 @@ static enum store_status bind_pledge(struct db *db, sqlite3_stmt *st, int64_t an
     sqlite3_bind_text(st, 19, now, -1, SQLITE_TRANSIENT);
     sq_bind_text_or_null(st, 21, p->amount_qualifier);
     sq_bind_text_or_null(st, 22, p->people_qualifier);
+    sq_bind_text_or_null(st, 24, db_actor_by(db));
     return STORE_OK;
 }
 
@@ -266,9 +269,10 @@ enum store_status store_pledge_insert(struct db *db, int64_t ann_id, int positio
         "INSERT INTO pledges (announcement_id, company_id, kind, status, description, country,"
         " amount_currency, amount_minor, people, starts_on, ends_on, duration_months, evidence,"
         " announced_on, amount_usd_minor, usd_rate, usd_rate_date, usd_error, created_at,"
-        " updated_at, position, amount_qualifier, people_qualifier, usd_rate_source)"
+        " updated_at, position, amount_qualifier, people_qualifier, usd_rate_source,"
+        " created_by, updated_by)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19, ?19, ?20, ?21, ?22, ?23)",
+        " ?18, ?19, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
         ann_id, announced_on, p, now, position);
     if (status != STORE_OK)
         return status;
@@ -285,18 +289,21 @@ enum store_status store_pledge_update(struct db *db, int64_t id, const char *ann
         " starts_on = ?10, ends_on = ?11, duration_months = ?12, evidence = ?13,"
         " announced_on = ?14, amount_usd_minor = ?15, usd_rate = ?16, usd_rate_date = ?17,"
         " usd_error = ?18, updated_at = ?19, amount_qualifier = ?21, people_qualifier = ?22,"
-        " usd_rate_source = ?23 WHERE id = ?20",
+        " usd_rate_source = ?23, version = version + 1, updated_by = ?24 WHERE id = ?20",
         p->announcement_id, announced_on, p, now, id);
     return status == STORE_OK ? sq_fts_mark(db, FTS_PLEDGES, id, false) : status;
 }
 
 enum store_status store_pledge_delete(struct db *db, int64_t id)
 {
+    enum store_status status =
+        sq_tombstones(db, SQ_TOMBSTONE("pledge", "NULL", "pledges", "id"), id);
+    if (status != STORE_OK)
+        return status;
     sqlite3_stmt *st = db_prepare(db, "DELETE FROM pledges WHERE id = ?");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
-    enum store_status status;
     return step_done(st, &status) ? sq_fts_mark(db, FTS_PLEDGES, id, false) : status;
 }
 

@@ -22,8 +22,8 @@
     " p.duration_months, p.status, p.evidence, p.created_at, p.updated_at, p.announced_on,"   \
     " p.amount_qualifier, p.people_qualifier,"                                       \
     " (SELECT announced_on_precision FROM announcements WHERE id = p.announcement_id),"   \
-    " p.usd_rate_source"
-#define PLEDGE_NCOLS 25
+    " p.usd_rate_source, p.version, p.created_by, p.updated_by"
+#define PLEDGE_NCOLS 28
 
 /* The pledge on the current row of st (PLEDGE_COLS from column 0). */
 enum store_status sq_read_pledge(sqlite3_stmt *st, struct store_pledge *p);

@@ -54,3 +54,23 @@ void sq_bind_named(sqlite3_stmt *st, const char *name, const char *s)
 {
     sq_bind_text_or_null(st, sqlite3_bind_parameter_index(st, name), s);
 }
+
+void sq_read_stamp(sqlite3_stmt *st, int col, struct store_stamp *out)
+{
+    out->version = sqlite3_column_int64(st, col);
+    sq_copy_text(out->created_by, sizeof out->created_by, sqlite3_column_text(st, col + 1));
+    sq_copy_text(out->updated_by, sizeof out->updated_by, sqlite3_column_text(st, col + 2));
+}
+
+enum store_status sq_each_id(sqlite3_stmt *st, bool (*fn)(void *ctx, int64_t id), void *ctx)
+{
+    enum store_status status = STORE_OK;
+    int rc;
+    while (status == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (!fn(ctx, sqlite3_column_int64(st, 0)))
+            status = STORE_ERROR;
+    if (status == STORE_OK && rc != SQLITE_DONE)
+        status = sq_status(rc);
+    db_done(st);
+    return status;
+}

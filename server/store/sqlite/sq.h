@@ -18,12 +18,19 @@ enum store_status sq_status(int rc);
  * it back (db_done): STORE_OK when it ran to the end, else its status. */
 enum store_status sq_run(sqlite3_stmt *st);
 
+/* Steps a statement whose rows start with an id, calling fn with each, and
+ * hands it back: STORE_ERROR when fn returns false, else the step's status. */
+enum store_status sq_each_id(sqlite3_stmt *st, bool (*fn)(void *ctx, int64_t id), void *ctx);
+
 /* Copies s (NULL → "") into out[len], truncating; out is always terminated. */
 void sq_copy_text(char *out, size_t len, const unsigned char *s);
 
 /* A column's text as a new malloc'd string (NULL for SQL NULL). False when
  * out of memory. */
 bool sq_dup_text(sqlite3_stmt *st, int col, char **out);
+
+/* A record's version, created_by and updated_by from columns col.. col+2. */
+void sq_read_stamp(sqlite3_stmt *st, int col, struct store_stamp *out);
 
 /* Binds s, or NULL when s is NULL or "". */
 void sq_bind_text_or_null(sqlite3_stmt *st, int idx, const char *s);

@@ -21,7 +21,10 @@ void store_global_init(void)
 
 struct db *store_open(const char *path, char *err, size_t errlen)
 {
-    return db_open(path, false, err, errlen);
+    struct db *db = db_open(path, false, err, errlen);
+    if (db)
+        db_set_actor(db, "cli", NULL); /* the command line's writes */
+    return db;
 }
 
 void store_close(struct db *db)
@@ -95,7 +98,10 @@ enum store_status store_write_on(struct db *db, store_tx_fn *body, void *ctx)
 
 /* What a bulk load sets aside: the pledges' indexes that no constraint
  * needs and their triggers, as (type, name, CREATE text) triples read from
- * the schema, so that later migrations' are included. They are made again
+ * the schema, so that later migrations' are included. Not
+ * pledges_by_announcement: the load reads each announcement's pledges back
+ * to record their revisions, and new announcements' ids only grow, so that
+ * index is appended to, cheaply, anyway. The others are made again
  * in the order they were made first: with no statistics, SQLite breaks a
  * tie between two indexes by that order, and the filtered lists' plans
  * must not change with how the data came in. */
@@ -117,7 +123,7 @@ static enum store_status read_aside(struct db *db, struct aside *a)
     sqlite3_stmt *st = db_prepare(db, "SELECT type, name, sql FROM sqlite_schema WHERE"
                                       " type IN ('index', 'trigger') AND tbl_name = 'pledges'"
                                       " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
-                                      " ORDER BY rowid");
+                                      " AND name != 'pledges_by_announcement' ORDER BY rowid");
     if (!st)
         return STORE_ERROR;
     enum store_status status = STORE_OK;

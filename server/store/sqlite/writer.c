@@ -79,6 +79,13 @@ static void run_job(struct db *db, struct job *j)
         j->status = STORE_ERROR;
 }
 
+static _Atomic(void (*)(void)) on_commit;
+
+void store_on_commit(void (*fn)(void))
+{
+    atomic_store(&on_commit, fn);
+}
+
 static void run_batch(struct job *batch[], size_t n)
 {
     struct db *db = W.db;
@@ -123,6 +130,9 @@ static void *writer_main(void *arg)
             W.tail = NULL;
         pthread_mutex_unlock(&W.mu);
         run_batch(batch, n);
+        void (*hook)(void) = atomic_load(&on_commit);
+        if (hook)
+            hook();
         atomic_fetch_add(&W.batches, 1);
         atomic_fetch_add(&W.writes, n);
         pthread_mutex_lock(&W.mu);
