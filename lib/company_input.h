@@ -29,6 +29,7 @@ struct company_input {
     char country[3];          /* upper case, or "" for null */
     const char *website;      /* NULL for null */
     json_t *aliases;          /* new reference: an array of strings ([] for null) */
+    int64_t id;               /* 0: a new id; only a restore (pledged import) sets one */
 };
 
 /* Validates `body` (an object) and fills `out`. Every problem is appended to

@@ -64,6 +64,7 @@ struct pledge_input {
     int duration_months;       /* 0 when absent */
     json_t *evidence;          /* new ref: [{"source", "quote"}], possibly [] */
     int64_t announcement_id;   /* stand-alone pledges only */
+    int64_t id;                /* 0: a new id; only a restore (pledged import) sets one */
 };
 
 /* Dates: a pledge's starts_on and ends_on lie in DATE_FIRST to
@@ -103,6 +104,7 @@ struct announcement_input {
     size_t n_sources;
     struct pledge_input *pledges;                  /* owned array */
     size_t n_pledges;
+    int64_t id;                /* 0: a new id; only a restore (pledged import) sets one */
 };
 
 /* Validates an announcement with its sources and embedded pledges. */

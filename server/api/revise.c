@@ -48,7 +48,10 @@ enum store_status revise_new_company(struct db *db, const char *slug, const char
 enum store_status revise_pledge(struct db *db, const struct store_pledge *p, const char *json,
                                 const char *now)
 {
-    return record(db, RES_PLEDGE, p->id, NULL, p->stamp.version, json, now);
+    /* A pledge written by itself always has a new version: no need to ask
+     * which one is recorded (one query less on the hottest write). */
+    return store_revision_add(db, RES_PLEDGE, p->id, NULL, p->stamp.version,
+                              p->stamp.version == 1 ? "create" : "update", json, now);
 }
 
 /* Renders with fn into a fresh buffer and records it. */

@@ -14,7 +14,9 @@
 #include "store.h"
 
 /* The revision of a company or pledge just written, whose representation
- * (as answered) is `json`: recorded when its version is not yet. */
+ * (as answered) is `json`: a company's when its version is not recorded yet
+ * (a PATCH that changes nothing makes none); a pledge's always (its every
+ * write is a new version). */
 enum store_status revise_company(struct db *db, const struct store_company *c,
                                  const char *json, const char *now);
 enum store_status revise_pledge(struct db *db, const struct store_pledge *p, const char *json,

@@ -45,6 +45,21 @@ static enum store_status sources_free(struct db *db, const struct announcement_i
     return STORE_OK;
 }
 
+/* Checks and writes a parsed announcement (see announcement_save). */
+static enum store_status write_checked(struct db *db, struct announcement_input *a,
+                                       bool replace_pledges, const char *now, int64_t *id,
+                                       json_t *errors, json_t **conflict)
+{
+    enum store_status st = companies_exist(db, a, errors);
+    if (st == STORE_OK && json_array_size(errors))
+        st = STORE_ABORTED;
+    if (st == STORE_OK)
+        st = sources_free(db, a, *id, conflict);
+    if (st == STORE_OK)
+        st = store_announcement_write(db, a, replace_pledges, now, id);
+    return st;
+}
+
 enum store_status announcement_save(struct db *db, const json_t *doc, bool replace_pledges,
                                     const char *now, int64_t *id, json_t *errors,
                                     json_t **conflict)
@@ -52,13 +67,27 @@ enum store_status announcement_save(struct db *db, const json_t *doc, bool repla
     struct announcement_input a;
     *conflict = NULL;
     announcement_input_parse(doc, &a, errors);
-    enum store_status st = companies_exist(db, &a, errors);
-    if (st == STORE_OK && json_array_size(errors))
-        st = STORE_ABORTED;
-    if (st == STORE_OK)
-        st = sources_free(db, &a, *id, conflict);
-    if (st == STORE_OK)
-        st = store_announcement_write(db, &a, replace_pledges, now, id);
+    enum store_status st = write_checked(db, &a, replace_pledges, now, id, errors, conflict);
+    announcement_input_free(&a);
+    return st;
+}
+
+enum store_status announcement_restore(struct db *db, const json_t *doc, int64_t id,
+                                       const int64_t *pledge_ids, size_t n, const char *now,
+                                       json_t *errors, json_t **conflict)
+{
+    struct announcement_input a;
+    *conflict = NULL;
+    announcement_input_parse(doc, &a, errors);
+    if (!json_array_size(errors) && n != a.n_pledges)
+        jsonx_error_add(errors, "restore.pledges", "names %zu pledges for %zu", n, a.n_pledges);
+    a.id = id;
+    for (size_t i = 0; i < a.n_pledges && i < n; i++)
+        a.pledges[i].id = pledge_ids[i];
+    int64_t written = 0;
+    enum store_status st = write_checked(db, &a, true, now, &written, errors, conflict);
+    if (st == STORE_OK && written != id)
+        st = STORE_ERROR;
     announcement_input_free(&a);
     return st;
 }

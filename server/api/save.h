@@ -20,4 +20,11 @@ enum store_status announcement_save(struct db *db, const json_t *doc, bool repla
                                     const char *now, int64_t *id, json_t *errors,
                                     json_t **conflict);
 
+/* The same for a new announcement restored from an export with history
+ * (pledged import): it gets `id` and its pledges pledge_ids[i] (n of them,
+ * one a pledge of doc; a count that differs is an error in `errors`). */
+enum store_status announcement_restore(struct db *db, const json_t *doc, int64_t id,
+                                       const int64_t *pledge_ids, size_t n, const char *now,
+                                       json_t *errors, json_t **conflict);
+
 #endif

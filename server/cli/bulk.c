@@ -4,6 +4,7 @@
 #include "company_input.h"
 #include "jsonx.h"
 #include "render.h"
+#include "restore.h"
 #include "revise.h"
 #include "save.h"
 #include "store.h"
@@ -39,10 +40,32 @@ enum line_result { LINE_WRITTEN, LINE_SKIPPED, LINE_REFUSED };
 struct line_tx {
     const json_t *obj;
     bool seed;
+    bool restore_ok;    /* the database was empty when the import began */
     size_t lineno;
     FILE *report;
     enum line_result result;
 };
+
+/* A line with history (restore.h): restored, or refused with the reason. */
+static enum store_status import_history_line(struct db *db, struct line_tx *t, const char *now,
+                                             json_t *errors)
+{
+    if (!t->restore_ok) {
+        fprintf(t->report, "line %zu: a line with history (\"restore\" or \"revision\") "
+                           "goes into an empty database only: its ids are kept\n", t->lineno);
+        return STORE_ABORTED;
+    }
+    json_t *conflict = NULL;
+    enum store_status st = restore_line(db, t->obj, now, errors, &conflict);
+    if (st == STORE_ABORTED && conflict)
+        fprintf(t->report, "line %zu: %s %s\n", t->lineno,
+                json_string_value(json_object_get(conflict, "field")),
+                json_string_value(json_object_get(conflict, "message")));
+    else if (st == STORE_ABORTED)
+        report_errors(t->report, t->lineno, "cannot restore", errors);
+    json_decref(conflict);
+    return st;
+}
 
 /* Imports one parsed line, inside its own savepoint: STORE_OK when written;
  * STORE_ABORTED (rolled back) when skipped or refused, as t->result says;
@@ -56,7 +79,9 @@ static enum store_status import_line(struct db *db, void *ctx)
     enum store_status st;
     json_t *company = json_object_get(t->obj, "company");
     t->result = LINE_REFUSED;
-    if (company && json_object_size(t->obj) == 1) {
+    if (restore_line_has_history(t->obj)) {
+        st = import_history_line(db, t, now, errors);
+    } else if (company && json_object_size(t->obj) == 1) {
         struct company_input in;
         memset(&in, 0, sizeof in);
         if (!json_is_object(company))
@@ -97,7 +122,7 @@ static enum store_status import_line(struct db *db, void *ctx)
 struct import {
     FILE *in;
     long long size, consumed;
-    bool seed, eof;
+    bool seed, eof, restore_ok, restored;
     FILE *report, *progress;
     bool tty;
     char *line;
@@ -161,8 +186,10 @@ static enum store_status import_batch(struct db *db, void *ctx)
         json_t *obj = next_object(im);
         if (!obj)
             continue;
-        struct line_tx t = {obj, im->seed, im->lineno, im->report, LINE_REFUSED};
+        struct line_tx t = {obj, im->seed, im->restore_ok, im->lineno, im->report, LINE_REFUSED};
+        bool history = restore_line_has_history(obj);
         enum store_status st = store_nested(db, import_line, &t);
+        im->restored |= history && t.result == LINE_WRITTEN;
         json_decref(obj);
         if (store_failed(st))
             return st;
@@ -172,7 +199,8 @@ static enum store_status import_batch(struct db *db, void *ctx)
         in_batch++;
         show_progress(im);
     }
-    return STORE_OK;
+    /* Restored ids stay taken, deleted records' included. */
+    return im->restored ? store_history_restored(db) : STORE_OK;
 }
 
 /* Every line, batch after batch, in the one transaction of a bulk load. */
@@ -203,7 +231,11 @@ bool bulk_import(struct db *db, FILE *in, long long size, bool seed, enum import
                  FILE *report, FILE *progress, struct import_result *res)
 {
     memset(res, 0, sizeof *res);
-    struct import im = {.in = in, .size = size, .seed = seed, .report = report,
+    bool empty = false;
+    if (store_history_empty(db, &empty) != STORE_OK)
+        return false;
+    struct import im = {.in = in, .size = size, .seed = seed, .restore_ok = empty,
+                        .report = report,
                         .progress = progress, .tty = progress && isatty(fileno(progress)),
                         .start = now_seconds(), .res = res};
     bool ok = true;
@@ -223,9 +255,15 @@ bool bulk_import(struct db *db, FILE *in, long long size, bool seed, enum import
     return ok;
 }
 
+struct export {
+    FILE *out;
+    bool with_history;
+};
+
 /* Each company of a page as an import line. */
 static bool export_company(void *ctx, const struct store_company *sc)
 {
+    struct export *e = ctx;
     json_t *c = json_pack("{s:s, s:s}", "slug", sc->slug, "name", sc->name);
     if (sc->country[0])
         json_object_set_new(c, "country", json_string(sc->country));
@@ -237,14 +275,16 @@ static bool export_company(void *ctx, const struct store_company *sc)
     else
         json_decref(aliases);
     json_t *line = json_pack("{s:o}", "company", c);
+    if (e->with_history)
+        json_object_set_new(line, "restore", restore_of_company(sc));
     char *text = jsonx_dump(line, NULL);
     json_decref(line);
-    bool ok = text && fprintf(ctx, "%s\n", text) > 0;
+    bool ok = text && fprintf(e->out, "%s\n", text) > 0;
     free(text);
     return ok;
 }
 
-static enum store_status export_companies(struct db *db, FILE *out)
+static enum store_status export_companies(struct db *db, struct export *e)
 {
     struct page pg = {.n_keys = 1, .limit = 500};
     pg.keys[0] = &store_company_sorts[0]; /* slug */
@@ -252,7 +292,7 @@ static enum store_status export_companies(struct db *db, FILE *out)
     enum store_status st;
     do {
         struct page_end end;
-        st = store_company_list(db, &all, &pg, export_company, out, &end);
+        st = store_company_list(db, &all, &pg, export_company, e, &end);
         json_decref(pg.after);
         pg.after = end.next_after;
     } while (st == STORE_OK && pg.after);
@@ -280,15 +320,18 @@ static bool collect_id(void *ctx, int64_t id)
     return true;
 }
 
-static bool export_announcement(struct db *db, int64_t id, FILE *out)
+static bool export_announcement(struct db *db, int64_t id, const struct export *e)
 {
     struct store_announcement a;
     if (store_announcement_get(db, id, true, &a) != STORE_OK)
         return false;
     json_t *doc = announcement_json(&a, true);
-    store_announcement_free(&a);
     json_t *input = doc ? announcement_as_input(doc) : NULL;
     json_decref(doc);
+    if (input && e->with_history)
+        json_object_set_new(input, "restore", restore_of_announcement(&a));
+    store_announcement_free(&a);
+    FILE *out = e->out;
     char *text = input ? jsonx_dump(input, NULL) : NULL;
     json_decref(input);
     bool ok = text && fprintf(out, "%s\n", text) > 0;
@@ -296,13 +339,16 @@ static bool export_announcement(struct db *db, int64_t id, FILE *out)
     return ok;
 }
 
-bool bulk_export(struct db *db, FILE *out)
+bool bulk_export(struct db *db, FILE *out, bool with_history)
 {
+    struct export e = {out, with_history};
     struct id_list l = {0};
-    bool ok = export_companies(db, out) == STORE_OK &&
+    bool ok = export_companies(db, &e) == STORE_OK &&
               store_announcement_ids(db, collect_id, &l) == STORE_OK;
     for (size_t i = 0; ok && i < l.n; i++)
-        ok = export_announcement(db, l.ids[i], out);
+        ok = export_announcement(db, l.ids[i], &e);
     free(l.ids);
+    if (ok && with_history)
+        ok = restore_export_revisions(db, out);
     return ok && fflush(out) == 0;
 }

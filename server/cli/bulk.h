@@ -5,7 +5,9 @@
  * POST /v1/announcements, validated exactly as the API validates it.
  * Export writes the companies, then every announcement with its sources and
  * pledges, in that format, so export -> import into an empty database ->
- * export gives the same bytes.
+ * export gives the same bytes. Lines with history (export --with-history)
+ * are restore.h's. An import records a 'create' revision of each record it
+ * writes (by "cli"); restored ones come with their own.
  *
  * Ownership: the streams are the caller's, neither opened nor closed here.
  */
@@ -49,8 +51,9 @@ enum import_mode bulk_import_mode(long long size, int64_t pledges);
 bool bulk_import(struct db *db, FILE *in, long long size, bool seed, enum import_mode mode,
                  FILE *report, FILE *progress, struct import_result *res);
 
-/* Writes every company and announcement as JSON Lines. */
-bool bulk_export(struct db *db, FILE *out);
+/* Writes every company and announcement as JSON Lines; with_history, with
+ * their ids and stamps and then every revision (restore.h). */
+bool bulk_export(struct db *db, FILE *out, bool with_history);
 
 /* The sample data compiled into the binary (data/seed.jsonl). */
 extern const char seed_jsonl[];

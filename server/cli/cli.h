@@ -49,13 +49,14 @@ int cmd_migrate(const struct config *cfg);
 int cmd_token(const struct config *cfg, int argc, char **argv, bool read_only);
 int cmd_rates(const struct config *cfg, int argc, char **argv);
 int cmd_import(const struct config *cfg, int argc, char **argv, bool seed);
-int cmd_export(const struct config *cfg, int argc);
+int cmd_export(const struct config *cfg, int argc, bool with_history);
 int cmd_backup(const struct config *cfg, int argc, char **argv);
 
 /* `history prune --before DATE [--yes]`. */
 struct history_options {
     const char *before;
     bool yes;
+    bool with_history;        /* export --with-history */
 };
 int cmd_history(const struct config *cfg, int argc, char **argv,
                 const struct history_options *o);

@@ -95,10 +95,11 @@ int cmd_import(const struct config *cfg, int argc, char **argv, bool seed)
 
 static enum store_status export_body(struct db *db, void *ctx)
 {
-    return bulk_export(db, ctx) ? STORE_OK : STORE_ERROR;
+    const bool *with_history = ctx;
+    return bulk_export(db, stdout, *with_history) ? STORE_OK : STORE_ERROR;
 }
 
-int cmd_export(const struct config *cfg, int argc)
+int cmd_export(const struct config *cfg, int argc, bool with_history)
 {
     if (argc != 0)
         return usage_error("export takes no arguments");
@@ -106,7 +107,7 @@ int cmd_export(const struct config *cfg, int argc)
     if (!db)
         return 1;
     /* One read transaction: a consistent snapshot while a daemon writes. */
-    bool ok = store_read_on(db, export_body, stdout) == STORE_OK;
+    bool ok = store_read_on(db, export_body, &with_history) == STORE_OK;
     store_close(db);
     if (!ok)
         fprintf(stderr, "pledged: export failed\n");

@@ -31,7 +31,7 @@ static const char usage_text[] =
     "  rates import FILE.csv     add or correct rates (date,currency,per_usd)\n"
     "  seed                      load the sample data (again: adds nothing)\n"
     "  import FILE.jsonl|-       load companies and announcements (JSON Lines)\n"
-    "  export                    write them all as JSON Lines to stdout\n"
+    "  export [--with-history]   write them all as JSON Lines to stdout\n"
     "  backup FILE               consistent copy, safe while serving\n"
     "  history prune --before DATE --yes   drop old revisions (each record's latest stays)\n"
     "  healthcheck               exit 0 when the server answers /readyz\n"
@@ -98,8 +98,10 @@ static const struct {
     {"import", "usage: pledged import FILE.jsonl|- [--db FILE]\n"
                "Reads JSON Lines: {\"company\": {...}} creates a company, any other line is the\n"
                "body of POST /v1/announcements. Bad lines are reported and leave nothing behind.\n"},
-    {"export", "usage: pledged export [--db FILE]\nWrites every company and announcement as "
-               "JSON Lines to stdout, as import reads them.\n"},
+    {"export", "usage: pledged export [--with-history] [--db FILE]\nWrites every company and "
+               "announcement as JSON Lines to stdout, as import reads them. --with-history\n"
+               "adds each record's id and version and then every revision; import restores\n"
+               "them into an empty database.\n"},
     {"backup", "usage: pledged backup FILE [--db FILE]\nCopies the database online (safe "
                "while serving) to a new FILE and checks the copy.\n"},
     {"history", "usage: pledged history prune --before YYYY-MM-DD [--yes] [--db FILE]\n"
@@ -209,12 +211,13 @@ int main(int argc, char **argv)
         {"read-only", no_argument, NULL, OPT_READ_ONLY},
         {"yes", no_argument, NULL, OPT_YES},
         {"before", required_argument, NULL, OPT_BEFORE},
+        {"with-history", no_argument, NULL, OPT_WITH_HISTORY},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     bool used_serve_only = false, read_only = false;
-    struct history_options history = {NULL, false};
+    struct history_options history = {NULL, false, false};
     const char *serve_opt = NULL, *not_for_healthcheck = NULL;
     opterr = 0;
     int opt;
@@ -235,10 +238,10 @@ int main(int argc, char **argv)
             read_only = true;
             continue;
         }
-        if (opt == OPT_YES || opt == OPT_BEFORE) {
-            if (opt == OPT_YES)
-                history.yes = true;
-            else
+        if (opt == OPT_YES || opt == OPT_BEFORE || opt == OPT_WITH_HISTORY) {
+            history.yes |= opt == OPT_YES;
+            history.with_history |= opt == OPT_WITH_HISTORY;
+            if (opt == OPT_BEFORE)
                 history.before = optarg;
             continue;
         }
@@ -292,6 +295,8 @@ int main(int argc, char **argv)
     if ((history.yes || history.before) &&
         !(strcmp(cmd, "history") == 0 && nargs > 0 && strcmp(args[0], "prune") == 0))
         return usage_error("--before and --yes go with history prune only");
+    if (history.with_history && strcmp(cmd, "export") != 0)
+        return usage_error("--with-history goes with export only");
     if (strcmp(cmd, "history") == 0)
         return cmd_history(cfg, nargs, args, &history);
     if (strcmp(cmd, "token") == 0)
@@ -303,7 +308,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "import") == 0)
         return cmd_import(cfg, nargs, args, false);
     if (strcmp(cmd, "export") == 0)
-        return cmd_export(cfg, nargs);
+        return cmd_export(cfg, nargs, history.with_history);
     if (strcmp(cmd, "backup") == 0)
         return cmd_backup(cfg, nargs, args);
     return usage_error("unknown command '%s'", cmd);

@@ -7,6 +7,7 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,6 +36,8 @@ static struct {
     struct sse *head;
     unsigned count, max;
 } H = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+static atomic_uint open_streams; /* H.count, read without the lock by sse_notify */
 
 static time_t now_s(void)
 {
@@ -126,6 +129,8 @@ void sse_shutdown(void)
 
 void sse_notify(void)
 {
+    if (!atomic_load_explicit(&open_streams, memory_order_relaxed))
+        return; /* nobody listens: no wake-up on every commit */
     pthread_mutex_lock(&H.mu);
     H.notified = true;
     pthread_cond_signal(&H.wake);
@@ -169,6 +174,7 @@ struct sse *sse_open(sse_fill_fn *fill, void (*free_ctx)(void *), void *ctx)
         s->next = H.head;
         H.head = s;
         H.count++;
+        atomic_store(&open_streams, H.count);
     }
     pthread_mutex_unlock(&H.mu);
     if (s && room)
@@ -187,6 +193,7 @@ static void unlink_stream(struct sse *s)
         if (*p == s) {
             *p = s->next;
             H.count--;
+            atomic_store(&open_streams, H.count);
             break;
         }
     }

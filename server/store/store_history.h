@@ -113,4 +113,26 @@ void store_set_baseline(store_baseline_fn *fn);
 enum store_status store_unrecorded_ids(struct db *db, enum store_resource r,
                                        bool (*fn)(void *ctx, int64_t id), void *ctx);
 
+/* ---- Restoring an export with its history (pledged import) ---------------- */
+
+/* Whether the database holds no company, announcement, pledge or revision:
+ * a restore's target. */
+enum store_status store_history_empty(struct db *db, bool *empty);
+
+/* A record's stamp and times as exported, written back over what its
+ * insert set. */
+struct store_restamp {
+    struct store_stamp stamp;
+    char created_at[21], updated_at[21];
+};
+enum store_status store_restamp(struct db *db, enum store_resource r, int64_t id,
+                                const struct store_restamp *s);
+
+/* Stores r as it was exported: its seq, who and when included. */
+enum store_status store_revision_restore(struct db *db, const struct store_revision *r);
+
+/* After a restore: the next id of each record table lies above every id
+ * its history names, deleted records' too, so none is given again. */
+enum store_status store_history_restored(struct db *db);
+
 #endif

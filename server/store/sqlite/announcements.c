@@ -254,8 +254,8 @@ static enum store_status write_row(struct db *db, const struct announcement_inpu
     enum store_status status = STORE_OK;
     if (*id == 0) {
         st = db_prepare(db, "INSERT INTO announcements (title, announced_on, summary, created_at,"
-                            " updated_at, announced_on_precision, created_by, updated_by)"
-                            " VALUES (?1, ?2, ?3, ?4, ?4, ?6, ?7, ?7)");
+                            " updated_at, announced_on_precision, created_by, updated_by, id)"
+                            " VALUES (?1, ?2, ?3, ?4, ?4, ?6, ?7, ?7, nullif(?8, 0))");
     } else {
         static const char *const clear[] = {
             "DELETE FROM announcement_companies WHERE announcement_id = ?",
@@ -280,6 +280,8 @@ static enum store_status write_row(struct db *db, const struct announcement_inpu
     sqlite3_bind_text(st, 6, a->announced_on_precision ? a->announced_on_precision : "day", -1,
                       SQLITE_STATIC);
     sq_bind_text_or_null(st, 7, db_actor_by(db));
+    if (*id == 0)
+        sqlite3_bind_int64(st, 8, a->id);
     status = sq_run(st);
     if (status == STORE_OK && *id == 0)
         *id = sqlite3_last_insert_rowid(db_handle(db));

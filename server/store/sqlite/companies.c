@@ -130,7 +130,8 @@ enum store_status store_company_insert(struct db *db, const struct company_input
     char *aliases = in->aliases ? jsonx_dump(in->aliases, NULL) : NULL;
     sqlite3_stmt *st = db_prepare(db, "INSERT INTO companies (slug, name, country, website,"
                                       " aliases, created_at, updated_at, created_by,"
-                                      " updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)");
+                                      " updated_by, id)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, nullif(?9, 0))");
     enum store_status status = STORE_ERROR;
     if (!st || (in->aliases && !aliases))
         goto out;
@@ -142,6 +143,7 @@ enum store_status store_company_insert(struct db *db, const struct company_input
     sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, now, -1, SQLITE_STATIC);
     sq_bind_text_or_null(st, 8, db_actor_by(db));
+    sqlite3_bind_int64(st, 9, in->id);
     int rc = sqlite3_step(st);
     status = rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
 out:

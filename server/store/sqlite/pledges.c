@@ -219,6 +219,7 @@ static enum store_status bind_pledge(struct db *db, sqlite3_stmt *st, int64_t an
     sq_bind_text_or_null(st, 21, p->amount_qualifier);
     sq_bind_text_or_null(st, 22, p->people_qualifier);
     sq_bind_text_or_null(st, 24, db_actor_by(db));
+    sqlite3_bind_int64(st, 25, p->id); /* the insert's (a restore); updates have no ?25 */
     return STORE_OK;
 }
 
@@ -270,9 +271,9 @@ enum store_status store_pledge_insert(struct db *db, int64_t ann_id, int positio
         " amount_currency, amount_minor, people, starts_on, ends_on, duration_months, evidence,"
         " announced_on, amount_usd_minor, usd_rate, usd_rate_date, usd_error, created_at,"
         " updated_at, position, amount_qualifier, people_qualifier, usd_rate_source,"
-        " created_by, updated_by)"
+        " created_by, updated_by, id)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19, ?19, ?20, ?21, ?22, ?23, ?24, ?24)",
+        " ?18, ?19, ?19, ?20, ?21, ?22, ?23, ?24, ?24, nullif(?25, 0))",
         ann_id, announced_on, p, now, position);
     if (status != STORE_OK)
         return status;

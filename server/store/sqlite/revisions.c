@@ -90,11 +90,10 @@ enum store_status store_revision_last(struct db *db, enum store_resource r, int6
         sqlite3_bind_text(st, 2, key ? key : "", -1, SQLITE_STATIC);
     else
         sqlite3_bind_int64(st, 2, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? STORE_OK : sq_status(rc);
+    int64_t max = 0; /* NULL (none) reads as 0 */
+    enum store_status status = sq_one_int(st, &max);
+    *version = max;
+    return status;
 }
 
 #define REVISION_COLS "seq, resource, record_id, key, version, action, at, by, request_id, record"
@@ -220,13 +219,7 @@ enum store_status store_revisions_feed(struct db *db, const struct store_feed_qu
 enum store_status store_revisions_head(struct db *db, int64_t *seq)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT coalesce(max(seq), 0) FROM revisions");
-    if (!st)
-        return STORE_ERROR;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *seq = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? STORE_OK : sq_status(rc);
+    return st ? sq_one_int(st, seq) : STORE_ERROR;
 }
 
 enum store_status store_unrecorded_ids(struct db *db, enum store_resource r,
@@ -255,12 +248,9 @@ enum store_status store_revisions_prune(struct db *db, const char *before, bool 
     if (!count)
         return STORE_ERROR;
     sqlite3_bind_text(count, 1, before, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(count);
-    if (rc == SQLITE_ROW)
-        *dropped = sqlite3_column_int64(count, 0);
-    db_done(count);
-    if (rc != SQLITE_ROW)
-        return sq_status(rc);
+    enum store_status status = sq_one_int(count, dropped);
+    if (status != STORE_OK)
+        return status;
     if (dry_run || *dropped == 0)
         return STORE_OK;
     sqlite3_stmt *del = db_prepare(db, "DELETE" PRUNABLE);
@@ -268,4 +258,79 @@ enum store_status store_revisions_prune(struct db *db, const char *before, bool 
         return STORE_ERROR;
     sqlite3_bind_text(del, 1, before, -1, SQLITE_STATIC);
     return sq_run(del);
+}
+
+enum store_status store_history_empty(struct db *db, bool *empty)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT NOT EXISTS (SELECT 1 FROM companies)"
+                                      " AND NOT EXISTS (SELECT 1 FROM announcements)"
+                                      " AND NOT EXISTS (SELECT 1 FROM pledges)"
+                                      " AND NOT EXISTS (SELECT 1 FROM revisions)");
+    int64_t yes = 0;
+    enum store_status status = st ? sq_one_int(st, &yes) : STORE_ERROR;
+    *empty = yes != 0;
+    return status;
+}
+
+enum store_status store_restamp(struct db *db, enum store_resource r, int64_t id,
+                                const struct store_restamp *s)
+{
+    static const char *const sql[RES_RECORDS] = {
+        "UPDATE companies SET version = ?1, created_by = ?2, updated_by = ?3, created_at = ?4,"
+        " updated_at = ?5 WHERE id = ?6",
+        "UPDATE announcements SET version = ?1, created_by = ?2, updated_by = ?3,"
+        " created_at = ?4, updated_at = ?5 WHERE id = ?6",
+        "UPDATE pledges SET version = ?1, created_by = ?2, updated_by = ?3, created_at = ?4,"
+        " updated_at = ?5 WHERE id = ?6"};
+    sqlite3_stmt *st = r < RES_RECORDS ? db_prepare(db, sql[r]) : NULL;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, s->stamp.version);
+    sq_bind_text_or_null(st, 2, s->stamp.created_by);
+    sq_bind_text_or_null(st, 3, s->stamp.updated_by);
+    sqlite3_bind_text(st, 4, s->created_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, s->updated_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, id);
+    return sq_run(st);
+}
+
+enum store_status store_revision_restore(struct db *db, const struct store_revision *r)
+{
+    sqlite3_stmt *st = db_prepare(db, "INSERT INTO revisions (seq, resource, record_id, key,"
+                                      " version, action, at, by, request_id, record)"
+                                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, r->seq);
+    sqlite3_bind_text(st, 2, store_resource_name(r->resource), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->record_id);
+    sq_bind_text_or_null(st, 4, r->key);
+    sqlite3_bind_int64(st, 5, r->version);
+    sqlite3_bind_text(st, 6, r->action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, r->at, -1, SQLITE_STATIC);
+    sq_bind_text_or_null(st, 8, r->by);
+    sq_bind_text_or_null(st, 9, r->request_id);
+    sqlite3_bind_text(st, 10, r->record, -1, SQLITE_STATIC);
+    return sq_run(st);
+}
+
+enum store_status store_history_restored(struct db *db)
+{
+    /* AUTOINCREMENT takes the larger of sqlite_sequence and the largest id
+     * present; a deleted record's id is in neither but its history. */
+    static const char *const sql[] = {
+        "INSERT INTO sqlite_sequence (name, seq) SELECT t.name, 0 FROM (SELECT 'companies'"
+        " AS name UNION ALL SELECT 'announcements' UNION ALL SELECT 'pledges') t"
+        " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence s WHERE s.name = t.name)",
+        "UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT max(record_id)"
+        " FROM revisions WHERE resource = CASE name WHEN 'companies' THEN 'company'"
+        " WHEN 'announcements' THEN 'announcement' ELSE 'pledge' END), 0))"
+        " WHERE name IN ('companies', 'announcements', 'pledges')"};
+    for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        sqlite3_stmt *st = db_prepare(db, sql[i]);
+        enum store_status status = st ? sq_run(st) : STORE_ERROR;
+        if (status != STORE_OK)
+            return status;
+    }
+    return STORE_OK;
 }

@@ -74,3 +74,12 @@ enum store_status sq_each_id(sqlite3_stmt *st, bool (*fn)(void *ctx, int64_t id)
     db_done(st);
     return status;
 }
+
+enum store_status sq_one_int(sqlite3_stmt *st, int64_t *out)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? STORE_OK : sq_status(rc);
+}

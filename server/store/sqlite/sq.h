@@ -18,6 +18,10 @@ enum store_status sq_status(int rc);
  * it back (db_done): STORE_OK when it ran to the end, else its status. */
 enum store_status sq_run(sqlite3_stmt *st);
 
+/* Steps a bound statement that returns one integer (a count, a max) and
+ * hands it back: STORE_OK with *out, else its status. */
+enum store_status sq_one_int(sqlite3_stmt *st, int64_t *out);
+
 /* Steps a statement whose rows start with an id, calling fn with each, and
  * hands it back: STORE_ERROR when fn returns false, else the step's status. */
 enum store_status sq_each_id(sqlite3_stmt *st, bool (*fn)(void *ctx, int64_t id), void *ctx);
