@@ -95,7 +95,7 @@ static enum store_status save_announcement(struct db *db, const struct request *
         errors = NULL;
     }
     if (st == STORE_OK)
-        st = revise_announcement(db, id, now);
+        st = revise_announcement(db, id, create, now);
     if (st == STORE_OK)
         st = announcement_load(db, id, &stored);
     if (st == STORE_OK) {

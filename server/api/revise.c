@@ -54,7 +54,8 @@ enum store_status revise_pledge(struct db *db, const struct store_pledge *p, con
                               p->stamp.version == 1 ? "create" : "update", json, now);
 }
 
-/* Renders with fn into a fresh buffer and records it. */
+/* Renders with fn into a fresh buffer and records it: as `action`, or
+ * (NULL) create or update when its version is not recorded yet. */
 static enum store_status render_and_record(struct db *db, enum store_resource r, int64_t id,
                                            const char *slug, const struct store_stamp *stamp,
                                            bool (*fn)(struct buf *, const void *),
@@ -77,26 +78,30 @@ static bool render_announcement_alone(struct buf *b, const void *a)
     return announcement_write_json(b, a, false);
 }
 
+/* The announcement's revision as `action` (a baseline: its pledges have
+ * their own pass), or as created (it and every pledge new) or changed
+ * (action NULL: each recorded when its version is not yet). */
 static enum store_status announcement_and_pledges(struct db *db, int64_t id, const char *action,
-                                                  const char *now_or_null)
+                                                  bool created, const char *now_or_null)
 {
     struct store_announcement a;
     enum store_status st = store_announcement_get(db, id, true, &a);
     if (st != STORE_OK)
         return st;
     const char *at = now_or_null ? now_or_null : a.updated_at;
+    const char *each = created ? "create" : action;
     st = render_and_record(db, RES_ANNOUNCEMENT, a.id, NULL, &a.stamp, render_announcement_alone,
-                           &a, action, at);
-    for (size_t i = 0; st == STORE_OK && i < a.n_pledges && !action; i++)
+                           &a, each, at);
+    for (size_t i = 0; st == STORE_OK && i < a.n_pledges && (!action || created); i++)
         st = render_and_record(db, RES_PLEDGE, a.pledges[i].id, NULL, &a.pledges[i].stamp,
-                               render_pledge, &a.pledges[i], NULL, at);
+                               render_pledge, &a.pledges[i], each, at);
     store_announcement_free(&a);
     return st;
 }
 
-enum store_status revise_announcement(struct db *db, int64_t id, const char *now)
+enum store_status revise_announcement(struct db *db, int64_t id, bool created, const char *now)
 {
-    return announcement_and_pledges(db, id, NULL, now);
+    return announcement_and_pledges(db, id, NULL, created, now);
 }
 
 bool revise_respond_gone(struct db *db, struct response *rs, enum store_resource r, int64_t id,
@@ -154,7 +159,7 @@ static bool baseline_one(void *ctx, int64_t id)
     struct baseline *b = ctx;
     enum store_status st;
     if (b->r == RES_ANNOUNCEMENT) {
-        st = announcement_and_pledges(b->db, id, "baseline", NULL);
+        st = announcement_and_pledges(b->db, id, "baseline", false, NULL);
     } else if (b->r == RES_PLEDGE) {
         struct store_pledge p;
         st = store_pledge_get(b->db, id, &p);

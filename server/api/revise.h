@@ -24,10 +24,11 @@ enum store_status revise_pledge(struct db *db, const struct store_pledge *p, con
 /* The same for company `slug`, read back (the command line's import). */
 enum store_status revise_new_company(struct db *db, const char *slug, const char *now);
 /* An announcement just written and each of its pledges whose version is
- * not recorded yet (created, or following the announcement's new date).
- * The announcement's revision holds it without its pledges (each has its
- * own history). */
-enum store_status revise_announcement(struct db *db, int64_t id, const char *now);
+ * not recorded yet (created, or following the announcement's new date);
+ * `created`: it and all its pledges are new (no need to ask). The
+ * announcement's revision holds it without its pledges (each has its own
+ * history). */
+enum store_status revise_announcement(struct db *db, int64_t id, bool created, const char *now);
 
 /* When (resource, id) was deleted, answers 410 Gone naming deleted_at,
  * deleted_by and its history, and returns true; false (nothing answered)

@@ -101,7 +101,7 @@ static enum store_status import_line(struct db *db, void *ctx)
         json_t *conflict = NULL;
         st = announcement_save(db, t->obj, true, now, &id, errors, &conflict);
         if (st == STORE_OK)
-            st = revise_announcement(db, id, now);
+            st = revise_announcement(db, id, true, now);
         if (st == STORE_ABORTED && conflict && t->seed)
             t->result = LINE_SKIPPED;
         else if (st == STORE_ABORTED && conflict)
