@@ -3,6 +3,7 @@
  * Idempotency-Key is honoured. Every route here must also be in
  * server/api/openapi.json; a unit test fails when one is missing. */
 #include "handlers.h"
+#include "feed.h"
 #include "history.h"
 #include "router.h"
 
