@@ -6,6 +6,9 @@
 --    after the change (NULL after a delete). seq is the commit order: one
 --    writer commits at a time, and a revision rolled back with its
 --    savepoint takes its seq with it, so seq never skips a committed row.
+--    seq is never given twice: the newest revision is the latest of its
+--    record, which `history prune` keeps, so the largest seq stays (a new
+--    one is the largest plus one), without AUTOINCREMENT's extra write.
 --    A delete is the record's tombstone; deleted records are not kept.
 --    Rates have revisions too, keyed by text: a rate PUT or `rates import`
 --    ('rate', key 'JPY/2026-02-10'), and each `rates update` run of a
@@ -47,7 +50,7 @@ ALTER TABLE pledges ADD COLUMN created_by TEXT;
 ALTER TABLE pledges ADD COLUMN updated_by TEXT;
 
 CREATE TABLE revisions (
-    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq         INTEGER PRIMARY KEY,  -- no AUTOINCREMENT needed: see below
     resource    TEXT NOT NULL
                 CHECK (resource IN ('company', 'announcement', 'pledge', 'rate', 'rates')),
     record_id   INTEGER NOT NULL,     -- 0 for rates
