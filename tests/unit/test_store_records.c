@@ -2,7 +2,8 @@
  * the shipped rates) in a temporary folder: announcements with their
  * sources and pledges, pledges alone, USD values at the rate in force and
  * their refresh, filtered lists, stats, rates and the feeds' bookkeeping,
- * savepoints and snapshots. This is store.h's contract as the API relies
+ * savepoints and snapshots, and history: stamps, tombstones (cascades
+ * too), the feed, prune and a restore's ids. This is store.h's contract as the API relies
  * on it; a second engine must pass the same checks. */
 #include "db.h"
 #include "migrate.h"
@@ -535,6 +536,136 @@ static void test_fts_in_transactions(struct db *db)
     CHECK(kept_totals_match(db), "and the kept totals agree with the rows");
 }
 
+/* ---- history (store_history.h): stamps, tombstones, the feed, prune ---- */
+
+static bool collect_revision(void *ctx, const struct store_revision *r)
+{
+    struct store_revision *out = ctx;
+    size_t n = 0;
+    while (n < 16 && out[n].seq)
+        n++;
+    if (n == 16)
+        return false;
+    out[n] = *r;
+    out[n].record = NULL; /* not kept */
+    return true;
+}
+
+static void test_history(struct db *db)
+{
+    store_actor_set(db, "alice", "req-1");
+    CHECK(add_company(db, "{\"name\": \"Revco\"}"), "a company is added by alice");
+    struct store_company c;
+    CHECK(store_company_get(db, "revco", &c) == STORE_OK && c.stamp.version == 1 &&
+              strcmp(c.stamp.created_by, "alice") == 0 && strcmp(c.stamp.updated_by, "alice") == 0,
+          "a new company is version 1, created and updated by the actor");
+    int64_t company_id = c.id;
+    store_company_free(&c);
+
+    static const char doc_text[] =
+        "{\"title\": \"Revco builds\", \"announced_on\": \"2024-05-01\", \"companies\": [\"revco\"],"
+        " \"pledges\": [{\"kind\": \"investment\", \"description\": \"plant\"},"
+        " {\"kind\": \"training\", \"people\": 5}]}";
+    struct announcement_input a;
+    json_t *doc;
+    int64_t ann = 0;
+    CHECK(parse_announcement(doc_text, &a, &doc) &&
+              store_announcement_write(db, &a, true, T0, &ann) == STORE_OK,
+          "an announcement with two pledges is written");
+    struct store_announcement got;
+    CHECK(store_announcement_get(db, ann, true, &got) == STORE_OK && got.stamp.version == 1 &&
+              got.n_pledges == 2 && got.pledges[0].stamp.version == 1 &&
+              strcmp(got.pledges[1].stamp.created_by, "alice") == 0,
+          "it and its pledges are version 1, by alice");
+    int64_t p0 = got.n_pledges ? got.pledges[0].id : 0, p1 = got.n_pledges > 1 ? got.pledges[1].id : 0;
+    store_announcement_free(&got);
+
+    store_actor_set(db, "bob", "req-2");
+    snprintf(a.announced_on, sizeof a.announced_on, "2024-05-02");
+    CHECK(store_announcement_write(db, &a, false, T1, &ann) == STORE_OK,
+          "bob moves the announcement's date, keeping its pledges");
+    struct store_pledge pl;
+    CHECK(store_pledge_get(db, p0, &pl) == STORE_OK && pl.stamp.version == 2 &&
+              strcmp(pl.stamp.updated_by, "bob") == 0 && strcmp(pl.stamp.created_by, "alice") == 0 &&
+              strcmp(pl.updated_at, T1) == 0,
+          "a pledge that follows the new date is a new version by bob");
+    store_pledge_free(&pl);
+    announcement_input_free(&a);
+    json_decref(doc);
+
+    CHECK(store_revision_add(db, RES_PLEDGE, p0, NULL, 2, "update", "{}", T1) == STORE_OK &&
+              store_revision_add(db, RES_PLEDGE, p0, NULL, 2, "update", "{}", T1) == STORE_CONFLICT,
+          "a version is recorded once: the same version again is a conflict");
+    int64_t last = 0;
+    CHECK(store_revision_last(db, RES_PLEDGE, p0, NULL, &last) == STORE_OK && last == 2,
+          "the last recorded version is 2");
+
+    store_actor_set(db, "carol", "req-3");
+    int64_t head = 0;
+    CHECK(store_revisions_head(db, &head) == STORE_OK && head > 0, "the feed's head is known");
+    CHECK(store_announcement_delete(db, ann) == STORE_OK, "carol deletes the announcement");
+    struct store_revision r;
+    CHECK(store_revision_get(db, RES_PLEDGE, p0, 0, &r) == STORE_OK &&
+              strcmp(r.action, "delete") == 0 && r.version == 3 && strcmp(r.by, "carol") == 0 &&
+              strcmp(r.request_id, "req-3") == 0 && r.record == NULL,
+          "its pledges get tombstones: version 3 (after 2), by carol, for req-3, no record");
+    store_revision_free(&r);
+    CHECK(store_revision_get(db, RES_PLEDGE, p1, 0, &r) == STORE_OK && r.version == 3 &&
+              strcmp(r.action, "delete") == 0,
+          "the other pledge too (version 3: it followed the date as well)");
+    store_revision_free(&r);
+    CHECK(store_revision_get(db, RES_ANNOUNCEMENT, ann, 0, &r) == STORE_OK && r.version == 3 &&
+              strcmp(r.action, "delete") == 0,
+          "and the announcement (its version 2 was the date change)");
+    store_revision_free(&r);
+    CHECK(store_revision_get(db, RES_PLEDGE, p0, 1, &r) == STORE_NOT_FOUND,
+          "a version never recorded is not found");
+    CHECK(store_company_delete(db, company_id) == STORE_OK, "the company is deleted");
+    int64_t found = 0;
+    CHECK(store_company_id_by_slug(db, "revco", &found) == STORE_OK && found == company_id,
+          "a deleted company's slug still names its id, through its tombstone");
+    CHECK(store_revision_get(db, RES_COMPANY, company_id, 0, &r) == STORE_OK &&
+              strcmp(r.key, "revco") == 0 && strcmp(r.action, "delete") == 0,
+          "the company's tombstone carries its slug");
+    store_revision_free(&r);
+
+    struct store_revision seen[16];
+    memset(seen, 0, sizeof seen);
+    struct store_feed_query q = {.mask = 1u << RES_PLEDGE, .after = head, .limit = 16,
+                                 .deletes_only = true};
+    CHECK(store_revisions_feed(db, &q, collect_revision, seen) == STORE_OK && seen[0].seq &&
+              seen[1].seq > seen[0].seq && !seen[2].seq && seen[0].record_id == p0 &&
+              seen[1].record_id == p1,
+          "the tombstones of pledges since then, in commit order, and nothing else");
+
+    int64_t dropped = -1;
+    CHECK(store_revisions_prune(db, "2999-01-01", true, &dropped) == STORE_OK && dropped == 1,
+          "prune would drop one revision: p0's version 2 (every other one is its record's latest)");
+    CHECK(store_revisions_prune(db, "2999-01-01", false, &dropped) == STORE_OK && dropped == 1 &&
+              store_revision_get(db, RES_PLEDGE, p0, 2, &r) == STORE_NOT_FOUND,
+          "and does");
+    CHECK(store_revision_get(db, RES_PLEDGE, p0, 0, &r) == STORE_OK && r.version == 3,
+          "the tombstone stays");
+    store_revision_free(&r);
+
+    struct store_revision old = {.seq = 900000, .resource = RES_PLEDGE, .record_id = 990000,
+                                 .version = 1, .action = "delete", .at = "2020-01-01T00:00:00Z"};
+    CHECK(store_revision_restore(db, &old) == STORE_OK && store_history_restored(db) == STORE_OK,
+          "a restored tombstone of pledge 990000");
+    CHECK(parse_announcement(doc_text, &a, &doc) &&
+              add_company(db, "{\"name\": \"Revco\"}") &&
+              (ann = 0, store_announcement_write(db, &a, true, T1, &ann)) == STORE_OK &&
+              store_announcement_get(db, ann, true, &got) == STORE_OK,
+          "a new announcement after the restore");
+    CHECK(got.n_pledges == 2 && got.pledges[0].id > 990000,
+          "its pledges' ids lie above every id the history names (%lld)",
+          got.n_pledges ? (long long)got.pledges[0].id : 0LL);
+    store_announcement_free(&got);
+    announcement_input_free(&a);
+    json_decref(doc);
+    store_actor_set(db, NULL, NULL);
+}
+
 int main(void)
 {
     store_global_init();
@@ -546,6 +677,7 @@ int main(void)
     test_records(db);
     test_fts_in_transactions(db);
     test_rates(db);
+    test_history(db);
     store_close(db);
     tmpdb_remove(&t);
     return tap_done();
