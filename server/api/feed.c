@@ -20,8 +20,8 @@
 /* ---- across records: tombstones and the feed ---- */
 
 /* ?resource=pledges,announcements as a mask (every resource when absent);
- * false after answering 400. */
-static bool resource_mask(const struct request *rq, struct response *rs, unsigned *mask)
+ * a bad value is added to `errors`. */
+static void resource_mask(const struct request *rq, json_t *errors, unsigned *mask)
 {
     const char *v = api_query(rq, "resource");
     *mask = v ? 0 : (1u << RES_RATES_RUN) - 1;
@@ -36,27 +36,24 @@ static bool resource_mask(const struct request *rq, struct response *rs, unsigne
             }
         }
         if (!known) {
-            respond_bad_param(rs, "resource", "must be companies, announcements, pledges or "
-                                              "rates, separated by commas");
-            return false;
+            jsonx_error_add(errors, "resource", "must be companies, announcements, pledges or "
+                                                "rates, separated by commas");
+            return;
         }
         v = end ? end + 1 : v + n;
     }
-    if (!*mask) {
-        respond_bad_param(rs, "resource", "must name at least one resource");
-        return false;
-    }
-    return true;
+    if (!*mask)
+        jsonx_error_add(errors, "resource", "must name at least one resource");
 }
 
 /* ?since= for the tombstones: an RFC 3339 UTC time or a date (its start),
- * as text comparable with `at`. */
-static bool since_time(const struct request *rq, struct response *rs, char out[21])
+ * as text comparable with `at`; a bad value is added to `errors`. */
+static void since_time(const struct request *rq, json_t *errors, char out[21])
 {
     const char *v = api_query(rq, "since");
     out[0] = '\0';
     if (!v)
-        return true;
+        return;
     size_t n = strlen(v);
     char day[11];
     int y, m, d, hh, mm, ss;
@@ -65,13 +62,23 @@ static bool since_time(const struct request *rq, struct response *rs, char out[2
               (n == 10 || (n == 20 && sscanf(v + 10, "T%2d:%2d:%2dZ", &hh, &mm, &ss) == 3 &&
                            v[13] == ':' && v[16] == ':' && v[19] == 'Z' && hh < 24 && mm < 60 &&
                            ss < 60 && hh >= 0 && mm >= 0 && ss >= 0));
-    if (!ok) {
-        respond_bad_param(rs, "since", "must be a date (2024-04-10) or a UTC time "
-                                       "(2024-04-10T09:00:00Z)");
-        return false;
+    if (ok)
+        snprintf(out, 21, "%s%s", v, n == 10 ? "T00:00:00Z" : "");
+    else
+        jsonx_error_add(errors, "since", "must be a date (2024-04-10) or a UTC time "
+                                         "(2024-04-10T09:00:00Z)");
+}
+
+/* Answers 400 listing every bad parameter and returns false when `errors`
+ * holds any (it is taken either way). */
+static bool params_ok(struct response *rs, json_t *errors)
+{
+    if (!json_array_size(errors)) {
+        json_decref(errors);
+        return true;
     }
-    snprintf(out, 21, "%s%s", v, n == 10 ? "T00:00:00Z" : "");
-    return true;
+    respond_bad_params(rs, errors);
+    return false;
 }
 
 struct feed_page {
@@ -115,7 +122,10 @@ static const struct sort_field seq_sort[] = {{"seq", SORT_INT}, {NULL, SORT_INT}
 void h_deleted(const struct request *rq, struct response *rs)
 {
     struct store_feed_query q = {.deletes_only = true};
-    if (!resource_mask(rq, rs, &q.mask) || !since_time(rq, rs, q.since))
+    json_t *errors = json_array();
+    resource_mask(rq, errors, &q.mask);
+    since_time(rq, errors, q.since);
+    if (!params_ok(rs, errors))
         return;
     struct page pg;
     if (page_parse(rq, rs, seq_sort, "seq", &pg)) {
@@ -143,7 +153,6 @@ struct stream_feed {
     unsigned mask;
     int64_t cursor;        /* the last seq sent */
     struct buf *out;
-    bool failed;
 };
 
 /* One revision as an event: its seq is the id a client resumes from. */
@@ -236,20 +245,18 @@ static bool wants_stream(const struct request *rq)
 void h_changes(const struct request *rq, struct response *rs)
 {
     struct store_feed_query q = {.limit = PAGE_DEFAULT_LIMIT};
-    if (!resource_mask(rq, rs, &q.mask))
-        return;
+    json_t *errors = json_array();
+    resource_mask(rq, errors, &q.mask);
     const char *since = api_query(rq, "since"), *limit = api_query(rq, "limit");
-    if (since && !int_parse(since, 0, INT64_MAX, &q.after)) {
-        respond_bad_param(rs, "since", "is not a cursor this feed gave out (next_cursor); "
-                                       "start with since=0");
+    if (since && !int_parse(since, 0, INT64_MAX, &q.after))
+        jsonx_error_add(errors, "since", "is not a cursor this feed gave out (next_cursor); "
+                                         "start with since=0");
+    if (limit && !int_parse(limit, 1, PAGE_MAX_LIMIT, &q.limit))
+        jsonx_error_add(errors, "limit", "must be an integer from 1 to %d", PAGE_MAX_LIMIT);
+    if (!params_ok(rs, errors))
         return;
-    }
     if (wants_stream(rq)) {
         answer_stream(rq, rs, q.mask, q.after, since == NULL);
-        return;
-    }
-    if (limit && !int_parse(limit, 1, PAGE_MAX_LIMIT, &q.limit)) {
-        respond_bad_param(rs, "limit", "must be an integer from 1 to %d", PAGE_MAX_LIMIT);
         return;
     }
     struct feed_page f = {json_array(), false, q.after, 0, 0, 0};

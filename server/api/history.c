@@ -79,7 +79,6 @@ static const struct sort_field version_sort[] = {{"version", SORT_INT}, {NULL, S
 struct gather {
     struct store_revision *items;
     size_t n, cap;
-    bool failed;
 };
 
 static bool gather_one(void *ctx, const struct store_revision *r)

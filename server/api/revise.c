@@ -112,24 +112,14 @@ bool revise_respond_gone(struct db *db, struct response *rs, enum store_resource
         return false;
     bool gone = strcmp(rev.action, "delete") == 0;
     if (gone) {
-        respond_problem(rs, 410, "gone", "Gone",
-                        "%s was deleted at %s%s%s; its history is at %s/history", path, rev.at,
-                        rev.by[0] ? " by " : "", rev.by, path);
-        /* The problem document names the facts as members too. */
-        json_t *doc = json_loadb(rs->body, rs->body_len, 0, NULL);
-        if (doc) {
-            char history[200];
-            snprintf(history, sizeof history, "%s/history", path);
-            json_object_set_new(doc, "deleted_at", json_string(rev.at));
-            json_object_set_new(doc, "deleted_by", rev.by[0] ? json_string(rev.by) : json_null());
-            json_object_set_new(doc, "version", json_integer(rev.version));
-            json_object_set_new(doc, "history", json_string(history));
-            unsigned status = rs->status;
-            const char *type = rs->content_type;
-            response_free(rs);
-            respond_json(rs, status, doc);
-            rs->content_type = type;
-        }
+        char history[200];
+        snprintf(history, sizeof history, "%s/history", path);
+        json_t *facts = json_pack("{s:s, s:o, s:I, s:s}", "deleted_at", rev.at, "deleted_by",
+                                  rev.by[0] ? json_string(rev.by) : json_null(), "version",
+                                  (json_int_t)rev.version, "history", history);
+        respond_problem_with(rs, 410, "gone", "Gone", facts,
+                             "%s was deleted at %s%s%s; its history is at %s", path, rev.at,
+                             rev.by[0] ? " by " : "", rev.by, history);
     }
     store_revision_free(&rev);
     return gone;

@@ -46,7 +46,6 @@ struct export_page {
     FILE *out;
     int64_t last;
     size_t n;
-    bool failed;
 };
 
 static bool export_revision(void *ctx, const struct store_revision *r)
@@ -71,7 +70,7 @@ static bool export_revision(void *ctx, const struct store_revision *r)
 
 bool restore_export_revisions(struct db *db, FILE *out)
 {
-    struct export_page e = {out, 0, 0, false};
+    struct export_page e = {out, 0, 0};
     for (;;) {
         size_t before = e.n;
         struct store_feed_query q = {.mask = ~0u, .after = e.last, .limit = 1000};

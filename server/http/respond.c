@@ -145,17 +145,18 @@ void respond_with_etag(const struct request *rq, struct response *rs)
         set_body(rs, 304, NULL, NULL, 0);
 }
 
+/* The problem document, with `members` (an object, stolen; NULL for none)
+ * added after the standard ones. */
 static void respond_problem_doc(struct response *rs, unsigned status, const char *type,
-                                const char *title, const char *detail, json_t *errors)
+                                const char *title, const char *detail, json_t *members)
 {
     char type_uri[64];
     snprintf(type_uri, sizeof type_uri, "/problems/%s", type);
     json_t *doc = json_pack("{s:s, s:s, s:i, s:s}", "type", type_uri, "title", title,
                             "status", (int)status, "detail", detail);
-    if (doc && errors)
-        json_object_set_new(doc, "errors", errors);
-    else
-        json_decref(errors);
+    if (doc && members)
+        json_object_update(doc, members);
+    json_decref(members);
     respond_doc(rs, status, "application/problem+json", doc);
 }
 
@@ -170,13 +171,25 @@ void respond_problem(struct response *rs, unsigned status, const char *type,
     respond_problem_doc(rs, status, type, title, detail, NULL);
 }
 
+void respond_problem_with(struct response *rs, unsigned status, const char *type,
+                          const char *title, json_t *members, const char *detail_fmt, ...)
+{
+    char detail[1024];
+    va_list ap;
+    va_start(ap, detail_fmt);
+    vsnprintf(detail, sizeof detail, detail_fmt, ap);
+    va_end(ap);
+    respond_problem_doc(rs, status, type, title, detail, members);
+}
+
 void respond_invalid(struct response *rs, const char *title, json_t *errors)
 {
     char detail[64];
     size_t n = json_array_size(errors);
     snprintf(detail, sizeof detail, "%zu field%s %s invalid", n, n == 1 ? "" : "s",
              n == 1 ? "is" : "are");
-    respond_problem_doc(rs, 422, "validation", title, detail, errors);
+    respond_problem_doc(rs, 422, "validation", title, detail,
+                        json_pack("{s:o}", "errors", errors));
 }
 
 /* 400 listing `errors` of one kind of request part: the detail names the
@@ -194,7 +207,7 @@ static void respond_bad_parts(struct response *rs, json_t *errors, const char *t
                  json_string_value(json_object_get(json_array_get(errors, 0), "message")));
     else
         snprintf(detail, sizeof detail, "%zu %s are invalid", n, plural);
-    respond_problem_doc(rs, 400, type, title, detail, errors);
+    respond_problem_doc(rs, 400, type, title, detail, json_pack("{s:o}", "errors", errors));
 }
 
 void respond_bad_params(struct response *rs, json_t *errors)

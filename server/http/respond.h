@@ -42,6 +42,12 @@ void respond_problem(struct response *rs, unsigned status, const char *type,
                      const char *title, const char *detail_fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* The same with more members (an object, stolen) after the standard ones,
+ * such as a 410's deleted_at. */
+void respond_problem_with(struct response *rs, unsigned status, const char *type,
+                          const char *title, json_t *members, const char *detail_fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
 /* 422 with every field error of `errors` (an array from jsonx_error_add).
  * Steals errors. */
 void respond_invalid(struct response *rs, const char *title, json_t *errors);

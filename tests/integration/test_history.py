@@ -363,15 +363,8 @@ tap.check([e[2]["id"] for e in s1.events] == sp and [e[0] for e in s1.events] ==
           and s1.events[0][2]["record"]["id"] == sp[0],
           "both see the same events, in commit order, each with the record after", (s1.events[:1], s2.events[:1]))
 cap = Stream("/v1/changes")
-extra = socket.create_connection(("127.0.0.1", d.port), timeout=10)
-extra.sendall(b"GET /v1/changes HTTP/1.1\r\nHost: t\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n")
-answer = b""
-while True:
-    chunk = extra.recv(65536)
-    if not chunk:
-        break
-    answer += chunk
-extra.close()
+answer = d.raw_exchange(b"GET /v1/changes HTTP/1.1\r\nHost: t\r\nAccept: text/event-stream\r\n"
+                        b"Connection: close\r\n\r\n")
 tap.check(answer.startswith(b"HTTP/1.1 503") and b"Retry-After: 5" in answer,
           "beyond --max-streams (3) a stream is refused: 503 with Retry-After", answer[:300])
 cap.close()
