@@ -70,6 +70,8 @@ function measure() {
       headers: { "Content-Type": "application/json", Authorization: "Bearer " + token } });
     await page.waitForFunction((b) => document.getElementById("company-count").textContent !== b, before,
                                { timeout: 10000 });
+    // The cards are redrawn before the table: the update is counted when both are done.
+    await page.waitForFunction(() => Number(document.body.dataset.updates || 0) >= 1, null, { timeout: 10000 });
     const live = { badge: true, created: made.status, before, after: await page.textContent("#company-count"),
                    updates: await page.evaluate(() => document.body.dataset.updates) };
 
