@@ -8,13 +8,14 @@
 
 DEB_PACKAGES := meson ninja-build pkg-config gcc libc6-dev python3 \
                 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev curl \
-                libcurl4-openssl-dev zlib1g-dev
+                libcurl4-openssl-dev zlib1g-dev libpq-dev
 # What the tests need beyond the build: clang and its runtime (libFuzzer),
 # Chromium (the dashboard test in a real browser), Docker, runc, debootstrap
 # and docker-compose (the image built and run for real),
 # and node and npm (the OpenAPI linter; from Debian only when the machine
 # has no node at all).
-TEST_PACKAGES := clang libclang-rt-14-dev chromium docker.io runc debootstrap docker-compose
+TEST_PACKAGES := clang libclang-rt-14-dev chromium docker.io runc debootstrap docker-compose \
+                 postgresql
 TEST_COMMANDS := node npm
 NEED_PACKAGES ?=
 NEED_COMMANDS ?=

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A checked-in generated file is what its generator writes today
-(tools/gen_pledge_groups.py -> migrations/0009_pledge_groups.sql), so an
+(tools/gen_pledge_groups.py -> migrations/sqlite/0009_pledge_groups.sql), so an
 edit of one without the other fails. TAP.
 
 usage: generated.py GENERATOR OUTPUT"""

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes migrations/0009_pledge_groups.sql: the totals kept for
+"""Writes migrations/sqlite/0009_pledge_groups.sql: the totals kept for
 /v1/stats/totals. The SQL repeats one pattern for each group_by and each
 pair of a filter and a group_by; this script is where the pattern lives.
-Run it after changing it: python3 tools/gen_pledge_groups.py > migrations/0009_pledge_groups.sql"""
+Run it after changing it: python3 tools/gen_pledge_groups.py > migrations/sqlite/0009_pledge_groups.sql"""
 
 DIMS = ["company", "country", "kind", "status", "currency", "year", "month"]
 # Filters that leave many pledges: their totals are kept for every other

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include "bulk.h"
+#include "engine.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,15 @@ struct db *open_migrated(const char *path)
     int from, applied;
     if (!store_migrate(db, &from, &applied, err, sizeof err)) {
         fprintf(stderr, "pledged: %s\n", err);
+        store_close(db);
+        return NULL;
+    }
+    if (store_engine_of(db) == ENGINE_POSTGRESQL) {
+        /* Issue 15 is being built in steps: the schema is there, the
+         * records' functions are not yet. */
+        fprintf(stderr, "pledged: PostgreSQL takes `pledged migrate` only so far (issue 15);"
+                        " the schema is in place, but serving, importing and tokens run on"
+                        " SQLite for now\n");
         store_close(db);
         return NULL;
     }

@@ -236,7 +236,7 @@ s2.stop()
 
 # --- a version-4 database moves forward keeping every id -----------------------------------
 old = os.path.join(d.dir, "v4.db")
-root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "migrations")
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "migrations", "sqlite")
 con = sqlite3.connect(old)
 for name in ("0001_init.sql", "0002_rates.sql", "0004_announcements.sql"):
     con.executescript(open(os.path.join(root, name), encoding="utf-8").read())

@@ -5,6 +5,7 @@
  * still compile each distinct statement only once per connection. */
 #include "db.h"
 
+#include "engine.h"
 #include "fts_sync.h"
 #include "groups.h"
 #include "log.h"
@@ -24,6 +25,7 @@ struct stmt_slot {
 };
 
 struct db {
+    enum store_engine engine; /* ENGINE_SQLITE; first, as engine.h says */
     sqlite3 *h;
     struct stmt_slot *slots;  /* power-of-two sized */
     size_t n_slots, n_used;

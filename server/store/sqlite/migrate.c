@@ -2,19 +2,13 @@
 #include "migrate.h"
 #include "revisions.h"
 
+#include "embedded.h"
 #include "rates.h"
 #include "store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-struct embedded_file {
-    const char *name;
-    const char *text;
-    size_t len;
-};
-extern const struct embedded_file migration_files[];
-extern const size_t migration_files_count;
 
 /* Migrations that are code rather than SQL: loading data compiled into the
  * binary. Their versions interleave with the SQL files'. */
@@ -55,17 +49,13 @@ static const struct code_migration code_migrations[] = {
 };
 static const size_t code_migrations_count = sizeof code_migrations / sizeof code_migrations[0];
 
-static int version_of(const char *name)
-{
-    return atoi(name); /* names are NNNN_*.sql */
-}
 
 int migrate_latest(void)
 {
     int v = 0;
     for (size_t i = 0; i < migration_files_count; i++)
-        if (version_of(migration_files[i].name) > v)
-            v = version_of(migration_files[i].name);
+        if (embedded_version(migration_files[i].name) > v)
+            v = embedded_version(migration_files[i].name);
     for (size_t i = 0; i < code_migrations_count; i++)
         if (code_migrations[i].version > v)
             v = code_migrations[i].version;
@@ -148,7 +138,7 @@ bool migrate_apply(struct db *db, int *applied, char *err, size_t errlen)
         const char *name = NULL;
         bool ok = false;
         for (size_t i = 0; i < migration_files_count && !name; i++) {
-            if (version_of(migration_files[i].name) != v)
+            if (embedded_version(migration_files[i].name) != v)
                 continue;
             name = migration_files[i].name;
             ok = sqlite3_exec(h, migration_files[i].text, NULL, NULL, &msg) == SQLITE_OK;

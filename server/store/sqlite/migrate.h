@@ -1,6 +1,6 @@
 /* migrate — the schema migrations embedded in the binary.
  *
- * Migrations are the files of migrations/ (NNNN_name.sql), compiled in at
+ * Migrations are the files of migrations/sqlite/ (NNNN_name.sql), compiled in at
  * build time. They are applied in order, all pending ones in one
  * transaction, and recorded in schema_migrations so each runs once. A
  * database that records a version this binary does not know was written by

@@ -3,6 +3,7 @@
 
 #include "db.h"
 #include "keyset.h"
+#include "rates_csv.h"
 #include "sq.h"
 
 #include <stdio.h>
@@ -97,25 +98,49 @@ void rates_none_text(struct db *db, const char *code, const char *date, char *ou
         snprintf(out, len, "no %s rate is known", code);
 }
 
-/* Splits the next line off [*p, end); returns its length without CR/LF. */
-static size_t next_line(const char **p, const char *end, const char **line)
+/* The state of one rates_load_csv. */
+struct csv_load {
+    sqlite3_stmt *st;
+    struct db *db;
+    const char *source, *now;
+    FILE *report;
+    struct rates_load_result *res;
+    char *err;
+    size_t errlen;
+};
+
+static void csv_bad(void *ctx, size_t lineno, const char *why)
 {
-    const char *s = *p;
-    const char *nl = memchr(s, '\n', (size_t)(end - s));
-    const char *stop = nl ? nl : end;
-    *p = nl ? nl + 1 : end;
-    *line = s;
-    size_t n = (size_t)(stop - s);
-    if (n > 0 && s[n - 1] == '\r')
-        n--;
-    return n;
+    struct csv_load *l = ctx;
+    l->res->lines++;
+    l->res->bad++;
+    if (l->report)
+        fprintf(l->report, "line %zu: %s\n", lineno, why);
 }
 
-static void report_line(FILE *report, size_t lineno, const char *why, struct rates_load_result *res)
+static bool csv_row(void *ctx, size_t lineno, const char *date, const char *code,
+                    const char *value)
 {
-    res->bad++;
-    if (report)
-        fprintf(report, "line %zu: %s\n", lineno, why);
+    struct csv_load *l = ctx;
+    l->res->lines++;
+    sqlite3_bind_text(l->st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(l->st, 2, date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(l->st, 3, value, -1, SQLITE_STATIC);
+    sqlite3_bind_text(l->st, 4, l->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(l->st, 5, l->now, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(l->st);
+    db_done(l->st);
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        l->res->lines--; /* csv_bad counts it again */
+        csv_bad(l, lineno, "a rate for this currency and date is already loaded");
+        return true;
+    }
+    if (rc != SQLITE_DONE) {
+        snprintf(l->err, l->errlen, "line %zu: %s", lineno, sqlite3_errstr(rc));
+        return false;
+    }
+    l->res->loaded += (size_t)sqlite3_changes(db_handle(l->db));
+    return true;
 }
 
 bool rates_load_csv(struct db *db, const char *text, size_t len, const char *source,
@@ -123,12 +148,6 @@ bool rates_load_csv(struct db *db, const char *text, size_t len, const char *sou
                     char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
-    const char *p = text, *end = text + len, *line;
-    size_t n = next_line(&p, end, &line), lineno = 1;
-    if (n != strlen("date,currency,per_usd") || memcmp(line, "date,currency,per_usd", n) != 0) {
-        snprintf(err, errlen, "line 1 must be the header date,currency,per_usd");
-        return false;
-    }
     sqlite3_stmt *st = db_prepare(
         db, upsert ? "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (currency, date) DO UPDATE"
@@ -143,64 +162,9 @@ bool rates_load_csv(struct db *db, const char *text, size_t len, const char *sou
     char now[21], tomorrow[DATE_TEXT];
     db_now(now);
     date_tomorrow_utc(tomorrow);
-    while (p < end) {
-        n = next_line(&p, end, &line);
-        lineno++;
-        if (n == 0)
-            continue;
-        char buf[128];
-        if (n >= sizeof buf) {
-            report_line(report, lineno, "line too long", res);
-            continue;
-        }
-        res->lines++;
-        memcpy(buf, line, n);
-        buf[n] = '\0';
-        char *date = buf, *code = strchr(buf, ','), *value = code ? strchr(code + 1, ',') : NULL;
-        if (!value || strchr(value + 1, ',')) {
-            report_line(report, lineno, "expected three fields: date,currency,per_usd", res);
-            continue;
-        }
-        *code++ = '\0';
-        *value++ = '\0';
-        int y, m, d;
-        const struct currency *c = currency_find(code);
-        struct rate r;
-        char why[256], rwhy[128];
-        if (!date_parse(date, &y, &m, &d)) {
-            snprintf(why, sizeof why, "'%.20s' is not a date YYYY-MM-DD", date);
-        } else if (!date_within(date, DATE_FIRST, tomorrow)) {
-            snprintf(why, sizeof why, "%s is not from %s to %s", date, DATE_FIRST, tomorrow);
-        } else if (!c || strcmp(c->code, code) != 0) {
-            snprintf(why, sizeof why, "'%.10s' is not an upper-case ISO 4217 code", code);
-        } else if (strcmp(code, "USD") == 0) {
-            snprintf(why, sizeof why, "USD is 1 per USD by definition");
-        } else if (!rate_parse(value, &r, rwhy, sizeof rwhy)) {
-            snprintf(why, sizeof why, "per_usd '%.24s' %s", value, rwhy);
-        } else {
-            why[0] = '\0';
-        }
-        if (why[0]) {
-            report_line(report, lineno, why, res);
-            continue;
-        }
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, value, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        db_done(st);
-        if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-            report_line(report, lineno, "a rate for this currency and date is already loaded", res);
-            continue;
-        }
-        if (rc != SQLITE_DONE) {
-            snprintf(err, errlen, "line %zu: %s", lineno, sqlite3_errstr(rc));
-            return false;
-        }
-        res->loaded += (size_t)sqlite3_changes(db_handle(db));
-    }
+    struct csv_load l = {st, db, source, now, report, res, err, errlen};
+    if (!rates_csv_each(text, len, tomorrow, csv_row, csv_bad, &l, err, errlen))
+        return false;
     if (strict && res->bad) {
         snprintf(err, errlen, "%zu bad line%s", res->bad, res->bad == 1 ? "" : "s");
         return false;

@@ -4,6 +4,7 @@
 #include "rates.h"
 
 #include "db.h"
+#include "engine.h"
 #include "migrate.h"
 #include "sq.h"
 
@@ -66,7 +67,7 @@ int64_t store_data_version(struct db *db)
     return v;
 }
 
-int store_schema_current(struct db *db)
+int sq_schema_current(struct db *db)
 {
     return db ? migrate_current(db) : -1;
 }

@@ -5,6 +5,7 @@
 #include "store.h"
 
 #include "db.h"
+#include "engine.h"
 #include "groups.h"
 #include "migrate.h"
 #include "sq.h"
@@ -19,7 +20,7 @@ void store_global_init(void)
     db_global_init();
 }
 
-struct db *store_open(const char *path, char *err, size_t errlen)
+struct db *sq_store_open(const char *path, char *err, size_t errlen)
 {
     struct db *db = db_open(path, false, err, errlen);
     if (db)
@@ -27,12 +28,12 @@ struct db *store_open(const char *path, char *err, size_t errlen)
     return db;
 }
 
-void store_close(struct db *db)
+void sq_store_close(struct db *db)
 {
     db_close(db);
 }
 
-bool store_migrate(struct db *db, int *from, int *applied, char *err, size_t errlen)
+bool sq_store_migrate(struct db *db, int *from, int *applied, char *err, size_t errlen)
 {
     int before = migrate_current(db);
     *from = before < 0 ? 0 : before;

@@ -1,0 +1,47 @@
+/* engine — which storage engine a `--db` names, and how a connection says
+ * which engine it belongs to (issue 15).
+ *
+ * `--db` (or PLEDGED_DB) is PostgreSQL when it is a `postgresql://` or
+ * `postgres://` URI or a libpq key/value string (its first word is a
+ * keyword followed by '=', as in "host=127.0.0.1 dbname=pledged"), and a
+ * SQLite file otherwise. A file whose name looks like a key/value string
+ * is still reachable as ./host=...
+ *
+ * Every engine's connection struct begins with an `enum store_engine`, so
+ * code outside the engines can tell them apart (store_engine_of) and the
+ * store's entry points can hand each connection to its own engine.
+ */
+#ifndef PLEDGED_ENGINE_H
+#define PLEDGED_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct db;
+
+enum store_engine { ENGINE_SQLITE, ENGINE_POSTGRESQL };
+
+enum store_engine store_engine_for(const char *target);
+
+/* The engine of an open connection (not NULL). */
+static inline enum store_engine store_engine_of(const struct db *db)
+{
+    return *(const enum store_engine *)(const void *)db; /* each engine's first member */
+}
+
+/* The engine's name for messages: "SQLite", "PostgreSQL". */
+const char *store_engine_name(enum store_engine e);
+
+/* ---- Each engine's own entry points, called through store.h ---- */
+
+struct db *sq_store_open(const char *path, char *err, size_t errlen);
+void sq_store_close(struct db *db);
+bool sq_store_migrate(struct db *db, int *from, int *applied, char *err, size_t errlen);
+int sq_schema_current(struct db *db);
+
+struct db *pg_store_open(const char *conninfo, char *err, size_t errlen);
+void pg_store_close(struct db *db);
+bool pg_store_migrate(struct db *db, int *from, int *applied, char *err, size_t errlen);
+int pg_schema_current(struct db *db);
+
+#endif

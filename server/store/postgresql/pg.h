@@ -1,0 +1,47 @@
+/* pg — the PostgreSQL engine's connection (issue 15), through libpq.
+ *
+ * This folder and nothing else includes libpq-fe.h, as store/sqlite/ is
+ * the only place that includes sqlite3.h. A connection is opened from the
+ * `--db` text (a postgresql:// URI or a libpq key/value string); pledged
+ * adds what it needs under the user's settings: a 10 s connect timeout and
+ * its application name (the user's own values win), then sets the session
+ * to UTC and ISO dates.
+ *
+ * Ownership: struct pg_db owns its PGconn and a copy of the connection
+ * text (to connect again); err buffers are the caller's. A PGresult a
+ * function returns is the caller's to PQclear.
+ */
+#ifndef PLEDGED_PG_H
+#define PLEDGED_PG_H
+
+#include "engine.h"
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct pg_db {
+    enum store_engine engine; /* ENGINE_POSTGRESQL; first, as engine.h says */
+    PGconn *conn;
+    char *conninfo;
+};
+
+/* The engine's view of a store connection (which must be PostgreSQL's). */
+static inline struct pg_db *pg_of(struct db *db)
+{
+    return (struct pg_db *)(void *)db;
+}
+
+/* Runs SQL with no parameters (several statements allowed) and checks it
+ * succeeded; false with PostgreSQL's message in err. */
+bool pg_exec(struct pg_db *p, const char *sql, char *err, size_t errlen);
+
+/* Runs one statement with text parameters ($1...); the result when it
+ * succeeded (rows or not), else NULL with the message in err. */
+PGresult *pg_query(struct pg_db *p, const char *sql, int n, const char *const *params,
+                   char *err, size_t errlen);
+
+/* PostgreSQL's message for a failed result or connection, one line. */
+void pg_message(const PGconn *conn, const PGresult *res, char *err, size_t errlen);
+
+#endif
