@@ -42,6 +42,9 @@ int config_from_env(struct config *cfg);
 
 /* The database at path, migrated; NULL after saying why on stderr. */
 struct db *open_migrated(const char *path);
+/* The same for the commands PostgreSQL can run so far (issue 15: token);
+ * open_migrated refuses a PostgreSQL database for the others. */
+struct db *open_migrated_any(const char *path);
 
 int cmd_serve(struct config *cfg);
 int cmd_healthcheck(const struct config *cfg);

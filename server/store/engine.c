@@ -1,10 +1,11 @@
 /* engine — choosing the storage engine (see engine.h), and the store's
- * entry points that every engine has: open, close, migrate. */
+ * functions that hand a connection to its own engine. */
 #include "engine.h"
 
 #include "store.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum store_engine store_engine_for(const char *target)
@@ -55,4 +56,51 @@ int store_schema_current(struct db *db)
     if (!db)
         return -1;
     return store_engine_of(db) == ENGINE_POSTGRESQL ? pg_schema_current(db) : sq_schema_current(db);
+}
+
+#define ON_PG(db) (store_engine_of(db) == ENGINE_POSTGRESQL)
+
+/* ---- tokens ---- */
+
+enum store_status store_token_insert(struct db *db, const struct store_token *t, bool *name_taken)
+{
+    return ON_PG(db) ? pg_token_insert(db, t, name_taken) : sq_token_insert(db, t, name_taken);
+}
+
+enum store_status store_token_by_key_id(struct db *db, const char *key_id,
+                                        struct store_token *out)
+{
+    return ON_PG(db) ? pg_token_by_key_id(db, key_id, out) : sq_token_by_key_id(db, key_id, out);
+}
+
+enum store_status store_token_delete(struct db *db, const char *name)
+{
+    return ON_PG(db) ? pg_token_delete(db, name) : sq_token_delete(db, name);
+}
+
+enum store_status store_token_each(struct db *db, store_token_fn *fn, void *ctx)
+{
+    return ON_PG(db) ? pg_token_each(db, fn, ctx) : sq_token_each(db, fn, ctx);
+}
+
+/* ---- idempotency keys ---- */
+
+enum store_status store_idem_find(struct db *db, const char *token, const char *key,
+                                  const char *path, struct store_idem *out)
+{
+    return ON_PG(db) ? pg_idem_find(db, token, key, path, out)
+                     : sq_idem_find(db, token, key, path, out);
+}
+
+enum store_status store_idem_put(struct db *db, const struct store_idem *idem,
+                                 const char *created_at)
+{
+    return ON_PG(db) ? pg_idem_put(db, idem, created_at) : sq_idem_put(db, idem, created_at);
+}
+
+void store_idem_free(struct store_idem *idem)
+{
+    free(idem->location);
+    free(idem->response);
+    idem->location = idem->response = NULL;
 }

@@ -14,10 +14,10 @@
 #ifndef PLEDGED_ENGINE_H
 #define PLEDGED_ENGINE_H
 
+#include "store.h"
+
 #include <stdbool.h>
 #include <stddef.h>
-
-struct db;
 
 enum store_engine { ENGINE_SQLITE, ENGINE_POSTGRESQL };
 
@@ -32,16 +32,35 @@ static inline enum store_engine store_engine_of(const struct db *db)
 /* The engine's name for messages: "SQLite", "PostgreSQL". */
 const char *store_engine_name(enum store_engine e);
 
-/* ---- Each engine's own entry points, called through store.h ---- */
+/* ---- Each engine's own functions, called through store.h's ----
+ * Issue 15 adds PostgreSQL's in steps; a function listed for SQLite only
+ * is not yet dispatched, and PostgreSQL connections do not reach it (the
+ * command line refuses what PostgreSQL cannot do yet). */
 
 struct db *sq_store_open(const char *path, char *err, size_t errlen);
 void sq_store_close(struct db *db);
 bool sq_store_migrate(struct db *db, int *from, int *applied, char *err, size_t errlen);
 int sq_schema_current(struct db *db);
+enum store_status sq_token_insert(struct db *db, const struct store_token *t, bool *name_taken);
+enum store_status sq_token_by_key_id(struct db *db, const char *key_id, struct store_token *out);
+enum store_status sq_token_delete(struct db *db, const char *name);
+enum store_status sq_token_each(struct db *db, store_token_fn *fn, void *ctx);
+enum store_status sq_idem_find(struct db *db, const char *token, const char *key,
+                               const char *path, struct store_idem *out);
+enum store_status sq_idem_put(struct db *db, const struct store_idem *idem,
+                              const char *created_at);
 
 struct db *pg_store_open(const char *conninfo, char *err, size_t errlen);
 void pg_store_close(struct db *db);
 bool pg_store_migrate(struct db *db, int *from, int *applied, char *err, size_t errlen);
 int pg_schema_current(struct db *db);
+enum store_status pg_token_insert(struct db *db, const struct store_token *t, bool *name_taken);
+enum store_status pg_token_by_key_id(struct db *db, const char *key_id, struct store_token *out);
+enum store_status pg_token_delete(struct db *db, const char *name);
+enum store_status pg_token_each(struct db *db, store_token_fn *fn, void *ctx);
+enum store_status pg_idem_find(struct db *db, const char *token, const char *key,
+                               const char *path, struct store_idem *out);
+enum store_status pg_idem_put(struct db *db, const struct store_idem *idem,
+                              const char *created_at);
 
 #endif

@@ -15,6 +15,7 @@
 #define PLEDGED_PG_H
 
 #include "engine.h"
+#include "store.h"
 
 #include <libpq-fe.h>
 #include <stdbool.h>
@@ -43,5 +44,24 @@ PGresult *pg_query(struct pg_db *p, const char *sql, int n, const char *const *p
 
 /* PostgreSQL's message for a failed result or connection, one line. */
 void pg_message(const PGconn *conn, const PGresult *res, char *err, size_t errlen);
+
+/* Runs one statement with text parameters (NULL for SQL NULL), sent apart
+ * from the SQL, never spliced into it. On success *st is STORE_OK and the
+ * result (rows or not) is returned, the caller's to PQclear. Otherwise NULL
+ * and *st says why: STORE_CONFLICT for a unique value taken (its
+ * constraint's name in `constraint` when not NULL), STORE_BUSY when the
+ * server is gone or refuses for now (a lost connection, a shutdown, a
+ * lock or statement timeout), STORE_ERROR for anything else; the last two
+ * are logged. */
+PGresult *pg_run(struct pg_db *p, const char *sql, int n, const char *const *params,
+                 enum store_status *st, char constraint[64]);
+
+/* bytea as text: out gets "\x" and 2n hex digits (2n + 3 bytes). */
+void pg_hex(const unsigned char *bytes, size_t n, char *out);
+/* Exactly n bytes from "\x" + hex text; false when it is not that. */
+bool pg_unhex(const char *text, unsigned char *out, size_t n);
+
+/* Copies a result's text value (NULL: "") into a buffer, cut to fit. */
+void pg_copy(char *dst, size_t size, const PGresult *r, int row, int col);
 
 #endif

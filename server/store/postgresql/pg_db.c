@@ -2,6 +2,8 @@
  * them (see pg.h). */
 #include "pg.h"
 
+#include "log.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,79 @@ PGresult *pg_query(struct pg_db *p, const char *sql, int n, const char *const *p
     pg_message(p->conn, r, err, errlen);
     PQclear(r);
     return NULL;
+}
+
+/* The SQLSTATE classes that mean "not now" rather than "wrong": connection
+ * exceptions (08), insufficient resources (53), operator intervention
+ * (57: a shutdown, a statement cancelled by its timeout), lock not
+ * available (55P03). */
+static bool transient(const char *state)
+{
+    return !state || strncmp(state, "08", 2) == 0 || strncmp(state, "53", 2) == 0 ||
+           strncmp(state, "57", 2) == 0 || strcmp(state, "55P03") == 0;
+}
+
+PGresult *pg_run(struct pg_db *p, const char *sql, int n, const char *const *params,
+                 enum store_status *st, char constraint[64])
+{
+    PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+    if (r && result_ok(r)) {
+        *st = STORE_OK;
+        return r;
+    }
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (state && strcmp(state, "23505") == 0) {
+        if (constraint) {
+            const char *c = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+            snprintf(constraint, 64, "%s", c ? c : "");
+        }
+        *st = STORE_CONFLICT;
+    } else {
+        bool gone = PQstatus(p->conn) != CONNECTION_OK || transient(state);
+        *st = gone ? STORE_BUSY : STORE_ERROR;
+        char why[600], msg[900];
+        pg_message(p->conn, r, why, sizeof why);
+        snprintf(msg, sizeof msg, "PostgreSQL: %s (SQLSTATE %s): %.200s", why,
+                 state ? state : "none", sql);
+        log_error(NULL, msg);
+    }
+    PQclear(r);
+    return NULL;
+}
+
+void pg_hex(const unsigned char *bytes, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    *out++ = '\\';
+    *out++ = 'x';
+    for (size_t i = 0; i < n; i++) {
+        *out++ = digits[bytes[i] >> 4];
+        *out++ = digits[bytes[i] & 15];
+    }
+    *out = '\0';
+}
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool pg_unhex(const char *text, unsigned char *out, size_t n)
+{
+    if (!text || text[0] != '\\' || text[1] != 'x' || strlen(text) != 2 + 2 * n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_digit(text[2 + 2 * i]), lo = hex_digit(text[3 + 2 * i]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i] = (unsigned char)(hi << 4 | lo);
+    }
+    return true;
+}
+
+void pg_copy(char *dst, size_t size, const PGresult *r, int row, int col)
+{
+    snprintf(dst, size, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
 }
 
 /* Notices (CREATE ... IF NOT EXISTS that skips, say) are not errors and

@@ -3,6 +3,7 @@
 #include "store.h"
 
 #include "db.h"
+#include "engine.h"
 #include "sq.h"
 
 #include <stdio.h>
@@ -30,7 +31,7 @@ static char *dup_text(sqlite3_stmt *st, int col, size_t *len)
     return copy;
 }
 
-enum store_status store_idem_find(struct db *db, const char *token, const char *key,
+enum store_status sq_idem_find(struct db *db, const char *token, const char *key,
                                   const char *path, struct store_idem *out)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT body_hash, status, location, response FROM"
@@ -61,14 +62,7 @@ enum store_status store_idem_find(struct db *db, const char *token, const char *
     return s;
 }
 
-void store_idem_free(struct store_idem *idem)
-{
-    free(idem->location);
-    free(idem->response);
-    idem->location = idem->response = NULL;
-}
-
-enum store_status store_idem_put(struct db *db, const struct store_idem *idem,
+enum store_status sq_idem_put(struct db *db, const struct store_idem *idem,
                                  const char *created_at)
 {
     sqlite3_stmt *purge = db_prepare(db, "DELETE FROM idempotency_keys WHERE created_at < " SINCE);

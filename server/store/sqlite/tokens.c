@@ -1,15 +1,16 @@
-/* tokens — API tokens in SQLite (see store.h). The table (migration 0001)
+/* tokens — API tokens in SQLite (see store.h; engine.c calls these). The table (migration 0001)
  * keeps the token's name, its key_id, the SHA-256 of the whole token and
  * its scope; never the token itself. */
 #include "store.h"
 
 #include "db.h"
+#include "engine.h"
 #include "sq.h"
 
 #include <stdio.h>
 #include <string.h>
 
-enum store_status store_token_insert(struct db *db, const struct store_token *t, bool *name_taken)
+enum store_status sq_token_insert(struct db *db, const struct store_token *t, bool *name_taken)
 {
     *name_taken = false;
     sqlite3_stmt *st = db_prepare(db, "INSERT INTO tokens (name, key_id, hash, created_at, scope)"
@@ -40,7 +41,7 @@ static void token_at(sqlite3_stmt *st, struct store_token *t)
     sq_copy_text(t->created_at, sizeof t->created_at, sqlite3_column_text(st, 4));
 }
 
-enum store_status store_token_by_key_id(struct db *db, const char *key_id,
+enum store_status sq_token_by_key_id(struct db *db, const char *key_id,
                                         struct store_token *out)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT name, key_id, hash, scope, created_at FROM tokens"
@@ -55,7 +56,7 @@ enum store_status store_token_by_key_id(struct db *db, const char *key_id,
     return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_status(rc);
 }
 
-enum store_status store_token_delete(struct db *db, const char *name)
+enum store_status sq_token_delete(struct db *db, const char *name)
 {
     sqlite3_stmt *st = db_prepare(db, "DELETE FROM tokens WHERE name = ?");
     if (!st)
@@ -68,7 +69,7 @@ enum store_status store_token_delete(struct db *db, const char *name)
     return sqlite3_changes(db_handle(db)) ? STORE_OK : STORE_NOT_FOUND;
 }
 
-enum store_status store_token_each(struct db *db, store_token_fn *fn, void *ctx)
+enum store_status sq_token_each(struct db *db, store_token_fn *fn, void *ctx)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT name, key_id, hash, scope, created_at FROM tokens"
                                       " ORDER BY name");

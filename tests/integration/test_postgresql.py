@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""PostgreSQL, first step of issue 15: `--db postgresql://...` selects the
-engine, and `pledged migrate` builds the schema in one transaction under an
-advisory lock, with the shipped rates loaded by COPY, identical to what
-SQLite holds after its own migrations. Runs a throwaway PostgreSQL 15
-(pgserver.py) on 127.0.0.1, stopped by PID."""
+"""The PostgreSQL engine (issue 15), as far as it is built: `--db
+postgresql://...` selects it; `pledged migrate` builds the schema in one
+transaction under an advisory lock, with the shipped rates loaded by COPY,
+identical to what SQLite holds after its own migrations; the store's
+contract checks for tokens and idempotency keys (tests/unit/test_store.c)
+pass on it as on SQLite; `pledged token` works on it. Runs a throwaway
+PostgreSQL 15 (pgserver.py) on 127.0.0.1, stopped by PID.
+
+usage: test_postgresql.py PLEDGED TEST_STORE"""
 import os
 import sqlite3
 import subprocess
@@ -18,6 +22,7 @@ from pgserver import PgServer  # noqa: E402
 MIGRATE_LOCK = "8102238401628418418"
 
 binary = os.path.abspath(sys.argv[1])
+test_store = os.path.abspath(sys.argv[2])
 tap = Tap()
 pg = PgServer().start()
 work = tempfile.mkdtemp(prefix="pledged-pgmig-")
@@ -117,10 +122,38 @@ try:
     missing = run_cli(binary, "migrate", "--db", pg.url("nosuchdb"))
     tap.check(missing.returncode == 1 and "nosuchdb" in missing.stderr,
               "a database that does not exist is named in the error", missing.stderr)
-    for cmd in (["serve", "--port", "0", "--bind", "127.0.0.1"], ["token", "add", "x"], ["seed"]):
+    for cmd in (["serve", "--port", "0", "--bind", "127.0.0.1"], ["seed"], ["export"]):
         res = run_cli(binary, *cmd, "--db", url)
-        tap.check(res.returncode == 1 and "PostgreSQL takes `pledged migrate` only so far" in res.stderr,
-                  "`pledged %s` on PostgreSQL says it is not there yet, exit 1" % cmd[0], res.stderr)
+        tap.check(res.returncode == 1 and "PostgreSQL takes `pledged migrate` and `pledged token` only so far"
+                  in res.stderr, "`pledged %s` on PostgreSQL says it is not there yet, exit 1" % cmd[0], res.stderr)
+
+    # --- the store's contract, on PostgreSQL ---------------------------------------------
+    contract_url = pg.createdb("contract")
+    out = subprocess.run([test_store, contract_url], capture_output=True, text=True, timeout=120)
+    lines = [l for l in out.stdout.splitlines() if l.startswith(("ok ", "not ok "))]
+    for line in lines:
+        tap.check(line.startswith("ok "), "store contract on PostgreSQL: " + line.split(" - ", 1)[-1],
+                  out.stderr[-2000:] if line.startswith("not ok") else None)
+    tap.check(out.returncode == 0 and len(lines) >= 15,
+              "test_store's token and idempotency checks all ran on PostgreSQL (%d)" % len(lines), out.stderr[-2000:])
+
+    # --- pledged token on PostgreSQL --------------------------------------------------
+    add = run_cli(binary, "token", "add", "alice", "--db", url)
+    secret = add.stdout.strip().splitlines()[-1] if add.returncode == 0 else ""
+    tap.check(add.returncode == 0 and secret.startswith("pld_"), "pledged token add works on PostgreSQL", add)
+    again = run_cli(binary, "token", "add", "alice", "--db", url)
+    tap.check(again.returncode == 1 and "alice" in again.stderr, "a taken name is refused", again.stderr)
+    ro = run_cli(binary, "token", "add", "reader", "--read-only", "--db", url)
+    listed = run_cli(binary, "token", "list", "--db", url)
+    tap.check(ro.returncode == 0 and listed.returncode == 0 and "alice" in listed.stdout and "reader" in listed.stdout
+              and secret not in listed.stdout, "token list names both and shows no secret", listed.stdout)
+    stored = pg.psql("SELECT name, length(hash), scope, position(%s in hash::text) FROM tokens ORDER BY name"
+                     % ("'" + secret[4:] + "'"), "pledged")
+    tap.eq(stored, [["alice", "32", "write", "0"], ["reader", "32", "read", "0"]],
+           "PostgreSQL keeps a 32-byte hash and the scope, never the token")
+    rev = run_cli(binary, "token", "revoke", "alice", "--db", url)
+    rev2 = run_cli(binary, "token", "revoke", "alice", "--db", url)
+    tap.check(rev.returncode == 0 and rev2.returncode == 1, "revoke removes it; a second revoke fails", (rev, rev2))
     names = run_cli(binary, "migrate", "--db", "host=127.0.0.1 port=1 dbname=x connect_timeout=3")
     tap.check(names.returncode == 1 and "cannot connect to PostgreSQL" in names.stderr,
               "a text beginning with a libpq keyword and = is a connection string", names.stderr)
