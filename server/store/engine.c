@@ -104,3 +104,71 @@ void store_idem_free(struct store_idem *idem)
     free(idem->response);
     idem->location = idem->response = NULL;
 }
+
+/* ---- the write transaction ---- */
+
+enum store_status store_write_on(struct db *db, store_tx_fn *body, void *ctx)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_store_write_on(db, body, ctx) : sq_store_write_on(db, body, ctx);
+}
+
+enum store_status store_nested(struct db *db, store_tx_fn *body, void *ctx)
+{
+    return ON_PG(db) ? pg_store_nested(db, body, ctx) : sq_store_nested(db, body, ctx);
+}
+
+void store_actor_set(struct db *db, const char *by, const char *request_id)
+{
+    if (ON_PG(db))
+        pg_actor_set(db, by, request_id);
+    else
+        sq_actor_set(db, by, request_id);
+}
+
+/* ---- companies ---- */
+
+enum store_status store_company_get(struct db *db, const char *slug, struct store_company *out)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_company_get(db, slug, out) : sq_company_get(db, slug, out);
+}
+
+enum store_status store_company_get_id(struct db *db, int64_t id, struct store_company *out)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_company_get_id(db, id, out) : sq_company_get_id(db, id, out);
+}
+
+enum store_status store_company_insert(struct db *db, const struct company_input *in,
+                                       const char *now)
+{
+    return ON_PG(db) ? pg_company_insert(db, in, now) : sq_company_insert(db, in, now);
+}
+
+enum store_status store_company_update(struct db *db, int64_t id,
+                                       const struct store_company_fields *f, const char *now)
+{
+    return ON_PG(db) ? pg_company_update(db, id, f, now) : sq_company_update(db, id, f, now);
+}
+
+enum store_status store_company_delete(struct db *db, int64_t id)
+{
+    return ON_PG(db) ? pg_company_delete(db, id) : sq_company_delete(db, id);
+}
+
+enum store_status store_company_list(struct db *db, const struct store_company_filter *f,
+                                     const struct page *pg, store_company_fn *fn, void *ctx,
+                                     struct page_end *end)
+{
+    if (!db) {
+        end->next_after = NULL;
+        end->total = -1;
+        return STORE_ERROR;
+    }
+    return ON_PG(db) ? pg_company_list(db, f, pg, fn, ctx, end)
+                     : sq_company_list(db, f, pg, fn, ctx, end);
+}

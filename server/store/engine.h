@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum store_engine { ENGINE_SQLITE, ENGINE_POSTGRESQL };
 
@@ -49,6 +50,19 @@ enum store_status sq_idem_find(struct db *db, const char *token, const char *key
                                const char *path, struct store_idem *out);
 enum store_status sq_idem_put(struct db *db, const struct store_idem *idem,
                               const char *created_at);
+enum store_status sq_company_get(struct db *db, const char *slug, struct store_company *out);
+enum store_status sq_company_get_id(struct db *db, int64_t id, struct store_company *out);
+enum store_status sq_company_insert(struct db *db, const struct company_input *in,
+                                   const char *now);
+enum store_status sq_company_update(struct db *db, int64_t id,
+                                   const struct store_company_fields *f, const char *now);
+enum store_status sq_company_delete(struct db *db, int64_t id);
+enum store_status sq_company_list(struct db *db, const struct store_company_filter *f,
+                                 const struct page *pg, store_company_fn *fn, void *ctx,
+                                 struct page_end *end);
+enum store_status sq_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
+enum store_status sq_store_nested(struct db *db, store_tx_fn *body, void *ctx);
+void sq_actor_set(struct db *db, const char *by, const char *request_id);
 
 struct db *pg_store_open(const char *conninfo, char *err, size_t errlen);
 void pg_store_close(struct db *db);
@@ -62,5 +76,18 @@ enum store_status pg_idem_find(struct db *db, const char *token, const char *key
                                const char *path, struct store_idem *out);
 enum store_status pg_idem_put(struct db *db, const struct store_idem *idem,
                               const char *created_at);
+enum store_status pg_company_get(struct db *db, const char *slug, struct store_company *out);
+enum store_status pg_company_get_id(struct db *db, int64_t id, struct store_company *out);
+enum store_status pg_company_insert(struct db *db, const struct company_input *in,
+                                   const char *now);
+enum store_status pg_company_update(struct db *db, int64_t id,
+                                   const struct store_company_fields *f, const char *now);
+enum store_status pg_company_delete(struct db *db, int64_t id);
+enum store_status pg_company_list(struct db *db, const struct store_company_filter *f,
+                                 const struct page *pg, store_company_fn *fn, void *ctx,
+                                 struct page_end *end);
+enum store_status pg_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
+enum store_status pg_store_nested(struct db *db, store_tx_fn *body, void *ctx);
+void pg_actor_set(struct db *db, const char *by, const char *request_id);
 
 #endif

@@ -20,12 +20,27 @@
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct pg_db {
     enum store_engine engine; /* ENGINE_POSTGRESQL; first, as engine.h says */
     PGconn *conn;
     char *conninfo;
+    const char *by, *request_id; /* who the running body writes for (borrowed) */
 };
+
+/* A statement's parameters, numbered from $1 in the order they are added;
+ * numbers are formatted into the struct itself. */
+#define PG_PARAMS_MAX 24
+struct pg_params {
+    const char *v[PG_PARAMS_MAX];
+    char num[PG_PARAMS_MAX][24];
+    int n;
+};
+/* Adds a value (borrowed; NULL for SQL NULL) and returns its number, or 0
+ * when full (a programming error: the statement then fails). */
+int pg_param(struct pg_params *pp, const char *value);
+int pg_param_int(struct pg_params *pp, int64_t value);
 
 /* The engine's view of a store connection (which must be PostgreSQL's). */
 static inline struct pg_db *pg_of(struct db *db)

@@ -85,6 +85,22 @@ PGresult *pg_run(struct pg_db *p, const char *sql, int n, const char *const *par
     return NULL;
 }
 
+int pg_param(struct pg_params *pp, const char *value)
+{
+    if (pp->n == PG_PARAMS_MAX)
+        return 0;
+    pp->v[pp->n++] = value;
+    return pp->n;
+}
+
+int pg_param_int(struct pg_params *pp, int64_t value)
+{
+    if (pp->n == PG_PARAMS_MAX)
+        return 0;
+    snprintf(pp->num[pp->n], sizeof pp->num[0], "%lld", (long long)value);
+    return pg_param(pp, pp->num[pp->n]);
+}
+
 void pg_hex(const unsigned char *bytes, size_t n, char *out)
 {
     static const char digits[] = "0123456789abcdef";

@@ -4,8 +4,10 @@
 #include "store.h"
 
 #include "db.h"
+#include "engine.h"
 #include "jsonx.h"
 #include "keyset.h"
+#include "like.h"
 #include "revisions.h"
 #include "sq.h"
 
@@ -102,7 +104,7 @@ static enum store_status one_company(struct db *db, sqlite3_stmt *st, struct sto
     return status;
 }
 
-enum store_status store_company_get(struct db *db, const char *slug, struct store_company *out)
+enum store_status sq_company_get(struct db *db, const char *slug, struct store_company *out)
 {
     sqlite3_stmt *st = db ? db_prepare(db, "SELECT " COMPANY_COLS " FROM companies c"
                                            " WHERE c.slug = ?")
@@ -113,7 +115,7 @@ enum store_status store_company_get(struct db *db, const char *slug, struct stor
     return one_company(db, st, out);
 }
 
-enum store_status store_company_get_id(struct db *db, int64_t id, struct store_company *out)
+enum store_status sq_company_get_id(struct db *db, int64_t id, struct store_company *out)
 {
     sqlite3_stmt *st = db ? db_prepare(db, "SELECT " COMPANY_COLS " FROM companies c"
                                            " WHERE c.id = ?")
@@ -124,7 +126,7 @@ enum store_status store_company_get_id(struct db *db, int64_t id, struct store_c
     return one_company(db, st, out);
 }
 
-enum store_status store_company_insert(struct db *db, const struct company_input *in,
+enum store_status sq_company_insert(struct db *db, const struct company_input *in,
                                        const char *now)
 {
     char *aliases = in->aliases ? jsonx_dump(in->aliases, NULL) : NULL;
@@ -152,7 +154,7 @@ out:
     return status;
 }
 
-enum store_status store_company_update(struct db *db, int64_t id,
+enum store_status sq_company_update(struct db *db, int64_t id,
                                        const struct store_company_fields *f, const char *now)
 {
     sqlite3_stmt *st = db_prepare(
@@ -174,7 +176,7 @@ enum store_status store_company_update(struct db *db, int64_t id,
     return sq_run(st);
 }
 
-enum store_status store_company_delete(struct db *db, int64_t id)
+enum store_status sq_company_delete(struct db *db, int64_t id)
 {
     enum store_status status =
         sq_tombstones(db, SQ_TOMBSTONE("company", "slug", "companies", "id"), id);
@@ -195,21 +197,6 @@ struct list_ctx {
     store_company_fn *fn;
     void *fn_ctx;
 };
-
-/* Escapes LIKE wildcards so q matches literally, and wraps it in '%'. */
-static char *like_pattern(const char *q)
-{
-    struct buf b;
-    buf_init(&b, 1024);
-    buf_putc(&b, '%');
-    for (const char *p = q; *p; p++) {
-        if (*p == '%' || *p == '_' || *p == '\\')
-            buf_putc(&b, '\\');
-        buf_putc(&b, *p);
-    }
-    buf_putc(&b, '%');
-    return buf_detach(&b, NULL);
-}
 
 static void list_bind(const void *ctx, sqlite3_stmt *st)
 {
@@ -236,7 +223,7 @@ static const char filter_q[] =
     " AND (c.name LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(c.aliases) a"
     " WHERE a.value LIKE :q ESCAPE '\\'))";
 
-enum store_status store_company_list(struct db *db, const struct store_company_filter *f,
+enum store_status sq_company_list(struct db *db, const struct store_company_filter *f,
                                      const struct page *pg, store_company_fn *fn, void *ctx,
                                      struct page_end *end)
 {

@@ -1,6 +1,7 @@
 /* revisions — the history table of SQLite (see store_history.h): recording
  * revisions and tombstones, reading a record's history, the change feed. */
 #include "db.h"
+#include "engine.h"
 #include "revisions.h"
 #include "sq.h"
 #include "store.h"
@@ -28,7 +29,7 @@ bool sq_history_baseline(struct db *db, char *err, size_t errlen)
     return baseline_fn ? baseline_fn(db, err, errlen) : true;
 }
 
-void store_actor_set(struct db *db, const char *by, const char *request_id)
+void sq_actor_set(struct db *db, const char *by, const char *request_id)
 {
     db_set_actor(db, by, request_id);
 }

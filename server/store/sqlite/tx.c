@@ -83,7 +83,7 @@ void store_now(char out[21])
     db_now(out);
 }
 
-enum store_status store_write_on(struct db *db, store_tx_fn *body, void *ctx)
+enum store_status sq_store_write_on(struct db *db, store_tx_fn *body, void *ctx)
 {
     if (!db || !db_begin(db))
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
@@ -195,7 +195,7 @@ enum store_status store_write(store_tx_fn *body, void *ctx)
     return writer_submit(body, ctx);
 }
 
-enum store_status store_nested(struct db *db, store_tx_fn *body, void *ctx)
+enum store_status sq_store_nested(struct db *db, store_tx_fn *body, void *ctx)
 {
     if (db_exec(db, "SAVEPOINT nested") != SQLITE_OK)
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
