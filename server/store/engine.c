@@ -2,6 +2,7 @@
  * functions that hand a connection to its own engine. */
 #include "engine.h"
 
+#include "rates.h"
 #include "store.h"
 
 #include <ctype.h>
@@ -171,4 +172,35 @@ enum store_status store_company_list(struct db *db, const struct store_company_f
     }
     return ON_PG(db) ? pg_company_list(db, f, pg, fn, ctx, end)
                      : sq_company_list(db, f, pg, fn, ctx, end);
+}
+
+/* ---- gauges and feeds ---- */
+
+enum store_status store_count_rows(struct db *db, struct store_row_counts *out)
+{
+    return ON_PG(db) ? pg_count_rows(db, out) : sq_count_rows(db, out);
+}
+
+enum store_status store_feed_each(struct db *db, store_feed_fn *fn, void *ctx)
+{
+    return ON_PG(db) ? pg_feed_each(db, fn, ctx) : sq_feed_each(db, fn, ctx);
+}
+
+enum store_status store_feed_validators(struct db *db, const char *source, const char *url,
+                                        char etag[256], char last_modified[128])
+{
+    if (!db) {
+        etag[0] = last_modified[0] = '\0';
+        return STORE_ERROR;
+    }
+    return ON_PG(db) ? pg_feed_validators(db, source, url, etag, last_modified)
+                     : sq_feed_validators(db, source, url, etag, last_modified);
+}
+
+enum store_status store_feed_record(struct db *db, const char *source, const char *url,
+                                    const char *error, const char *etag,
+                                    const char *last_modified, const char *now)
+{
+    return ON_PG(db) ? pg_feed_record(db, source, url, error, etag, last_modified, now)
+                     : sq_feed_record(db, source, url, error, etag, last_modified, now);
 }

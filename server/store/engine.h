@@ -63,6 +63,13 @@ enum store_status sq_company_list(struct db *db, const struct store_company_filt
 enum store_status sq_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status sq_store_nested(struct db *db, store_tx_fn *body, void *ctx);
 void sq_actor_set(struct db *db, const char *by, const char *request_id);
+enum store_status sq_count_rows(struct db *db, struct store_row_counts *out);
+enum store_status sq_feed_each(struct db *db, store_feed_fn *fn, void *ctx);
+enum store_status sq_feed_validators(struct db *db, const char *source, const char *url,
+                                    char etag[256], char last_modified[128]);
+enum store_status sq_feed_record(struct db *db, const char *source, const char *url,
+                                const char *error, const char *etag, const char *last_modified,
+                                const char *now);
 
 struct db *pg_store_open(const char *conninfo, char *err, size_t errlen);
 void pg_store_close(struct db *db);
@@ -89,5 +96,12 @@ enum store_status pg_company_list(struct db *db, const struct store_company_filt
 enum store_status pg_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status pg_store_nested(struct db *db, store_tx_fn *body, void *ctx);
 void pg_actor_set(struct db *db, const char *by, const char *request_id);
+enum store_status pg_count_rows(struct db *db, struct store_row_counts *out);
+enum store_status pg_feed_each(struct db *db, store_feed_fn *fn, void *ctx);
+enum store_status pg_feed_validators(struct db *db, const char *source, const char *url,
+                                    char etag[256], char last_modified[128]);
+enum store_status pg_feed_record(struct db *db, const char *source, const char *url,
+                                const char *error, const char *etag, const char *last_modified,
+                                const char *now);
 
 #endif

@@ -2,11 +2,9 @@
  * database in a temporary folder: every function's answers on found, not
  * found, conflict and many rows, as the handlers rely on them (store.h's
  * contract). A second engine must pass the same checks: given a PostgreSQL
- * connection string (test_postgresql.py runs a throwaway server), the same
- * checks run there, for the parts issue 15 has built so far (tokens,
- * idempotency keys, companies and the write transaction). */
-#include "db.h"
-#include "migrate.h"
+ * connection string (test_postgresql.py runs a throwaway server), every
+ * one of them runs there too. */
+#include "rates.h"
 #include "store.h"
 #include "tap.h"
 #include "tmpdb.h"
@@ -126,15 +124,16 @@ static bool collect_feed(void *ctx, const struct store_feed_status *f)
     return true;
 }
 
+static enum store_status add_company(struct db *db, const char *json, const char *now);
+
 static void test_gauges(struct db *db)
 {
     struct store_row_counts n = {-1, -1, -1, -1};
     CHECK(store_count_rows(db, &n) == STORE_OK && n.companies == 0 && n.announcements == 0
               && n.pledges == 0 && n.sources == 0,
           "an empty database counts no rows");
-    CHECK(db_exec(db, "INSERT INTO companies (slug, name, created_at, updated_at) VALUES"
-                      " ('a', 'A', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),"
-                      " ('b', 'B', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')") == SQLITE_OK,
+    CHECK(add_company(db, "{\"name\": \"A\"}", "2026-01-01T00:00:00Z") == STORE_OK &&
+              add_company(db, "{\"name\": \"B\"}", "2026-01-01T00:00:00Z") == STORE_OK,
           "two companies are added");
     CHECK(store_count_rows(db, &n) == STORE_OK && n.companies == 2 && n.pledges == 0,
           "they are counted");
@@ -143,15 +142,31 @@ static void test_gauges(struct db *db)
     memset(seen, 0, sizeof seen);
     CHECK(store_feed_each(db, collect_feed, seen) == STORE_OK && !seen[0].source[0],
           "no feed has run on a new database");
-    CHECK(db_exec(db, "INSERT INTO rates_feeds (source, succeeded_at, failures) VALUES"
-                      " ('fed-h10', '2026-11-26T21:00:00Z', 0), ('ecb', NULL, 3)") == SQLITE_OK,
-          "two feeds have run");
+    const char *fed = "https://fed.example/H10.csv", *ecb = "https://ecb.example/hist.zip";
+    CHECK(store_feed_record(db, "fed-h10", fed, NULL, "\"v1\"", "Wed, 25 Nov 2026 21:00:00 GMT",
+                            "2026-11-25T21:00:00Z") == STORE_OK &&
+              store_feed_record(db, "fed-h10", fed, NULL, NULL, NULL, "2026-11-26T21:00:00Z")
+                  == STORE_OK &&
+              store_feed_record(db, "ecb", ecb, "timed out", NULL, NULL, "2026-11-26T21:00:00Z")
+                  == STORE_OK &&
+              store_feed_record(db, "ecb", ecb, "timed out", NULL, NULL, "2026-11-26T22:00:00Z")
+                  == STORE_OK &&
+              store_feed_record(db, "ecb", ecb, "HTTP 503", NULL, NULL, "2026-11-26T23:00:00Z")
+                  == STORE_OK,
+          "two feeds have run: the Fed twice, the ECB failing three times");
     CHECK(store_feed_each(db, collect_feed, seen) == STORE_OK
               && strcmp(seen[0].source, "ecb") == 0 && seen[0].succeeded_at[0] == '\0'
               && seen[0].failures == 3 && strcmp(seen[1].source, "fed-h10") == 0
               && strcmp(seen[1].succeeded_at, "2026-11-26T21:00:00Z") == 0
               && seen[1].failures == 0,
           "each feed comes back with its last success (none: empty) and failures");
+    char etag[256], lm[128];
+    CHECK(store_feed_validators(db, "fed-h10", fed, etag, lm) == STORE_OK &&
+              strcmp(etag, "\"v1\"") == 0 && strcmp(lm, "Wed, 25 Nov 2026 21:00:00 GMT") == 0,
+          "a success without validators keeps the last ones (%s, %s)", etag, lm);
+    CHECK(store_feed_validators(db, "fed-h10", "https://fed.example/other.csv", etag, lm)
+              == STORE_OK && !etag[0] && !lm[0],
+          "another file of the same feed has no validators");
 }
 
 /* A company as POST would give it. */
@@ -310,7 +325,7 @@ static void test_companies(struct db *db)
     store_company_free(&c);
 }
 
-/* The checks on an empty, freshly migrated PostgreSQL database. */
+/* The same checks on an empty, freshly migrated PostgreSQL database. */
 static int on_postgresql(const char *conninfo)
 {
     char err[256] = "";
@@ -321,10 +336,7 @@ static int on_postgresql(const char *conninfo)
         return tap_done();
     test_tokens(db);
     test_idempotency(db);
-    /* test_gauges, not yet on PostgreSQL, leaves these two on SQLite */
-    CHECK(add_company(db, "{\"name\": \"A\"}", "2026-01-01T00:00:00Z") == STORE_OK &&
-              add_company(db, "{\"name\": \"B\"}", "2026-01-01T00:00:00Z") == STORE_OK,
-          "two companies are added");
+    test_gauges(db);
     test_companies(db);
     store_close(db);
     return tap_done();

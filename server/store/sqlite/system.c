@@ -18,7 +18,7 @@ static const char *const count_sql[4] = {
     "SELECT count(*) FROM sources",
 };
 
-enum store_status store_count_rows(struct db *db, struct store_row_counts *out)
+enum store_status sq_count_rows(struct db *db, struct store_row_counts *out)
 {
     long long n[4];
     for (size_t i = 0; i < 4; i++) {
@@ -35,7 +35,7 @@ enum store_status store_count_rows(struct db *db, struct store_row_counts *out)
     return STORE_OK;
 }
 
-enum store_status store_feed_each(struct db *db, store_feed_fn *fn, void *ctx)
+enum store_status sq_feed_each(struct db *db, store_feed_fn *fn, void *ctx)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT source, succeeded_at, failures FROM rates_feeds"
                                       " ORDER BY source");
@@ -77,7 +77,7 @@ int store_schema_latest(void)
     return migrate_latest();
 }
 
-enum store_status store_feed_validators(struct db *db, const char *source, const char *url,
+enum store_status sq_feed_validators(struct db *db, const char *source, const char *url,
                                         char etag[256], char last_modified[128])
 {
     etag[0] = last_modified[0] = '\0';
@@ -97,7 +97,7 @@ enum store_status store_feed_validators(struct db *db, const char *source, const
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
 }
 
-enum store_status store_feed_record(struct db *db, const char *source, const char *url,
+enum store_status sq_feed_record(struct db *db, const char *source, const char *url,
                                     const char *error, const char *etag,
                                     const char *last_modified, const char *now)
 {
