@@ -6,6 +6,7 @@
 #include "store.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -203,4 +204,66 @@ enum store_status store_feed_record(struct db *db, const char *source, const cha
 {
     return ON_PG(db) ? pg_feed_record(db, source, url, error, etag, last_modified, now)
                      : sq_feed_record(db, source, url, error, etag, last_modified, now);
+}
+
+/* ---- rates ---- */
+
+enum store_status rates_in_force(struct db *db, const struct currency *c, const char *date,
+                                 struct rate_found *out)
+{
+    if (strcmp(c->code, "USD") == 0) {
+        out->rate = RATE_ONE;
+        strcpy(out->per_usd, "1");
+        out->source[0] = '\0';
+        snprintf(out->rate_date, sizeof out->rate_date, "%s", date ? date : "");
+        return STORE_OK;
+    }
+    return ON_PG(db) ? pg_rates_in_force(db, c, date, out) : sq_rates_in_force(db, c, date, out);
+}
+
+void rates_none_text(struct db *db, const char *code, const char *date, char *out, size_t len)
+{
+    char latest[DATE_TEXT] = "";
+    if (db && ON_PG(db))
+        pg_rates_latest(db, code, latest);
+    else if (db)
+        sq_rates_latest(db, code, latest);
+    if (date && latest[0] && strcmp(date, latest) > 0)
+        snprintf(out, len, "no %s rate published yet for %s (latest: %s)", code, date, latest);
+    else if (date)
+        snprintf(out, len, "no %s rate was published on %s or in the %d days before it", code,
+                 date, RATE_MAX_AGE_DAYS);
+    else
+        snprintf(out, len, "no %s rate is known", code);
+}
+
+enum store_status store_rate_get(struct db *db, const char *currency, const char *date,
+                                 struct store_rate *out)
+{
+    return ON_PG(db) ? pg_rate_get(db, currency, date, out) : sq_rate_get(db, currency, date, out);
+}
+
+enum store_status store_rate_put(struct db *db, const struct store_rate *r)
+{
+    return ON_PG(db) ? pg_rate_put(db, r) : sq_rate_put(db, r);
+}
+
+enum store_status store_rate_put_manual(struct db *db, const struct store_rate *r)
+{
+    return ON_PG(db) ? pg_rate_put_manual(db, r) : sq_rate_put_manual(db, r);
+}
+
+enum store_status store_rate_latest_from(struct db *db, const char *currency,
+                                         const char *source, char out[DATE_TEXT])
+{
+    return ON_PG(db) ? pg_rate_latest_from(db, currency, source, out)
+                     : sq_rate_latest_from(db, currency, source, out);
+}
+
+enum store_status store_rate_list(struct db *db, const struct store_rate_filter *f,
+                                  const struct page *pg, store_rate_fn *fn, void *ctx,
+                                  struct page_end *end)
+{
+    return ON_PG(db) ? pg_rate_list(db, f, pg, fn, ctx, end)
+                     : sq_rate_list(db, f, pg, fn, ctx, end);
 }

@@ -14,6 +14,7 @@
 #ifndef PLEDGED_ENGINE_H
 #define PLEDGED_ENGINE_H
 
+#include "rates.h"
 #include "store.h"
 
 #include <stdbool.h>
@@ -63,6 +64,18 @@ enum store_status sq_company_list(struct db *db, const struct store_company_filt
 enum store_status sq_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status sq_store_nested(struct db *db, store_tx_fn *body, void *ctx);
 void sq_actor_set(struct db *db, const char *by, const char *request_id);
+enum store_status sq_rates_in_force(struct db *db, const struct currency *c, const char *date,
+                                   struct rate_found *out);
+void sq_rates_latest(struct db *db, const char *code, char latest[DATE_TEXT]);
+enum store_status sq_rate_get(struct db *db, const char *currency, const char *date,
+                             struct store_rate *out);
+enum store_status sq_rate_put(struct db *db, const struct store_rate *r);
+enum store_status sq_rate_put_manual(struct db *db, const struct store_rate *r);
+enum store_status sq_rate_latest_from(struct db *db, const char *currency, const char *source,
+                                     char out[DATE_TEXT]);
+enum store_status sq_rate_list(struct db *db, const struct store_rate_filter *f,
+                              const struct page *pg, store_rate_fn *fn, void *ctx,
+                              struct page_end *end);
 enum store_status sq_count_rows(struct db *db, struct store_row_counts *out);
 enum store_status sq_feed_each(struct db *db, store_feed_fn *fn, void *ctx);
 enum store_status sq_feed_validators(struct db *db, const char *source, const char *url,
@@ -96,6 +109,18 @@ enum store_status pg_company_list(struct db *db, const struct store_company_filt
 enum store_status pg_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status pg_store_nested(struct db *db, store_tx_fn *body, void *ctx);
 void pg_actor_set(struct db *db, const char *by, const char *request_id);
+enum store_status pg_rates_in_force(struct db *db, const struct currency *c, const char *date,
+                                   struct rate_found *out);
+void pg_rates_latest(struct db *db, const char *code, char latest[DATE_TEXT]);
+enum store_status pg_rate_get(struct db *db, const char *currency, const char *date,
+                             struct store_rate *out);
+enum store_status pg_rate_put(struct db *db, const struct store_rate *r);
+enum store_status pg_rate_put_manual(struct db *db, const struct store_rate *r);
+enum store_status pg_rate_latest_from(struct db *db, const char *currency, const char *source,
+                                     char out[DATE_TEXT]);
+enum store_status pg_rate_list(struct db *db, const struct store_rate_filter *f,
+                              const struct page *pg, store_rate_fn *fn, void *ctx,
+                              struct page_end *end);
 enum store_status pg_count_rows(struct db *db, struct store_row_counts *out);
 enum store_status pg_feed_each(struct db *db, store_feed_fn *fn, void *ctx);
 enum store_status pg_feed_validators(struct db *db, const char *source, const char *url,

@@ -3,11 +3,12 @@
 postgresql://...` selects it; `pledged migrate` builds the schema in one
 transaction under an advisory lock, with the shipped rates loaded by COPY,
 identical to what SQLite holds after its own migrations; the store's
-contract checks for tokens and idempotency keys (tests/unit/test_store.c)
-pass on it as on SQLite; `pledged token` works on it. Runs a throwaway
+contract checks pass on it as on SQLite (tests/unit/test_store.c, all of
+them: tokens, idempotency keys, gauges, feeds, companies, transactions;
+test_store_records.c, the rates so far); `pledged token` works on it. Runs a throwaway
 PostgreSQL 15 (pgserver.py) on 127.0.0.1, stopped by PID.
 
-usage: test_postgresql.py PLEDGED TEST_STORE"""
+usage: test_postgresql.py PLEDGED TEST_STORE TEST_STORE_RECORDS"""
 import os
 import sqlite3
 import subprocess
@@ -23,6 +24,7 @@ MIGRATE_LOCK = "8102238401628418418"
 
 binary = os.path.abspath(sys.argv[1])
 test_store = os.path.abspath(sys.argv[2])
+test_store_records = os.path.abspath(sys.argv[3])
 tap = Tap()
 pg = PgServer().start()
 work = tempfile.mkdtemp(prefix="pledged-pgmig-")
@@ -128,14 +130,17 @@ try:
                   in res.stderr, "`pledged %s` on PostgreSQL says it is not there yet, exit 1" % cmd[0], res.stderr)
 
     # --- the store's contract, on PostgreSQL ---------------------------------------------
-    contract_url = pg.createdb("contract")
-    out = subprocess.run([test_store, contract_url], capture_output=True, text=True, timeout=120)
-    lines = [l for l in out.stdout.splitlines() if l.startswith(("ok ", "not ok "))]
-    for line in lines:
-        tap.check(line.startswith("ok "), "store contract on PostgreSQL: " + line.split(" - ", 1)[-1],
-                  out.stderr[-2000:] if line.startswith("not ok") else None)
-    tap.check(out.returncode == 0 and len(lines) >= 46,
-              "every check of test_store ran on PostgreSQL (%d)" % len(lines), out.stderr[-2000:])
+    def contract(exe, dbname, least, what):
+        out = subprocess.run([exe, pg.createdb(dbname)], capture_output=True, text=True, timeout=300)
+        lines = [l for l in out.stdout.splitlines() if l.startswith(("ok ", "not ok "))]
+        for line in lines:
+            tap.check(line.startswith("ok "), "%s on PostgreSQL: %s" % (os.path.basename(exe), line.split(" - ", 1)[-1]),
+                      out.stderr[-2000:] if line.startswith("not ok") else None)
+        tap.check(out.returncode == 0 and len(lines) >= least,
+                  "%s ran on PostgreSQL (%d checks)" % (what, len(lines)), out.stderr[-2000:])
+
+    contract(test_store, "contract", 46, "every check of test_store")
+    contract(test_store_records, "records", 8, "test_store_records' rates checks")
 
     # --- pledged token on PostgreSQL --------------------------------------------------
     add = run_cli(binary, "token", "add", "alice", "--db", url)

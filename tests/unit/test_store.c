@@ -329,10 +329,8 @@ static void test_companies(struct db *db)
 static int on_postgresql(const char *conninfo)
 {
     char err[256] = "";
-    struct db *db = store_open(conninfo, err, sizeof err);
-    int from = 0, applied = 0;
-    if (!CHECK(db && store_migrate(db, &from, &applied, err, sizeof err),
-               "a migrated PostgreSQL database (%s)", err))
+    struct db *db = pgdb_open(conninfo, err, sizeof err);
+    if (!CHECK(db, "a migrated PostgreSQL database (%s)", err))
         return tap_done();
     test_tokens(db);
     test_idempotency(db);

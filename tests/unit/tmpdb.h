@@ -1,6 +1,6 @@
 /* tmpdb — a migrated database in a fresh temporary folder for the store's
  * unit tests, and its removal (the file, its WAL and shared memory, the
- * folder). Header-only, like tap.h. */
+ * folder); or a PostgreSQL one, migrated. Header-only, like tap.h. */
 #ifndef PLEDGED_TMPDB_H
 #define PLEDGED_TMPDB_H
 
@@ -27,6 +27,20 @@ static inline struct db *tmpdb_create(struct tmpdb *t, const char *name, char *e
     }
     snprintf(t->path, sizeof t->path, "%s/test.db", t->dir);
     struct db *db = store_open(t->path, err, errlen);
+    int from = 0, applied = 0;
+    if (db && !store_migrate(db, &from, &applied, err, errlen)) {
+        store_close(db);
+        db = NULL;
+    }
+    return db;
+}
+
+/* An open connection to the (empty) PostgreSQL database `conninfo` names,
+ * migrated; NULL with err. The store's tests run on it when given one
+ * (tests/integration/test_postgresql.py starts the server). */
+static inline struct db *pgdb_open(const char *conninfo, char *err, size_t errlen)
+{
+    struct db *db = store_open(conninfo, err, errlen);
     int from = 0, applied = 0;
     if (db && !store_migrate(db, &from, &applied, err, errlen)) {
         store_close(db);

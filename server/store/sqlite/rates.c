@@ -2,6 +2,7 @@
 #include "rates.h"
 
 #include "db.h"
+#include "engine.h"
 #include "keyset.h"
 #include "rates_csv.h"
 #include "sq.h"
@@ -36,16 +37,9 @@ const char RATES_IN_FORCE_SQL[] =
 const char RATES_LATEST_SQL[] =
     "SELECT date, per_usd, source FROM rates WHERE currency = ?1 ORDER BY date DESC LIMIT 1";
 
-enum store_status rates_in_force(struct db *db, const struct currency *c, const char *date,
-                                 struct rate_found *out)
+enum store_status sq_rates_in_force(struct db *db, const struct currency *c, const char *date,
+                                    struct rate_found *out)
 {
-    if (strcmp(c->code, "USD") == 0) {
-        out->rate = RATE_ONE;
-        strcpy(out->per_usd, "1");
-        out->source[0] = '\0';
-        snprintf(out->rate_date, sizeof out->rate_date, "%s", date ? date : "");
-        return STORE_OK;
-    }
     char oldest[DATE_TEXT];
     if (date && !date_add_days(date, -RATE_MAX_AGE_DAYS, oldest))
         return STORE_NOT_FOUND;
@@ -79,23 +73,16 @@ enum store_status rates_in_force(struct db *db, const struct currency *c, const 
     return res;
 }
 
-void rates_none_text(struct db *db, const char *code, const char *date, char *out, size_t len)
+void sq_rates_latest(struct db *db, const char *code, char latest[DATE_TEXT])
 {
-    char latest[DATE_TEXT] = "";
-    sqlite3_stmt *st = db ? db_prepare(db, RATES_LATEST_SQL) : NULL;
-    if (st) {
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            snprintf(latest, sizeof latest, "%s", (const char *)sqlite3_column_text(st, 0));
-        db_done(st);
-    }
-    if (date && latest[0] && strcmp(date, latest) > 0)
-        snprintf(out, len, "no %s rate published yet for %s (latest: %s)", code, date, latest);
-    else if (date)
-        snprintf(out, len, "no %s rate was published on %s or in the %d days before it", code,
-                 date, RATE_MAX_AGE_DAYS);
-    else
-        snprintf(out, len, "no %s rate is known", code);
+    latest[0] = '\0';
+    sqlite3_stmt *st = db_prepare(db, RATES_LATEST_SQL);
+    if (!st)
+        return;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(latest, DATE_TEXT, "%s", (const char *)sqlite3_column_text(st, 0));
+    db_done(st);
 }
 
 /* The state of one rates_load_csv. */
@@ -174,7 +161,7 @@ bool rates_load_csv(struct db *db, const char *text, size_t len, const char *sou
 
 /* ---- rows ---- */
 
-enum store_status store_rate_get(struct db *db, const char *currency, const char *date,
+enum store_status sq_rate_get(struct db *db, const char *currency, const char *date,
                                  struct store_rate *out)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT per_usd, source, updated_at FROM rates"
@@ -208,7 +195,7 @@ static enum store_status put(struct db *db, const char *sql, const struct store_
     return sq_run(st);
 }
 
-enum store_status store_rate_put(struct db *db, const struct store_rate *r)
+enum store_status sq_rate_put(struct db *db, const struct store_rate *r)
 {
     return put(db, "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
                    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (currency, date) DO UPDATE"
@@ -217,7 +204,7 @@ enum store_status store_rate_put(struct db *db, const struct store_rate *r)
                r);
 }
 
-enum store_status store_rate_put_manual(struct db *db, const struct store_rate *r)
+enum store_status sq_rate_put_manual(struct db *db, const struct store_rate *r)
 {
     return put(db, "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
                    " VALUES (?1, ?2, ?3, 'manual', ?5) ON CONFLICT (currency, date) DO UPDATE"
@@ -226,7 +213,7 @@ enum store_status store_rate_put_manual(struct db *db, const struct store_rate *
                r);
 }
 
-enum store_status store_rate_latest_from(struct db *db, const char *currency,
+enum store_status sq_rate_latest_from(struct db *db, const char *currency,
                                          const char *source, char out[DATE_TEXT])
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT date FROM rates WHERE currency = ?"
@@ -287,7 +274,7 @@ static enum store_status list_row(void *ctx, struct db *db, sqlite3_stmt *st)
     return l->fn(l->fn_ctx, &r) ? STORE_OK : STORE_ERROR;
 }
 
-enum store_status store_rate_list(struct db *db, const struct store_rate_filter *f,
+enum store_status sq_rate_list(struct db *db, const struct store_rate_filter *f,
                                   const struct page *pg, store_rate_fn *fn, void *ctx,
                                   struct page_end *end)
 {
