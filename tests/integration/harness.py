@@ -3,9 +3,11 @@
 A Daemon starts `pledged serve --port 0` on 127.0.0.1 with a database in a
 fresh temporary directory, learns the port from its "listening" log line,
 and is stopped by its PID with SIGTERM (SIGKILL only if it does not stop
-within 15 s). stop() returns the exit status and fails the run when the
+within 15 s); a test that dies with an exception stops its daemons the
+same way as Python exits. stop() returns the exit status and fails the run when the
 log holds a sanitizer report. Tap prints TAP for meson and tests/summary.py.
 """
+import atexit
 import http.client
 import json
 import os
@@ -18,6 +20,18 @@ import tempfile
 import time
 
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+# Daemons this test process started and has not stopped. A test that dies
+# with an exception still stops them, by PID, when Python exits.
+_running = []
+
+
+def _stop_leftovers():
+    for d in list(_running):
+        d.stop()
+
+
+atexit.register(_stop_leftovers)
 
 
 class Tap:
@@ -98,6 +112,8 @@ class Daemon:
             [self.binary, "serve", "--port", "0", "--bind", "127.0.0.1", "--db", self.db,
              "--threads", "2"] + self.extra,
             stdout=subprocess.DEVNULL, stderr=self.log, env=full_env)
+        if self not in _running:
+            _running.append(self)
         self.port = None
         deadline = time.time() + 15
         while time.time() < deadline and self.port is None:
@@ -176,6 +192,8 @@ class Daemon:
                 os.kill(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=5)
         self.log.close()
+        if self in _running:
+            _running.remove(self)
         return self.proc.returncode
 
     def sanitizer_report(self):
