@@ -267,3 +267,91 @@ enum store_status store_rate_list(struct db *db, const struct store_rate_filter 
     return ON_PG(db) ? pg_rate_list(db, f, pg, fn, ctx, end)
                      : sq_rate_list(db, f, pg, fn, ctx, end);
 }
+
+/* ---- history ---- */
+
+void store_revision_free(struct store_revision *r)
+{
+    free(r->record);
+    r->record = NULL;
+}
+
+enum store_status store_revision_add(struct db *db, enum store_resource r, int64_t id,
+                                     const char *key, int64_t version, const char *action,
+                                     const char *record, const char *now)
+{
+    return ON_PG(db) ? pg_revision_add(db, r, id, key, version, action, record, now)
+                     : sq_revision_add(db, r, id, key, version, action, record, now);
+}
+
+enum store_status store_revision_last(struct db *db, enum store_resource r, int64_t id,
+                                      const char *key, int64_t *version)
+{
+    return ON_PG(db) ? pg_revision_last(db, r, id, key, version)
+                     : sq_revision_last(db, r, id, key, version);
+}
+
+enum store_status store_revision_get(struct db *db, enum store_resource r, int64_t id,
+                                     int64_t version, struct store_revision *out)
+{
+    return ON_PG(db) ? pg_revision_get(db, r, id, version, out)
+                     : sq_revision_get(db, r, id, version, out);
+}
+
+enum store_status store_company_id_by_slug(struct db *db, const char *slug, int64_t *id)
+{
+    return ON_PG(db) ? pg_company_id_by_slug(db, slug, id) : sq_company_id_by_slug(db, slug, id);
+}
+
+enum store_status store_revisions_of(struct db *db, enum store_resource r, int64_t id,
+                                     int64_t below, int64_t limit, store_revision_fn *fn,
+                                     void *ctx)
+{
+    return ON_PG(db) ? pg_revisions_of(db, r, id, below, limit, fn, ctx)
+                     : sq_revisions_of(db, r, id, below, limit, fn, ctx);
+}
+
+enum store_status store_revisions_feed(struct db *db, const struct store_feed_query *q,
+                                       store_revision_fn *fn, void *ctx)
+{
+    return ON_PG(db) ? pg_revisions_feed(db, q, fn, ctx) : sq_revisions_feed(db, q, fn, ctx);
+}
+
+enum store_status store_revisions_head(struct db *db, int64_t *seq)
+{
+    return ON_PG(db) ? pg_revisions_head(db, seq) : sq_revisions_head(db, seq);
+}
+
+enum store_status store_unrecorded_ids(struct db *db, enum store_resource r,
+                                       bool (*fn)(void *ctx, int64_t id), void *ctx)
+{
+    return ON_PG(db) ? pg_unrecorded_ids(db, r, fn, ctx) : sq_unrecorded_ids(db, r, fn, ctx);
+}
+
+enum store_status store_revisions_prune(struct db *db, const char *before, bool dry_run,
+                                        int64_t *dropped)
+{
+    return ON_PG(db) ? pg_revisions_prune(db, before, dry_run, dropped)
+                     : sq_revisions_prune(db, before, dry_run, dropped);
+}
+
+enum store_status store_history_empty(struct db *db, bool *empty)
+{
+    return ON_PG(db) ? pg_history_empty(db, empty) : sq_history_empty(db, empty);
+}
+
+enum store_status store_restamp(struct db *db, enum store_resource r, int64_t id,
+                                const struct store_restamp *s)
+{
+    return ON_PG(db) ? pg_restamp(db, r, id, s) : sq_restamp(db, r, id, s);
+}
+
+enum store_status store_revision_restore(struct db *db, const struct store_revision *r)
+{
+    return ON_PG(db) ? pg_revision_restore(db, r) : sq_revision_restore(db, r);
+}
+
+enum store_status store_history_restored(struct db *db)
+{
+    return ON_PG(db) ? pg_history_restored(db) : sq_history_restored(db);
+}

@@ -64,6 +64,28 @@ enum store_status sq_company_list(struct db *db, const struct store_company_filt
 enum store_status sq_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status sq_store_nested(struct db *db, store_tx_fn *body, void *ctx);
 void sq_actor_set(struct db *db, const char *by, const char *request_id);
+enum store_status sq_revision_add(struct db *db, enum store_resource r, int64_t id,
+                                 const char *key, int64_t version, const char *action,
+                                 const char *record, const char *now);
+enum store_status sq_revision_last(struct db *db, enum store_resource r, int64_t id,
+                                  const char *key, int64_t *version);
+enum store_status sq_revision_get(struct db *db, enum store_resource r, int64_t id,
+                                 int64_t version, struct store_revision *out);
+enum store_status sq_company_id_by_slug(struct db *db, const char *slug, int64_t *id);
+enum store_status sq_revisions_of(struct db *db, enum store_resource r, int64_t id,
+                                 int64_t below, int64_t limit, store_revision_fn *fn, void *ctx);
+enum store_status sq_revisions_feed(struct db *db, const struct store_feed_query *q,
+                                   store_revision_fn *fn, void *ctx);
+enum store_status sq_revisions_head(struct db *db, int64_t *seq);
+enum store_status sq_unrecorded_ids(struct db *db, enum store_resource r,
+                                   bool (*fn)(void *ctx, int64_t id), void *ctx);
+enum store_status sq_revisions_prune(struct db *db, const char *before, bool dry_run,
+                                    int64_t *dropped);
+enum store_status sq_history_empty(struct db *db, bool *empty);
+enum store_status sq_restamp(struct db *db, enum store_resource r, int64_t id,
+                            const struct store_restamp *s);
+enum store_status sq_revision_restore(struct db *db, const struct store_revision *r);
+enum store_status sq_history_restored(struct db *db);
 enum store_status sq_rates_in_force(struct db *db, const struct currency *c, const char *date,
                                    struct rate_found *out);
 void sq_rates_latest(struct db *db, const char *code, char latest[DATE_TEXT]);
@@ -109,6 +131,28 @@ enum store_status pg_company_list(struct db *db, const struct store_company_filt
 enum store_status pg_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status pg_store_nested(struct db *db, store_tx_fn *body, void *ctx);
 void pg_actor_set(struct db *db, const char *by, const char *request_id);
+enum store_status pg_revision_add(struct db *db, enum store_resource r, int64_t id,
+                                 const char *key, int64_t version, const char *action,
+                                 const char *record, const char *now);
+enum store_status pg_revision_last(struct db *db, enum store_resource r, int64_t id,
+                                  const char *key, int64_t *version);
+enum store_status pg_revision_get(struct db *db, enum store_resource r, int64_t id,
+                                 int64_t version, struct store_revision *out);
+enum store_status pg_company_id_by_slug(struct db *db, const char *slug, int64_t *id);
+enum store_status pg_revisions_of(struct db *db, enum store_resource r, int64_t id,
+                                 int64_t below, int64_t limit, store_revision_fn *fn, void *ctx);
+enum store_status pg_revisions_feed(struct db *db, const struct store_feed_query *q,
+                                   store_revision_fn *fn, void *ctx);
+enum store_status pg_revisions_head(struct db *db, int64_t *seq);
+enum store_status pg_unrecorded_ids(struct db *db, enum store_resource r,
+                                   bool (*fn)(void *ctx, int64_t id), void *ctx);
+enum store_status pg_revisions_prune(struct db *db, const char *before, bool dry_run,
+                                    int64_t *dropped);
+enum store_status pg_history_empty(struct db *db, bool *empty);
+enum store_status pg_restamp(struct db *db, enum store_resource r, int64_t id,
+                            const struct store_restamp *s);
+enum store_status pg_revision_restore(struct db *db, const struct store_revision *r);
+enum store_status pg_history_restored(struct db *db);
 enum store_status pg_rates_in_force(struct db *db, const struct currency *c, const char *date,
                                    struct rate_found *out);
 void pg_rates_latest(struct db *db, const char *code, char latest[DATE_TEXT]);

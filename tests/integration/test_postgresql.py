@@ -4,7 +4,8 @@ postgresql://...` selects it; `pledged migrate` builds the schema in one
 transaction under an advisory lock, with the shipped rates loaded by COPY,
 identical to what SQLite holds after its own migrations; the store's
 contract checks pass on it as on SQLite (tests/unit/test_store.c, all of
-them: tokens, idempotency keys, gauges, feeds, companies, transactions;
+them: tokens, idempotency keys, gauges, feeds, companies, transactions,
+a company's history;
 test_store_records.c, the rates so far); `pledged token` works on it. Runs a throwaway
 PostgreSQL 15 (pgserver.py) on 127.0.0.1, stopped by PID.
 
@@ -139,7 +140,7 @@ try:
         tap.check(out.returncode == 0 and len(lines) >= least,
                   "%s ran on PostgreSQL (%d checks)" % (what, len(lines)), out.stderr[-2000:])
 
-    contract(test_store, "contract", 46, "every check of test_store")
+    contract(test_store, "contract", 68, "every check of test_store")
     contract(test_store_records, "records", 8, "test_store_records' rates checks")
 
     # --- pledged token on PostgreSQL --------------------------------------------------

@@ -212,6 +212,156 @@ static enum store_status company_page(struct db *db, const struct store_company_
     return store_company_list(db, f, &pg, collect_slug, out, end);
 }
 
+struct versions {
+    int64_t v[8];
+    int n;
+};
+
+static bool collect_version(void *ctx, const struct store_revision *r)
+{
+    struct versions *vs = ctx;
+    if (vs->n < 8)
+        vs->v[vs->n] = r->version;
+    vs->n++;
+    return true;
+}
+
+static bool collect_id(void *ctx, int64_t id)
+{
+    struct versions *vs = ctx;
+    if (vs->n < 8)
+        vs->v[vs->n] = id;
+    vs->n++;
+    return true;
+}
+
+/* A company's history at the store's level: stamps by the actor, versions
+ * recorded once, the tombstone, the feed, pruning, restoring. Records in
+ * test_store_records.c's test_history. */
+static void test_company_history(struct db *db)
+{
+    const char *t0 = "2026-04-01T00:00:00Z", *t1 = "2026-04-02T00:00:00Z";
+    int64_t start = -1;
+    CHECK(store_revisions_head(db, &start) == STORE_OK && start >= 0,
+          "the feed's head before (%lld)", (long long)start);
+    store_actor_set(db, "alice", "req-1");
+    struct store_company c;
+    CHECK(add_company(db, "{\"name\": \"Histco\"}", t0) == STORE_OK &&
+              store_company_get(db, "histco", &c) == STORE_OK && c.stamp.version == 1 &&
+              strcmp(c.stamp.created_by, "alice") == 0 && strcmp(c.stamp.updated_by, "alice") == 0,
+          "a new company is version 1, created and updated by the actor");
+    int64_t id = c.id;
+    store_company_free(&c);
+    CHECK(store_revision_add(db, RES_COMPANY, id, "histco", 1, "create", "{\"v\":1}", t0) ==
+                  STORE_OK &&
+              store_revision_add(db, RES_COMPANY, id, "histco", 1, "create", "{}", t0) ==
+                  STORE_CONFLICT,
+          "its version 1 is recorded once: again is a conflict");
+    struct versions unrec = {{0}, 0};
+    CHECK(store_unrecorded_ids(db, RES_COMPANY, collect_id, &unrec) == STORE_OK && unrec.n >= 2 &&
+              unrec.v[0] != id && unrec.v[unrec.n < 8 ? unrec.n - 1 : 7] != id,
+          "companies without a revision are listed, not this one (%d)", unrec.n);
+
+    store_actor_set(db, "bob", "req-2");
+    struct store_company_fields f = {"histco", "Histco Group", NULL, NULL, "[]"};
+    CHECK(store_company_update(db, id, &f, t1) == STORE_OK &&
+              store_company_get(db, "histco", &c) == STORE_OK && c.stamp.version == 2 &&
+              strcmp(c.stamp.updated_by, "bob") == 0 && strcmp(c.stamp.created_by, "alice") == 0,
+          "an update by bob is version 2, still created by alice");
+    store_company_free(&c);
+    int64_t last = 0;
+    CHECK(store_revision_add(db, RES_COMPANY, id, "histco", 2, "update", "{\"v\":2}", t1) ==
+                  STORE_OK &&
+              store_revision_last(db, RES_COMPANY, id, NULL, &last) == STORE_OK && last == 2,
+          "version 2 is recorded and is the last");
+    struct store_revision r;
+    CHECK(store_revision_get(db, RES_COMPANY, id, 1, &r) == STORE_OK &&
+              strcmp(r.action, "create") == 0 && strcmp(r.by, "alice") == 0 &&
+              strcmp(r.request_id, "req-1") == 0 && strcmp(r.at, t0) == 0 && r.record &&
+              strstr(r.record, "\"v\"") && strcmp(r.key, "histco") == 0,
+          "version 1 reads back: action, by, request, time, record, key");
+    store_revision_free(&r);
+    CHECK(store_revision_get(db, RES_COMPANY, id, 5, &r) == STORE_NOT_FOUND,
+          "a version never recorded is not found");
+    struct versions vs = {{0}, 0};
+    CHECK(store_revisions_of(db, RES_COMPANY, id, 0, 10, collect_version, &vs) == STORE_OK &&
+              vs.n == 2 && vs.v[0] == 2 && vs.v[1] == 1,
+          "its history, newest first");
+
+    int64_t head = 0;
+    CHECK(store_revisions_head(db, &head) == STORE_OK && head > 0, "the feed's head is known");
+    store_actor_set(db, "carol", "req-3");
+    CHECK(store_company_delete(db, id) == STORE_OK &&
+              store_revision_get(db, RES_COMPANY, id, 0, &r) == STORE_OK &&
+              strcmp(r.action, "delete") == 0 && r.version == 3 && strcmp(r.by, "carol") == 0 &&
+              strcmp(r.request_id, "req-3") == 0 && r.record == NULL &&
+              strcmp(r.key, "histco") == 0,
+          "a delete by carol leaves a tombstone: version 3, no record, its slug");
+    int64_t tomb_seq = r.seq;
+    store_revision_free(&r);
+    int64_t found = 0;
+    CHECK(store_company_id_by_slug(db, "histco", &found) == STORE_OK && found == id &&
+              store_company_id_by_slug(db, "never-was", &found) == STORE_NOT_FOUND,
+          "a deleted company's slug still names its id; an unknown one does not");
+
+    struct store_feed_query q = {.mask = 1u << RES_COMPANY, .after = head, .limit = 10,
+                                 .deletes_only = true};
+    vs = (struct versions){{0}, 0};
+    CHECK(store_revisions_feed(db, &q, collect_version, &vs) == STORE_OK && vs.n == 1 &&
+              vs.v[0] == 3,
+          "the tombstones since the head: this one");
+    q = (struct store_feed_query){.mask = 1u << RES_PLEDGE, .after = 0, .limit = 10};
+    vs = (struct versions){{0}, 0};
+    CHECK(store_revisions_feed(db, &q, collect_version, &vs) == STORE_OK && vs.n == 0,
+          "no pledge's revision in the feed");
+    q = (struct store_feed_query){.mask = 1u << RES_COMPANY, .after = start, .limit = 10};
+    snprintf(q.since, sizeof q.since, "%s", t1);
+    vs = (struct versions){{0}, 0};
+    CHECK(store_revisions_feed(db, &q, collect_version, &vs) == STORE_OK && vs.n == 2 &&
+              vs.v[0] == 2 && vs.v[1] == 3,
+          "the company's revisions since %s, in commit order", t1);
+
+    int64_t dropped = -1;
+    CHECK(store_revisions_prune(db, "2999-01-01", true, &dropped) == STORE_OK && dropped == 2 &&
+              store_revision_get(db, RES_COMPANY, id, 1, &r) == STORE_OK,
+          "prune would drop versions 1 and 2 (the tombstone is the latest), and a dry run does not");
+    store_revision_free(&r);
+    CHECK(store_revisions_prune(db, "2999-01-01", false, &dropped) == STORE_OK && dropped == 2 &&
+              store_revision_get(db, RES_COMPANY, id, 1, &r) == STORE_NOT_FOUND &&
+              store_revision_get(db, RES_COMPANY, id, 0, &r) == STORE_OK && r.seq == tomb_seq,
+          "pruning drops them and keeps the tombstone");
+    store_revision_free(&r);
+    bool empty = true;
+    CHECK(store_history_empty(db, &empty) == STORE_OK && !empty, "the history is not empty");
+
+    struct store_revision old = {.seq = 900000, .resource = RES_COMPANY, .record_id = 990000,
+                                 .version = 1, .action = "delete", .at = "2020-01-01T00:00:00Z"};
+    snprintf(old.key, sizeof old.key, "ghost");
+    CHECK(store_revision_restore(db, &old) == STORE_OK && store_history_restored(db) == STORE_OK,
+          "a restored tombstone of company 990000");
+    CHECK(add_company(db, "{\"name\": \"After Restore\"}", t1) == STORE_OK &&
+              store_company_get(db, "after-restore", &c) == STORE_OK && c.id > 990000,
+          "a new company's id lies above every id the history names (%lld)", (long long)c.id);
+    int64_t new_id = c.id;
+    store_company_free(&c);
+    int64_t head2 = 0;
+    CHECK(store_revision_add(db, RES_COMPANY, new_id, "after-restore", 1, "create", "{}", t1) ==
+                  STORE_OK &&
+              store_revisions_head(db, &head2) == STORE_OK && head2 > 900000,
+          "and a new revision's seq lies above the restored ones (%lld)", (long long)head2);
+
+    struct store_restamp stamp = {{7, "xavier", "yvonne"}, "2020-01-02T00:00:00Z",
+                                  "2020-01-03T00:00:00Z"};
+    CHECK(store_restamp(db, RES_COMPANY, new_id, &stamp) == STORE_OK &&
+              store_company_get(db, "after-restore", &c) == STORE_OK && c.stamp.version == 7 &&
+              strcmp(c.stamp.created_by, "xavier") == 0 &&
+              strcmp(c.created_at, "2020-01-02T00:00:00Z") == 0 &&
+              strcmp(c.updated_at, "2020-01-03T00:00:00Z") == 0,
+          "restamping sets the version, who and when");
+    store_company_free(&c);
+    store_actor_set(db, NULL, NULL);
+}
+
 static enum store_status insert_then_abort(struct db *db, void *ctx)
 {
     (void)ctx;
@@ -336,6 +486,7 @@ static int on_postgresql(const char *conninfo)
     test_idempotency(db);
     test_gauges(db);
     test_companies(db);
+    test_company_history(db);
     store_close(db);
     return tap_done();
 }
@@ -354,6 +505,7 @@ int main(int argc, char **argv)
     test_idempotency(db);
     test_gauges(db);
     test_companies(db);
+    test_company_history(db);
     store_close(db);
     tmpdb_remove(&t);
     return tap_done();

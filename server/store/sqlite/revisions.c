@@ -2,6 +2,7 @@
  * revisions and tombstones, reading a record's history, the change feed. */
 #include "db.h"
 #include "engine.h"
+#include "history_sql.h"
 #include "revisions.h"
 #include "sq.h"
 #include "store.h"
@@ -34,13 +35,7 @@ void sq_actor_set(struct db *db, const char *by, const char *request_id)
     db_set_actor(db, by, request_id);
 }
 
-void store_revision_free(struct store_revision *r)
-{
-    free(r->record);
-    r->record = NULL;
-}
-
-enum store_status store_revision_add(struct db *db, enum store_resource r, int64_t id,
+enum store_status sq_revision_add(struct db *db, enum store_resource r, int64_t id,
                                      const char *key, int64_t version, const char *action,
                                      const char *record, const char *now)
 {
@@ -76,7 +71,7 @@ enum store_status sq_tombstones(struct db *db, const char *select_sql, int64_t i
     return sq_run(st);
 }
 
-enum store_status store_revision_last(struct db *db, enum store_resource r, int64_t id,
+enum store_status sq_revision_last(struct db *db, enum store_resource r, int64_t id,
                                       const char *key, int64_t *version)
 {
     bool by_key = r >= RES_RECORDS;
@@ -135,7 +130,7 @@ static sqlite3_stmt *record_revisions(struct db *db, enum store_resource r, int6
     return st;
 }
 
-enum store_status store_revision_get(struct db *db, enum store_resource r, int64_t id,
+enum store_status sq_revision_get(struct db *db, enum store_resource r, int64_t id,
                                      int64_t version, struct store_revision *out)
 {
     sqlite3_stmt *st = record_revisions(db, r, id, version ? version + 1 : 0, 1);
@@ -151,7 +146,7 @@ enum store_status store_revision_get(struct db *db, enum store_resource r, int64
     return status;
 }
 
-enum store_status store_company_id_by_slug(struct db *db, const char *slug, int64_t *id)
+enum store_status sq_company_id_by_slug(struct db *db, const char *slug, int64_t *id)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT coalesce((SELECT id FROM companies WHERE slug = ?1),"
                                       " (SELECT record_id FROM revisions WHERE resource = 'company'"
@@ -185,7 +180,7 @@ static enum store_status each_revision(sqlite3_stmt *st, store_revision_fn *fn, 
     return status;
 }
 
-enum store_status store_revisions_of(struct db *db, enum store_resource r, int64_t id,
+enum store_status sq_revisions_of(struct db *db, enum store_resource r, int64_t id,
                                      int64_t below, int64_t limit, store_revision_fn *fn,
                                      void *ctx)
 {
@@ -198,7 +193,7 @@ enum store_status store_revisions_of(struct db *db, enum store_resource r, int64
     "(CASE resource WHEN 'company' THEN 1 WHEN 'announcement' THEN 2 WHEN 'pledge' THEN 4"  \
     " ELSE 8 END)"
 
-enum store_status store_revisions_feed(struct db *db, const struct store_feed_query *q,
+enum store_status sq_revisions_feed(struct db *db, const struct store_feed_query *q,
                                        store_revision_fn *fn, void *ctx)
 {
     /* One statement for each case, so that each has its own plan: the
@@ -217,23 +212,16 @@ enum store_status store_revisions_feed(struct db *db, const struct store_feed_qu
     return each_revision(st, fn, ctx);
 }
 
-enum store_status store_revisions_head(struct db *db, int64_t *seq)
+enum store_status sq_revisions_head(struct db *db, int64_t *seq)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT coalesce(max(seq), 0) FROM revisions");
     return st ? sq_one_int(st, seq) : STORE_ERROR;
 }
 
-enum store_status store_unrecorded_ids(struct db *db, enum store_resource r,
+enum store_status sq_unrecorded_ids(struct db *db, enum store_resource r,
                                        bool (*fn)(void *ctx, int64_t id), void *ctx)
 {
-    static const char *const sql[RES_RECORDS] = {
-        "SELECT id FROM companies t WHERE NOT EXISTS (SELECT 1 FROM revisions"
-        " WHERE resource = 'company' AND record_id = t.id) ORDER BY id",
-        "SELECT id FROM announcements t WHERE NOT EXISTS (SELECT 1 FROM revisions"
-        " WHERE resource = 'announcement' AND record_id = t.id) ORDER BY id",
-        "SELECT id FROM pledges t WHERE NOT EXISTS (SELECT 1 FROM revisions"
-        " WHERE resource = 'pledge' AND record_id = t.id) ORDER BY id"};
-    sqlite3_stmt *st = r < RES_RECORDS ? db_prepare(db, sql[r]) : NULL;
+    sqlite3_stmt *st = r < RES_RECORDS ? db_prepare(db, UNRECORDED_IDS_SQL[r]) : NULL;
     return st ? sq_each_id(st, fn, ctx) : STORE_ERROR;
 }
 
@@ -242,7 +230,7 @@ enum store_status store_unrecorded_ids(struct db *db, enum store_resource r,
     " FROM revisions WHERE at < ?1 AND seq NOT IN (SELECT max(seq) FROM revisions"        \
     " GROUP BY resource, record_id, CASE WHEN resource IN ('rate', 'rates') THEN key END)"
 
-enum store_status store_revisions_prune(struct db *db, const char *before, bool dry_run,
+enum store_status sq_revisions_prune(struct db *db, const char *before, bool dry_run,
                                         int64_t *dropped)
 {
     sqlite3_stmt *count = db_prepare(db, "SELECT count(*)" PRUNABLE);
@@ -261,7 +249,7 @@ enum store_status store_revisions_prune(struct db *db, const char *before, bool 
     return sq_run(del);
 }
 
-enum store_status store_history_empty(struct db *db, bool *empty)
+enum store_status sq_history_empty(struct db *db, bool *empty)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT NOT EXISTS (SELECT 1 FROM companies)"
                                       " AND NOT EXISTS (SELECT 1 FROM announcements)"
@@ -273,7 +261,7 @@ enum store_status store_history_empty(struct db *db, bool *empty)
     return status;
 }
 
-enum store_status store_restamp(struct db *db, enum store_resource r, int64_t id,
+enum store_status sq_restamp(struct db *db, enum store_resource r, int64_t id,
                                 const struct store_restamp *s)
 {
     static const char *const sql[RES_RECORDS] = {
@@ -295,7 +283,7 @@ enum store_status store_restamp(struct db *db, enum store_resource r, int64_t id
     return sq_run(st);
 }
 
-enum store_status store_revision_restore(struct db *db, const struct store_revision *r)
+enum store_status sq_revision_restore(struct db *db, const struct store_revision *r)
 {
     sqlite3_stmt *st = db_prepare(db, "INSERT INTO revisions (seq, resource, record_id, key,"
                                       " version, action, at, by, request_id, record)"
@@ -315,7 +303,7 @@ enum store_status store_revision_restore(struct db *db, const struct store_revis
     return sq_run(st);
 }
 
-enum store_status store_history_restored(struct db *db)
+enum store_status sq_history_restored(struct db *db)
 {
     /* AUTOINCREMENT takes the larger of sqlite_sequence and the largest id
      * present; a deleted record's id is in neither but its history. */
