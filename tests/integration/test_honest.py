@@ -232,7 +232,7 @@ tap.check(prec["Hitachi and Google partner on generative AI"] == ("2024-05-01", 
           "'at the end of last month' and 'last month' are month-precise, not an invented day", prec)
 tap.check(all(not a["summary"] or "without giving the day" not in a["summary"] for a in anns),
           "no summary notes an invented day any more", [a["summary"] for a in anns])
-s2.stop()
+s2.cleanup()
 
 # --- a version-4 database moves forward keeping every id -----------------------------------
 old = os.path.join(d.dir, "v4.db")
