@@ -78,6 +78,15 @@ class Response:
         return "<%d %s %r>" % (self.status, self.headers.get("content-type"), self.body[:300])
 
 
+def free_port():
+    """A TCP port free on 127.0.0.1 at the time of asking."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def run_cli(binary, *args, env=None, input_text=None, timeout=30):
     full_env = dict(os.environ)
     if env:

@@ -13,21 +13,14 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 
+from harness import free_port
+
 BIN = "/usr/lib/postgresql/15/bin"
 USER = "pledged"
-
-
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def _runas():
@@ -47,7 +40,7 @@ class PgServer:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="pledged-pg-")
         self.data = os.path.join(self.dir, "data")
-        self.port = _free_port()
+        self.port = free_port()
         self.proc = None
         self.ids = _runas()
 

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 
-from harness import Tap
+from harness import Tap, free_port
 
 tap = Tap()
 repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -46,14 +45,6 @@ def sh(*args, timeout=600, check=False, **kw):
 
 def docker(*args, **kw):
     return sh(DOCKER, *args, **kw)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def http(port, path, method="GET", body=None, token=None, timeout=5):

@@ -11,6 +11,7 @@ PostgreSQL 15 (pgserver.py) on 127.0.0.1, stopped by PID.
 
 usage: test_postgresql.py PLEDGED TEST_STORE TEST_STORE_RECORDS"""
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -169,6 +170,5 @@ try:
               "./host=x.db is a SQLite file", local.stdout + local.stderr)
 finally:
     pg.stop()
-    import shutil
     shutil.rmtree(work, ignore_errors=True)
 tap.done()

@@ -475,6 +475,16 @@ static void test_companies(struct db *db)
     store_company_free(&c);
 }
 
+/* Every check, in order, on an empty, freshly migrated database. */
+static void run_all(struct db *db)
+{
+    test_tokens(db);
+    test_idempotency(db);
+    test_gauges(db);
+    test_companies(db);
+    test_company_history(db);
+}
+
 /* The same checks on an empty, freshly migrated PostgreSQL database. */
 static int on_postgresql(const char *conninfo)
 {
@@ -482,11 +492,7 @@ static int on_postgresql(const char *conninfo)
     struct db *db = pgdb_open(conninfo, err, sizeof err);
     if (!CHECK(db, "a migrated PostgreSQL database (%s)", err))
         return tap_done();
-    test_tokens(db);
-    test_idempotency(db);
-    test_gauges(db);
-    test_companies(db);
-    test_company_history(db);
+    run_all(db);
     store_close(db);
     return tap_done();
 }
@@ -501,11 +507,7 @@ int main(int argc, char **argv)
     struct db *db = tmpdb_create(&t, "store", err, sizeof err);
     if (!CHECK(db, "a migrated database (%s)", err))
         return tap_done();
-    test_tokens(db);
-    test_idempotency(db);
-    test_gauges(db);
-    test_companies(db);
-    test_company_history(db);
+    run_all(db);
     store_close(db);
     tmpdb_remove(&t);
     return tap_done();

@@ -106,9 +106,7 @@ static enum store_status one_company(struct db *db, sqlite3_stmt *st, struct sto
 
 enum store_status sq_company_get(struct db *db, const char *slug, struct store_company *out)
 {
-    sqlite3_stmt *st = db ? db_prepare(db, "SELECT " COMPANY_COLS " FROM companies c"
-                                           " WHERE c.slug = ?")
-                          : NULL;
+    sqlite3_stmt *st = db_prepare(db, "SELECT " COMPANY_COLS " FROM companies c WHERE c.slug = ?");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
@@ -117,9 +115,7 @@ enum store_status sq_company_get(struct db *db, const char *slug, struct store_c
 
 enum store_status sq_company_get_id(struct db *db, int64_t id, struct store_company *out)
 {
-    sqlite3_stmt *st = db ? db_prepare(db, "SELECT " COMPANY_COLS " FROM companies c"
-                                           " WHERE c.id = ?")
-                          : NULL;
+    sqlite3_stmt *st = db_prepare(db, "SELECT " COMPANY_COLS " FROM companies c WHERE c.id = ?");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);

@@ -96,13 +96,18 @@ struct csv_load {
     size_t errlen;
 };
 
+static void refuse(struct csv_load *l, size_t lineno, const char *why)
+{
+    l->res->bad++;
+    if (l->report)
+        fprintf(l->report, "line %zu: %s\n", lineno, why);
+}
+
 static void csv_bad(void *ctx, size_t lineno, const char *why)
 {
     struct csv_load *l = ctx;
     l->res->lines++;
-    l->res->bad++;
-    if (l->report)
-        fprintf(l->report, "line %zu: %s\n", lineno, why);
+    refuse(l, lineno, why);
 }
 
 static bool csv_row(void *ctx, size_t lineno, const char *date, const char *code,
@@ -118,8 +123,7 @@ static bool csv_row(void *ctx, size_t lineno, const char *date, const char *code
     int rc = sqlite3_step(l->st);
     db_done(l->st);
     if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        l->res->lines--; /* csv_bad counts it again */
-        csv_bad(l, lineno, "a rate for this currency and date is already loaded");
+        refuse(l, lineno, "a rate for this currency and date is already loaded");
         return true;
     }
     if (rc != SQLITE_DONE) {

@@ -69,7 +69,7 @@ int64_t store_data_version(struct db *db)
 
 int sq_schema_current(struct db *db)
 {
-    return db ? migrate_current(db) : -1;
+    return migrate_current(db);
 }
 
 int store_schema_latest(void)
@@ -81,9 +81,8 @@ enum store_status sq_feed_validators(struct db *db, const char *source, const ch
                                         char etag[256], char last_modified[128])
 {
     etag[0] = last_modified[0] = '\0';
-    sqlite3_stmt *st = db ? db_prepare(db, "SELECT etag, last_modified FROM rates_feeds"
-                                           " WHERE source = ? AND url = ?")
-                          : NULL;
+    sqlite3_stmt *st = db_prepare(db, "SELECT etag, last_modified FROM rates_feeds"
+                                      " WHERE source = ? AND url = ?");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);

@@ -85,7 +85,7 @@ void store_now(char out[21])
 
 enum store_status sq_store_write_on(struct db *db, store_tx_fn *body, void *ctx)
 {
-    if (!db || !db_begin(db))
+    if (!db_begin(db))
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
     enum store_status st = body(db, ctx);
     if (st != STORE_OK) {
