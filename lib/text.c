@@ -312,15 +312,30 @@ bool text_is_word(const char *p, size_t len)
     return false;
 }
 
+bool text_next_word(const char **p, const char **word, size_t *len, bool *prefix)
+{
+    for (const char *q = *p;;) {
+        q += strspn(q, " \t");
+        size_t n = strcspn(q, " \t");
+        if (!n) {
+            *p = q;
+            return false;
+        }
+        *prefix = n > 1 && q[n - 1] == '*';
+        *word = q;
+        *len = *prefix ? n - 1 : n;
+        q += n;
+        if (text_is_word(*word, *len)) {
+            *p = q;
+            return true;
+        }
+    }
+}
+
 bool text_has_word(const char *q)
 {
-    while (*q) {
-        size_t n = strcspn(q, " \t");
-        size_t len = n > 1 && q[n - 1] == '*' ? n - 1 : n;
-        if (text_is_word(q, len))
-            return true;
-        q += n;
-        q += strspn(q, " \t");
-    }
-    return false;
+    const char *word;
+    size_t len;
+    bool prefix;
+    return text_next_word(&q, &word, &len, &prefix);
 }

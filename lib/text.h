@@ -61,5 +61,10 @@ bool text_is_word(const char *p, size_t len);
 /* Whether free text q has a word among its runs without white space (a
  * trailing '*' of a run, for prefix search, is not part of its word). */
 bool text_has_word(const char *q);
+/* The next word of free text at *p, as both engines' searches split it:
+ * runs between spaces and tabs that are words (text_is_word), a trailing
+ * '*' of a run asking for a prefix. Sets *word and *len (without the '*')
+ * and *prefix, advances *p past the run; false at the end. */
+bool text_next_word(const char **p, const char **word, size_t *len, bool *prefix);
 
 #endif

@@ -116,6 +116,22 @@ enum store_status store_write_on(struct db *db, store_tx_fn *body, void *ctx)
     return ON_PG(db) ? pg_store_write_on(db, body, ctx) : sq_store_write_on(db, body, ctx);
 }
 
+/* PostgreSQL loads in bulk through its ordinary write transaction: it
+ * has no indexes to set aside for want of statistics, as SQLite does. */
+enum store_status store_bulk_write_on(struct db *db, store_tx_fn *body, void *ctx)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_store_write_on(db, body, ctx) : sq_store_bulk_write_on(db, body, ctx);
+}
+
+enum store_status store_read_on(struct db *db, store_tx_fn *body, void *ctx)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_store_read_on(db, body, ctx) : sq_store_read_on(db, body, ctx);
+}
+
 enum store_status store_nested(struct db *db, store_tx_fn *body, void *ctx)
 {
     return ON_PG(db) ? pg_store_nested(db, body, ctx) : sq_store_nested(db, body, ctx);
@@ -354,4 +370,169 @@ enum store_status store_revision_restore(struct db *db, const struct store_revis
 enum store_status store_history_restored(struct db *db)
 {
     return ON_PG(db) ? pg_history_restored(db) : sq_history_restored(db);
+}
+
+/* ---- announcements, pledges, their lists and stats ---- */
+
+void store_pledge_free(struct store_pledge *p)
+{
+    free(p->description);
+    free(p->evidence);
+    p->description = p->evidence = NULL;
+}
+
+void store_pledge_context_free(struct store_pledge_context *c)
+{
+    for (size_t i = 0; i < c->n_urls; i++)
+        free(c->urls[i]);
+    c->n_urls = 0;
+}
+
+void store_announcement_free(struct store_announcement *a)
+{
+    free(a->title);
+    free(a->summary);
+    a->title = a->summary = NULL;
+    for (size_t i = 0; i < a->n_sources; i++) {
+        free(a->sources[i].url);
+        free(a->sources[i].publisher);
+        free(a->sources[i].title);
+    }
+    a->n_sources = 0;
+    for (size_t i = 0; i < a->n_pledges; i++)
+        store_pledge_free(&a->pledges[i]);
+    free(a->pledges);
+    a->pledges = NULL;
+    a->n_pledges = 0;
+}
+
+enum store_status store_announcement_get(struct db *db, int64_t id, bool with_pledges,
+                                         struct store_announcement *out)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_announcement_get(db, id, with_pledges, out)
+                     : sq_announcement_get(db, id, with_pledges, out);
+}
+
+enum store_status store_company_ids(struct db *db, const char *const slugs[], size_t n,
+                                    int64_t ids[])
+{
+    return ON_PG(db) ? pg_company_ids(db, slugs, n, ids) : sq_company_ids(db, slugs, n, ids);
+}
+
+enum store_status store_source_owner(struct db *db, const char *url, int64_t except,
+                                     int64_t *owner)
+{
+    return ON_PG(db) ? pg_source_owner(db, url, except, owner)
+                     : sq_source_owner(db, url, except, owner);
+}
+
+enum store_status store_announcement_write(struct db *db, const struct announcement_input *a,
+                                           bool replace_pledges, const char *now, int64_t *id)
+{
+    return ON_PG(db) ? pg_announcement_write(db, a, replace_pledges, now, id)
+                     : sq_announcement_write(db, a, replace_pledges, now, id);
+}
+
+enum store_status store_announcement_delete(struct db *db, int64_t id)
+{
+    return ON_PG(db) ? pg_announcement_delete(db, id) : sq_announcement_delete(db, id);
+}
+
+enum store_status store_announcement_ids(struct db *db, bool (*fn)(void *ctx, int64_t id),
+                                         void *ctx)
+{
+    return ON_PG(db) ? pg_announcement_ids(db, fn, ctx) : sq_announcement_ids(db, fn, ctx);
+}
+
+enum store_status store_announcement_list(struct db *db, const struct record_filter *f,
+                                          const struct page *pg, store_announcement_fn *fn,
+                                          void *ctx, struct page_end *end)
+{
+    if (!db) {
+        end->next_after = NULL;
+        end->total = -1;
+        return STORE_ERROR;
+    }
+    return ON_PG(db) ? pg_announcement_list(db, f, pg, fn, ctx, end)
+                     : sq_announcement_list(db, f, pg, fn, ctx, end);
+}
+
+enum store_status store_pledge_get(struct db *db, int64_t id, struct store_pledge *out)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_pledge_get(db, id, out) : sq_pledge_get(db, id, out);
+}
+
+enum store_status store_pledge_context(struct db *db, int64_t announcement_id,
+                                       struct store_pledge_context *out)
+{
+    return ON_PG(db) ? pg_pledge_context(db, announcement_id, out)
+                     : sq_pledge_context(db, announcement_id, out);
+}
+
+enum store_status store_pledge_insert(struct db *db, int64_t ann_id, int position,
+                                      const char *announced_on, const struct pledge_input *p,
+                                      const char *now, int64_t *id)
+{
+    return ON_PG(db) ? pg_pledge_insert(db, ann_id, position, announced_on, p, now, id)
+                     : sq_pledge_insert(db, ann_id, position, announced_on, p, now, id);
+}
+
+enum store_status store_pledge_update(struct db *db, int64_t id, const char *announced_on,
+                                      const struct pledge_input *p, const char *now)
+{
+    return ON_PG(db) ? pg_pledge_update(db, id, announced_on, p, now)
+                     : sq_pledge_update(db, id, announced_on, p, now);
+}
+
+enum store_status store_pledge_delete(struct db *db, int64_t id)
+{
+    return ON_PG(db) ? pg_pledge_delete(db, id) : sq_pledge_delete(db, id);
+}
+
+enum store_status store_pledge_list(struct db *db, const struct record_filter *f,
+                                    const struct page *pg, store_pledge_fn *fn, void *ctx,
+                                    struct page_end *end)
+{
+    if (!db) {
+        end->next_after = NULL;
+        end->total = -1;
+        return STORE_ERROR;
+    }
+    return ON_PG(db) ? pg_pledge_list(db, f, pg, fn, ctx, end)
+                     : sq_pledge_list(db, f, pg, fn, ctx, end);
+}
+
+enum store_status store_pledges_refresh_usd(struct db *db, const char *currency, const char *from,
+                                            const char *to, int64_t ann_id)
+{
+    return ON_PG(db) ? pg_pledges_refresh_usd(db, currency, from, to, ann_id)
+                     : sq_pledges_refresh_usd(db, currency, from, to, ann_id);
+}
+
+enum store_status store_stats_each(struct db *db, const struct record_filter *f,
+                                   enum stats_group group, store_stats_fn *fn, void *ctx)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_stats_each(db, f, group, fn, ctx) : sq_stats_each(db, f, group, fn, ctx);
+}
+
+enum store_status store_company_names(struct db *db, int64_t id, char slug[SLUG_MAX + 1],
+                                      char *name, size_t name_len)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_company_names(db, id, slug, name, name_len)
+                     : sq_company_names(db, id, slug, name, name_len);
+}
+
+enum store_status store_summary(struct db *db, struct store_summary *out)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_summary(db, out) : sq_summary(db, out);
 }

@@ -62,6 +62,8 @@ enum store_status sq_company_list(struct db *db, const struct store_company_filt
                                  const struct page *pg, store_company_fn *fn, void *ctx,
                                  struct page_end *end);
 enum store_status sq_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
+enum store_status sq_store_bulk_write_on(struct db *db, store_tx_fn *body, void *ctx);
+enum store_status sq_store_read_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status sq_store_nested(struct db *db, store_tx_fn *body, void *ctx);
 void sq_actor_set(struct db *db, const char *by, const char *request_id);
 enum store_status sq_revision_add(struct db *db, enum store_resource r, int64_t id,
@@ -106,6 +108,37 @@ enum store_status sq_feed_record(struct db *db, const char *source, const char *
                                 const char *error, const char *etag, const char *last_modified,
                                 const char *now);
 
+enum store_status sq_announcement_get(struct db *db, int64_t id, bool with_pledges,
+                                      struct store_announcement *out);
+enum store_status sq_company_ids(struct db *db, const char *const slugs[], size_t n, int64_t ids[]);
+enum store_status sq_source_owner(struct db *db, const char *url, int64_t except, int64_t *owner);
+enum store_status sq_announcement_write(struct db *db, const struct announcement_input *a,
+                                        bool replace_pledges, const char *now, int64_t *id);
+enum store_status sq_announcement_delete(struct db *db, int64_t id);
+enum store_status sq_announcement_ids(struct db *db, bool (*fn)(void *ctx, int64_t id), void *ctx);
+enum store_status sq_announcement_list(struct db *db, const struct record_filter *f,
+                                       const struct page *pg, store_announcement_fn *fn, void *ctx,
+                                       struct page_end *end);
+enum store_status sq_pledge_get(struct db *db, int64_t id, struct store_pledge *out);
+enum store_status sq_pledge_context(struct db *db, int64_t announcement_id,
+                                    struct store_pledge_context *out);
+enum store_status sq_pledge_insert(struct db *db, int64_t ann_id, int position,
+                                   const char *announced_on, const struct pledge_input *p,
+                                   const char *now, int64_t *id);
+enum store_status sq_pledge_update(struct db *db, int64_t id, const char *announced_on,
+                                   const struct pledge_input *p, const char *now);
+enum store_status sq_pledge_delete(struct db *db, int64_t id);
+enum store_status sq_pledge_list(struct db *db, const struct record_filter *f,
+                                 const struct page *pg, store_pledge_fn *fn, void *ctx,
+                                 struct page_end *end);
+enum store_status sq_pledges_refresh_usd(struct db *db, const char *currency, const char *from,
+                                         const char *to, int64_t ann_id);
+enum store_status sq_stats_each(struct db *db, const struct record_filter *f,
+                                enum stats_group group, store_stats_fn *fn, void *ctx);
+enum store_status sq_company_names(struct db *db, int64_t id, char slug[SLUG_MAX + 1], char *name,
+                                   size_t name_len);
+enum store_status sq_summary(struct db *db, struct store_summary *out);
+
 struct db *pg_store_open(const char *conninfo, char *err, size_t errlen);
 void pg_store_close(struct db *db);
 bool pg_store_migrate(struct db *db, int *from, int *applied, char *err, size_t errlen);
@@ -129,6 +162,7 @@ enum store_status pg_company_list(struct db *db, const struct store_company_filt
                                  const struct page *pg, store_company_fn *fn, void *ctx,
                                  struct page_end *end);
 enum store_status pg_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
+enum store_status pg_store_read_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status pg_store_nested(struct db *db, store_tx_fn *body, void *ctx);
 void pg_actor_set(struct db *db, const char *by, const char *request_id);
 enum store_status pg_revision_add(struct db *db, enum store_resource r, int64_t id,
@@ -172,5 +206,36 @@ enum store_status pg_feed_validators(struct db *db, const char *source, const ch
 enum store_status pg_feed_record(struct db *db, const char *source, const char *url,
                                 const char *error, const char *etag, const char *last_modified,
                                 const char *now);
+
+enum store_status pg_announcement_get(struct db *db, int64_t id, bool with_pledges,
+                                      struct store_announcement *out);
+enum store_status pg_company_ids(struct db *db, const char *const slugs[], size_t n, int64_t ids[]);
+enum store_status pg_source_owner(struct db *db, const char *url, int64_t except, int64_t *owner);
+enum store_status pg_announcement_write(struct db *db, const struct announcement_input *a,
+                                        bool replace_pledges, const char *now, int64_t *id);
+enum store_status pg_announcement_delete(struct db *db, int64_t id);
+enum store_status pg_announcement_ids(struct db *db, bool (*fn)(void *ctx, int64_t id), void *ctx);
+enum store_status pg_announcement_list(struct db *db, const struct record_filter *f,
+                                       const struct page *pg, store_announcement_fn *fn, void *ctx,
+                                       struct page_end *end);
+enum store_status pg_pledge_get(struct db *db, int64_t id, struct store_pledge *out);
+enum store_status pg_pledge_context(struct db *db, int64_t announcement_id,
+                                    struct store_pledge_context *out);
+enum store_status pg_pledge_insert(struct db *db, int64_t ann_id, int position,
+                                   const char *announced_on, const struct pledge_input *p,
+                                   const char *now, int64_t *id);
+enum store_status pg_pledge_update(struct db *db, int64_t id, const char *announced_on,
+                                   const struct pledge_input *p, const char *now);
+enum store_status pg_pledge_delete(struct db *db, int64_t id);
+enum store_status pg_pledge_list(struct db *db, const struct record_filter *f,
+                                 const struct page *pg, store_pledge_fn *fn, void *ctx,
+                                 struct page_end *end);
+enum store_status pg_pledges_refresh_usd(struct db *db, const char *currency, const char *from,
+                                         const char *to, int64_t ann_id);
+enum store_status pg_stats_each(struct db *db, const struct record_filter *f,
+                                enum stats_group group, store_stats_fn *fn, void *ctx);
+enum store_status pg_company_names(struct db *db, int64_t id, char slug[SLUG_MAX + 1], char *name,
+                                   size_t name_len);
+enum store_status pg_summary(struct db *db, struct store_summary *out);
 
 #endif

@@ -3,10 +3,11 @@
 postgresql://...` selects it; `pledged migrate` builds the schema in one
 transaction under an advisory lock, with the shipped rates loaded by COPY,
 identical to what SQLite holds after its own migrations; the store's
-contract checks pass on it as on SQLite (tests/unit/test_store.c, all of
-them: tokens, idempotency keys, gauges, feeds, companies, transactions,
-a company's history;
-test_store_records.c, the rates so far); `pledged token` works on it. Runs a throwaway
+contract checks pass on it as on SQLite (tests/unit/test_store.c and
+test_store_records.c, every check of both: tokens, idempotency keys,
+gauges, feeds, companies, announcements, pledges, USD values and their
+refresh, filters, free text, stats, rates, transactions, history);
+`pledged token` works on it. Runs a throwaway
 PostgreSQL 15 (pgserver.py) on 127.0.0.1, stopped by PID.
 
 usage: test_postgresql.py PLEDGED TEST_STORE TEST_STORE_RECORDS"""
@@ -142,7 +143,7 @@ try:
                   "%s ran on PostgreSQL (%d checks)" % (what, len(lines)), out.stderr[-2000:])
 
     contract(test_store, "contract", 68, "every check of test_store")
-    contract(test_store_records, "records", 8, "test_store_records' rates checks")
+    contract(test_store_records, "records", 88, "every check of test_store_records")
 
     # --- pledged token on PostgreSQL --------------------------------------------------
     add = run_cli(binary, "token", "add", "alice", "--db", url)

@@ -6,6 +6,7 @@
  * too), the feed, prune and a restore's ids. This is store.h's contract as the API relies
  * on it; a second engine must pass the same checks. */
 #include "db.h"
+#include "engine.h"
 #include "migrate.h"
 #include "rates.h"
 #include "store.h"
@@ -148,9 +149,12 @@ static const char kept_pairs_now[] =
     " HAVING sum(pledges) > 0)";
 
 /* The totals kept by 0008 and 0009 equal the sums of the pledges as they
- * stand (the views are the reference). */
+ * stand (the views are the reference). PostgreSQL keeps no totals: it sums
+ * the pledges at each read (pg_stats.c), so there is nothing to drift. */
 static bool kept_totals_match(struct db *db)
 {
+    if (store_engine_of(db) == ENGINE_POSTGRESQL)
+        return true;
     return rows_missing(db, kept_groups_now, "pledge_groups_computed") == 0 &&
            rows_missing(db, "pledge_groups_computed", kept_groups_now) == 0 &&
            rows_missing(db, kept_pairs_now, "pledge_group_pairs_computed") == 0 &&
@@ -521,7 +525,8 @@ static void test_fts_in_transactions(struct db *db)
     json_decref(doc);
     CHECK(store_write_on(db, fts_body, &t) == STORE_OK && t.kept && t.changed,
           "one transaction: a pledge added and rolled back, one added, one added and changed");
-    CHECK(rows_missing(db, "pledge_group_log", "pledge_group_log WHERE 0") == 0 &&
+    CHECK((store_engine_of(db) == ENGINE_POSTGRESQL ||
+           rows_missing(db, "pledge_group_log", "pledge_group_log WHERE 0") == 0) &&
               kept_totals_match(db),
           "COMMIT folded the logged changes into the kept totals and emptied the log");
     CHECK(matches(db, "zebrafish") == 0, "the rolled-back pledge's words are in no entry");
@@ -666,33 +671,32 @@ static void test_history(struct db *db)
     store_actor_set(db, NULL, NULL);
 }
 
-/* On PostgreSQL (issue 15, built in steps), the parts its engine has so
- * far: the rates. */
-static int on_postgresql(const char *conninfo)
+static void run_all(struct db *db)
 {
-    char err[256] = "";
-    struct db *db = pgdb_open(conninfo, err, sizeof err);
-    if (!CHECK(db, "a migrated PostgreSQL database (%s)", err))
-        return tap_done();
-    test_rates(db);
-    store_close(db);
-    return tap_done();
-}
-
-int main(int argc, char **argv)
-{
-    store_global_init();
-    if (argc == 2)
-        return on_postgresql(argv[1]);
-    struct tmpdb t;
-    char err[256] = "";
-    struct db *db = tmpdb_create(&t, "records", err, sizeof err);
-    if (!CHECK(db, "a migrated database (%s)", err))
-        return tap_done();
     test_records(db);
     test_fts_in_transactions(db);
     test_rates(db);
     test_history(db);
+}
+
+/* With a PostgreSQL connection string (tests/integration/
+ * test_postgresql.py gives a new database), the same checks on it. */
+int main(int argc, char **argv)
+{
+    store_global_init();
+    char err[256] = "";
+    if (argc == 2) {
+        struct db *db = pgdb_open(argv[1], err, sizeof err);
+        if (CHECK(db, "a migrated PostgreSQL database (%s)", err))
+            run_all(db);
+        store_close(db);
+        return tap_done();
+    }
+    struct tmpdb t;
+    struct db *db = tmpdb_create(&t, "records", err, sizeof err);
+    if (!CHECK(db, "a migrated database (%s)", err))
+        return tap_done();
+    run_all(db);
     store_close(db);
     tmpdb_remove(&t);
     return tap_done();

@@ -154,5 +154,35 @@ int main(void)
     p = buf_detach(&b, &len);
     CHECK(p && len == 0 && p[0] == '\0', "buf_detach of an empty buffer gives \"\"");
     free(p);
+
+    /* Search words, as both engines split free text: runs between spaces
+     * and tabs with a letter or digit; a trailing '*' asks for a prefix. */
+    static const struct {
+        const char *q, *words; /* words joined by '|', a prefix marked '*' */
+    } split[] = {
+        {"", ""},
+        {"   \t ", ""},
+        {"grid", "grid"},
+        {"  grid\tcentres  ", "grid|centres"},
+        {"data* centre", "data*|centre"},
+        {"* ** --- !?", ""},            /* no letter or digit: not words */
+        {"\"centres OR", "\"centres|OR"}, /* quotes stay part of a word */
+        {"a*b x*", "a*b|x*"},           /* '*' inside a word is its own */
+        {"日立 é*", "日立|é*"},          /* non-ASCII bytes count as letters */
+        {"2.9 -", "2.9"},
+    };
+    for (size_t i = 0; i < sizeof split / sizeof split[0]; i++) {
+        char got[128] = "";
+        const char *q = split[i].q, *word;
+        size_t n, used = 0;
+        bool prefix;
+        while (text_next_word(&q, &word, &n, &prefix) && used + n + 3 < sizeof got)
+            used += (size_t)snprintf(got + used, sizeof got - used, "%s%.*s%s", used ? "|" : "",
+                                     (int)n, word, prefix ? "*" : "");
+        CHECK(strcmp(got, split[i].words) == 0 && *q == '\0' &&
+                  text_has_word(split[i].q) == (split[i].words[0] != '\0'),
+              "text_next_word splits \"%s\" into \"%s\" (got \"%s\")", split[i].q,
+              split[i].words, got);
+    }
     return tap_done();
 }

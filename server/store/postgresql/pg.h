@@ -31,7 +31,7 @@ struct pg_db {
 
 /* A statement's parameters, numbered from $1 in the order they are added;
  * numbers are formatted into the struct itself. */
-#define PG_PARAMS_MAX 24
+#define PG_PARAMS_MAX 32
 struct pg_params {
     const char *v[PG_PARAMS_MAX];
     char num[PG_PARAMS_MAX][24];
@@ -78,5 +78,10 @@ bool pg_unhex(const char *text, unsigned char *out, size_t n);
 
 /* Copies a result's text value (NULL: "") into a buffer, cut to fit. */
 void pg_copy(char *dst, size_t size, const PGresult *r, int row, int col);
+
+/* A row's integer (0 when NULL), and a whole number's text as 128 bits
+ * (sum() of bigints is numeric in PostgreSQL: exact, of any size). */
+int64_t pg_int(const PGresult *r, int row, int col);
+__int128 pg_int128(const PGresult *r, int row, int col);
 
 #endif

@@ -136,6 +136,21 @@ void pg_copy(char *dst, size_t size, const PGresult *r, int row, int col)
     snprintf(dst, size, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
 }
 
+int64_t pg_int(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+__int128 pg_int128(const PGresult *r, int row, int col)
+{
+    const char *s = PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
+    bool negative = *s == '-';
+    __int128 v = 0;
+    for (s += negative; *s >= '0' && *s <= '9'; s++)
+        v = v * 10 + (*s - '0');
+    return negative ? -v : v;
+}
+
 /* Notices (CREATE ... IF NOT EXISTS that skips, say) are not errors and
  * are not shown. */
 static void quiet(void *arg, const char *message)

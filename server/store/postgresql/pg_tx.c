@@ -60,3 +60,17 @@ enum store_status pg_store_nested(struct db *db, store_tx_fn *body, void *ctx)
     }
     return undo != STORE_OK ? STORE_ERROR : st;
 }
+
+enum store_status pg_store_read_on(struct db *db, store_tx_fn *body, void *ctx)
+{
+    struct pg_db *p = pg_of(db);
+    enum store_status st;
+    /* one snapshot for every statement of the body, as SQLite's BEGIN gives */
+    PQclear(pg_run(p, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, &st, NULL));
+    if (st != STORE_OK)
+        return st;
+    st = body(db, ctx);
+    enum store_status end;
+    PQclear(pg_run(p, "ROLLBACK", 0, NULL, &end, NULL));
+    return st != STORE_OK ? st : end;
+}

@@ -5,6 +5,7 @@
 #include "store.h"
 
 #include "db.h"
+#include "engine.h"
 #include "filters.h"
 #include "fts_sync.h"
 #include "keyset.h"
@@ -35,24 +36,6 @@ static const struct sq_sort_column announcement_columns[] = {
     {NULL, NULL},
 };
 static const struct sq_columns announcement_list = {announcement_columns, "a.id"};
-
-void store_announcement_free(struct store_announcement *a)
-{
-    free(a->title);
-    free(a->summary);
-    a->title = a->summary = NULL;
-    for (size_t i = 0; i < a->n_sources; i++) {
-        free(a->sources[i].url);
-        free(a->sources[i].publisher);
-        free(a->sources[i].title);
-    }
-    a->n_sources = 0;
-    for (size_t i = 0; i < a->n_pledges; i++)
-        store_pledge_free(&a->pledges[i]);
-    free(a->pledges);
-    a->pledges = NULL;
-    a->n_pledges = 0;
-}
 
 static void text_at(sqlite3_stmt *st, int col, char *out, size_t len)
 {
@@ -184,12 +167,11 @@ static enum store_status read_announcement(struct db *db, sqlite3_stmt *st, bool
     return status;
 }
 
-enum store_status store_announcement_get(struct db *db, int64_t id, bool with_pledges,
+enum store_status sq_announcement_get(struct db *db, int64_t id, bool with_pledges,
                                          struct store_announcement *out)
 {
-    sqlite3_stmt *st = db ? db_prepare(db, "SELECT " ANNOUNCEMENT_COLS " FROM announcements a"
-                                           " WHERE a.id = ?")
-                          : NULL;
+    sqlite3_stmt *st = db_prepare(db, "SELECT " ANNOUNCEMENT_COLS " FROM announcements a"
+                                  " WHERE a.id = ?");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
@@ -201,7 +183,7 @@ enum store_status store_announcement_get(struct db *db, int64_t id, bool with_pl
     return status;
 }
 
-enum store_status store_company_ids(struct db *db, const char *const slugs[], size_t n,
+enum store_status sq_company_ids(struct db *db, const char *const slugs[], size_t n,
                                     int64_t ids[])
 {
     for (size_t i = 0; i < n; i++) {
@@ -218,7 +200,7 @@ enum store_status store_company_ids(struct db *db, const char *const slugs[], si
     return STORE_OK;
 }
 
-enum store_status store_source_owner(struct db *db, const char *url, int64_t except,
+enum store_status sq_source_owner(struct db *db, const char *url, int64_t except,
                                      int64_t *owner)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT announcement_id FROM sources WHERE url = ?"
@@ -371,7 +353,7 @@ static enum store_status delete_pledges(struct db *db, int64_t id)
                               : status;
 }
 
-enum store_status store_announcement_write(struct db *db, const struct announcement_input *a,
+enum store_status sq_announcement_write(struct db *db, const struct announcement_input *a,
                                            bool replace_pledges, const char *now, int64_t *id)
 {
     bool insert = *id == 0;
@@ -391,7 +373,7 @@ enum store_status store_announcement_write(struct db *db, const struct announcem
     return status;
 }
 
-enum store_status store_announcement_delete(struct db *db, int64_t id)
+enum store_status sq_announcement_delete(struct db *db, int64_t id)
 {
     enum store_status status = delete_pledges(db, id);
     if (status == STORE_OK)
@@ -402,7 +384,7 @@ enum store_status store_announcement_delete(struct db *db, int64_t id)
     return status == STORE_OK ? exec_id(db, "DELETE FROM announcements WHERE id = ?", id) : status;
 }
 
-enum store_status store_announcement_ids(struct db *db, bool (*fn)(void *ctx, int64_t id),
+enum store_status sq_announcement_ids(struct db *db, bool (*fn)(void *ctx, int64_t id),
                                          void *ctx)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT id FROM announcements ORDER BY id");
@@ -438,7 +420,7 @@ void sq_announcement_list_sql(const struct sq_filter *sf, const struct page *pg,
     sq_page_order_limit(pg, &announcement_list, sql);
 }
 
-enum store_status store_announcement_list(struct db *db, const struct record_filter *f,
+enum store_status sq_announcement_list(struct db *db, const struct record_filter *f,
                                           const struct page *pg, store_announcement_fn *fn,
                                           void *ctx, struct page_end *end)
 {

@@ -15,27 +15,19 @@ char *sq_fts_query(const char *q)
      * if it were, the query is refused rather than cut into bad syntax. */
     buf_init(&b, strlen(q) * 2 + 64);
     bool ok = true;
-    const char *p = q;
-    while (*p && ok) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        size_t n = strcspn(p, " \t");
-        if (!n)
-            break;
-        bool prefix = n > 1 && p[n - 1] == '*';
-        size_t len = prefix ? n - 1 : n;
-        if (text_is_word(p, len)) {
-            if (b.len)
-                ok = ok && buf_putc(&b, ' ');
-            ok = ok && buf_putc(&b, '"');
-            for (size_t i = 0; i < len && ok; i++) {
-                if (p[i] == '"')
-                    ok = buf_putc(&b, '"');
-                ok = ok && buf_putc(&b, p[i]);
-            }
-            ok = ok && buf_puts(&b, prefix ? "\" *" : "\"");
+    const char *word;
+    size_t len;
+    bool prefix;
+    while (ok && text_next_word(&q, &word, &len, &prefix)) {
+        if (b.len)
+            ok = buf_putc(&b, ' ');
+        ok = ok && buf_putc(&b, '"');
+        for (size_t i = 0; i < len && ok; i++) {
+            if (word[i] == '"')
+                ok = buf_putc(&b, '"');
+            ok = ok && buf_putc(&b, word[i]);
         }
-        p += n;
+        ok = ok && buf_puts(&b, prefix ? "\" *" : "\"");
     }
     if (!ok || !b.len) {
         buf_free(&b);

@@ -4,6 +4,7 @@
 #include "store.h"
 
 #include "db.h"
+#include "engine.h"
 #include "filters.h"
 #include "fts_sync.h"
 #include "jsonx.h"
@@ -11,6 +12,7 @@
 #include "records_sql.h"
 #include "revisions.h"
 #include "sq.h"
+#include "usd_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,13 +36,6 @@ static const struct sq_sort_column pledge_columns[] = {
     {NULL, NULL},
 };
 static const struct sq_columns pledge_list = {pledge_columns, "p.id"};
-
-void store_pledge_free(struct store_pledge *p)
-{
-    free(p->description);
-    free(p->evidence);
-    p->description = p->evidence = NULL;
-}
 
 static void text_at(sqlite3_stmt *st, int col, char *out, size_t len)
 {
@@ -83,12 +78,11 @@ enum store_status sq_read_pledge(sqlite3_stmt *st, struct store_pledge *p)
     return STORE_ERROR;
 }
 
-enum store_status store_pledge_get(struct db *db, int64_t id, struct store_pledge *out)
+enum store_status sq_pledge_get(struct db *db, int64_t id, struct store_pledge *out)
 {
-    sqlite3_stmt *st = db ? db_prepare(db, "SELECT " PLEDGE_COLS " FROM pledges p"
-                                           " LEFT JOIN companies c ON c.id = p.company_id"
-                                           " WHERE p.id = ?")
-                          : NULL;
+    sqlite3_stmt *st = db_prepare(db, "SELECT " PLEDGE_COLS " FROM pledges p"
+                                  " LEFT JOIN companies c ON c.id = p.company_id"
+                                  " WHERE p.id = ?");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, id);
@@ -100,14 +94,7 @@ enum store_status store_pledge_get(struct db *db, int64_t id, struct store_pledg
     return status;
 }
 
-void store_pledge_context_free(struct store_pledge_context *c)
-{
-    for (size_t i = 0; i < c->n_urls; i++)
-        free(c->urls[i]);
-    c->n_urls = 0;
-}
-
-enum store_status store_pledge_context(struct db *db, int64_t announcement_id,
+enum store_status sq_pledge_context(struct db *db, int64_t announcement_id,
                                        struct store_pledge_context *out)
 {
     memset(out, 0, sizeof *out);
@@ -183,11 +170,11 @@ static enum store_status bind_pledge(struct db *db, sqlite3_stmt *st, int64_t an
                                      const char *announced_on, const struct pledge_input *p,
                                      const char *now, char **evidence_text)
 {
-    struct sq_usd usd = {0};
+    struct store_usd usd = {0};
     int64_t company_id;
     enum store_status status = pledge_company(db, p, &company_id);
     if (status == STORE_OK && p->currency)
-        status = sq_usd_value(db, p->currency, p->amount_minor, announced_on, &usd);
+        status = store_usd_value(db, p->currency, p->amount_minor, announced_on, &usd);
     if (status != STORE_OK)
         return status;
     *evidence_text = jsonx_dump(p->evidence, NULL);
@@ -259,7 +246,7 @@ static enum store_status next_position(struct db *db, int64_t ann_id, int *posit
     return rc == SQLITE_ROW ? STORE_OK : sq_status(rc);
 }
 
-enum store_status store_pledge_insert(struct db *db, int64_t ann_id, int position,
+enum store_status sq_pledge_insert(struct db *db, int64_t ann_id, int position,
                                       const char *announced_on, const struct pledge_input *p,
                                       const char *now, int64_t *id)
 {
@@ -281,7 +268,7 @@ enum store_status store_pledge_insert(struct db *db, int64_t ann_id, int positio
     return sq_fts_mark(db, FTS_PLEDGES, *id, true);
 }
 
-enum store_status store_pledge_update(struct db *db, int64_t id, const char *announced_on,
+enum store_status sq_pledge_update(struct db *db, int64_t id, const char *announced_on,
                                       const struct pledge_input *p, const char *now)
 {
     enum store_status status = write_row(db,
@@ -295,7 +282,7 @@ enum store_status store_pledge_update(struct db *db, int64_t id, const char *ann
     return status == STORE_OK ? sq_fts_mark(db, FTS_PLEDGES, id, false) : status;
 }
 
-enum store_status store_pledge_delete(struct db *db, int64_t id)
+enum store_status sq_pledge_delete(struct db *db, int64_t id)
 {
     enum store_status status =
         sq_tombstones(db, SQ_TOMBSTONE("pledge", "NULL", "pledges", "id"), id);
@@ -337,7 +324,7 @@ void sq_pledge_list_sql(const struct sq_filter *sf, const struct page *pg, struc
     sq_page_order_limit(pg, &pledge_list, sql);
 }
 
-enum store_status store_pledge_list(struct db *db, const struct record_filter *f,
+enum store_status sq_pledge_list(struct db *db, const struct record_filter *f,
                                     const struct page *pg, store_pledge_fn *fn, void *ctx,
                                     struct page_end *end)
 {

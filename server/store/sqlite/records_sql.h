@@ -28,21 +28,6 @@
 /* The pledge on the current row of st (PLEDGE_COLS from column 0). */
 enum store_status sq_read_pledge(sqlite3_stmt *st, struct store_pledge *p);
 
-/* A pledge's amount in US dollars, or why it has none. */
-struct sq_usd {
-    bool known;
-    int64_t cents;
-    char rate[MONEY_TEXT];
-    char rate_date[DATE_TEXT];
-    char rate_source[STORE_WORD];   /* "" for USD */
-    char error[160];
-};
-
-/* The USD value of an amount at the rate in force on `date`. A missing
- * rate or an overflow is a result, with its reason in out->error. */
-enum store_status sq_usd_value(struct db *db, const struct currency *c, uint64_t minor,
-                               const char *date, struct sq_usd *out);
-
 /* The SQL of a page of pledges / announcements with filter sf, selecting
  * PLEDGE_COLS / the announcement's columns, then the page's key columns. */
 void sq_pledge_list_sql(const struct sq_filter *sf, const struct page *pg, struct buf *sql);

@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include "db.h"
+#include "engine.h"
 #include "filters.h"
 #include "sq.h"
 
@@ -161,7 +162,7 @@ static bool broad_only(const struct record_filter *f)
            !f->q;
 }
 
-enum store_status store_stats_each(struct db *db, const struct record_filter *f,
+enum store_status sq_stats_each(struct db *db, const struct record_filter *f,
                                    enum stats_group group, store_stats_fn *fn, void *ctx)
 {
     const char *fdim, *fkey;
@@ -188,7 +189,7 @@ enum store_status store_stats_each(struct db *db, const struct record_filter *f,
     return status;
 }
 
-enum store_status store_company_names(struct db *db, int64_t id, char slug[SLUG_MAX + 1],
+enum store_status sq_company_names(struct db *db, int64_t id, char slug[SLUG_MAX + 1],
                                       char *name, size_t name_len)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT slug, name FROM companies WHERE id = ?");
@@ -212,11 +213,11 @@ enum store_status store_company_names(struct db *db, int64_t id, char slug[SLUG_
     " (SELECT " fn "(announced_on) FROM announcements) ORDER BY CASE"                     \
     " announced_on_precision WHEN 'day' THEN 0 WHEN 'month' THEN 1 ELSE 2 END LIMIT 1)"
 
-enum store_status store_summary(struct db *db, struct store_summary *out)
+enum store_status sq_summary(struct db *db, struct store_summary *out)
 {
     /* The pledges' totals are kept by triggers (migration 0008); the rest
      * is an index seek each. */
-    sqlite3_stmt *st = db ? db_prepare(db,
+    sqlite3_stmt *st = db_prepare(db,
         "SELECT (SELECT count(*) FROM companies), (SELECT count(*) FROM announcements),"
         " t.pledges, (SELECT min(announced_on) FROM announcements),"
         " (SELECT max(announced_on) FROM announcements),"
@@ -224,7 +225,7 @@ enum store_status store_summary(struct db *db, struct store_summary *out)
         " t.approximate,"
         PRECISION_AT("min") "," PRECISION_AT("max") ","
         " (SELECT max(date) FROM rates)"
-        " FROM pledge_totals t WHERE t.id = 1") : NULL;
+        " FROM pledge_totals t WHERE t.id = 1");
     if (!st)
         return STORE_ERROR;
     int rc = sqlite3_step(st);

@@ -59,7 +59,7 @@ void store_pool_stop(void)
     db_pool_stop();
 }
 
-enum store_status store_read_on(struct db *db, store_tx_fn *body, void *ctx)
+enum store_status sq_store_read_on(struct db *db, store_tx_fn *body, void *ctx)
 {
     if (db_exec(db, "BEGIN") != SQLITE_OK)
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
@@ -166,9 +166,9 @@ static enum store_status each_aside(struct db *db, const struct aside *a, bool d
     return STORE_OK;
 }
 
-enum store_status store_bulk_write_on(struct db *db, store_tx_fn *body, void *ctx)
+enum store_status sq_store_bulk_write_on(struct db *db, store_tx_fn *body, void *ctx)
 {
-    if (!db || !db_begin(db))
+    if (!db_begin(db))
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
     struct aside aside;
     enum store_status st = read_aside(db, &aside);

@@ -1,43 +1,18 @@
-/* usd — each pledge's amount in US dollars, stored with the pledge: its
- * value at the rate in force on the announcement's date (or why there is
- * none), and the refresh that brings stored values in step when rates or
- * dates change (store_pledges_refresh_usd in store.h). */
+/* usd — the refresh that brings the pledges' stored USD values (their
+ * value at the rate in force on the announcement's date, or why there is
+ * none: usd_value.c) in step when rates or dates change
+ * (store_pledges_refresh_usd in store.h), in SQLite. */
 #include "records_sql.h"
+#include "usd_value.h"
 
 #include "db.h"
+#include "engine.h"
 #include "rates.h"
 #include "sq.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum store_status sq_usd_value(struct db *db, const struct currency *c, uint64_t minor,
-                               const char *date, struct sq_usd *out)
-{
-    memset(out, 0, sizeof *out);
-    struct rate_found f;
-    enum store_status r = rates_in_force(db, c, date, &f);
-    if (r == STORE_ERROR)
-        return STORE_ERROR;
-    if (r == STORE_NOT_FOUND) {
-        rates_none_text(db, c->code, date, out->error, sizeof out->error);
-        return STORE_OK;
-    }
-    const struct currency *usd = currency_find("USD");
-    money_u128 cents;
-    if (money_convert(minor, c, &f.rate, usd, &RATE_ONE, &cents) != CONVERT_OK ||
-        cents > (money_u128)INT64_MAX) {
-        snprintf(out->error, sizeof out->error, "the amount in USD is too large to represent");
-        return STORE_OK;
-    }
-    out->known = true;
-    out->cents = (int64_t)cents;
-    rate_cross_format(&f.rate, &RATE_ONE, out->rate);
-    snprintf(out->rate_date, sizeof out->rate_date, "%s", f.rate_date);
-    snprintf(out->rate_source, sizeof out->rate_source, "%s", f.source);
-    return STORE_OK;
-}
 
 static bool step_done(sqlite3_stmt *st, enum store_status *status)
 {
@@ -47,7 +22,7 @@ static bool step_done(sqlite3_stmt *st, enum store_status *status)
 
 /* Whether the stored USD columns of the row sel is on (see refresh) say
  * the same as usd. */
-static bool same_usd(sqlite3_stmt *sel, const struct sq_usd *usd)
+static bool same_usd(sqlite3_stmt *sel, const struct store_usd *usd)
 {
     const char *old_rate = (const char *)sqlite3_column_text(sel, 5);
     const char *old_date = (const char *)sqlite3_column_text(sel, 6);
@@ -64,7 +39,7 @@ static bool same_usd(sqlite3_stmt *sel, const struct sq_usd *usd)
 
 struct usd_change {
     int64_t id;
-    struct sq_usd usd;
+    struct store_usd usd;
 };
 
 static enum store_status write_usd(struct db *db, const struct usd_change *c, const char *now)
@@ -74,7 +49,7 @@ static enum store_status write_usd(struct db *db, const struct usd_change *c, co
                                       " usd_rate_source = ?7 WHERE id = ?6");
     if (!up)
         return STORE_ERROR;
-    const struct sq_usd *u = &c->usd;
+    const struct store_usd *u = &c->usd;
     if (u->known) {
         sqlite3_bind_int64(up, 1, u->cents);
         sqlite3_bind_text(up, 2, u->rate, -1, SQLITE_STATIC);
@@ -90,7 +65,7 @@ static enum store_status write_usd(struct db *db, const struct usd_change *c, co
     return status;
 }
 
-enum store_status store_pledges_refresh_usd(struct db *db, const char *currency,
+enum store_status sq_pledges_refresh_usd(struct db *db, const char *currency,
                                             const char *from, const char *to, int64_t ann_id)
 {
     sqlite3_stmt *sel = db_prepare(
@@ -111,8 +86,8 @@ enum store_status store_pledges_refresh_usd(struct db *db, const char *currency,
     int rc;
     while (status == STORE_OK && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
         const struct currency *c = currency_find((const char *)sqlite3_column_text(sel, 1));
-        struct sq_usd usd;
-        status = c ? sq_usd_value(db, c, (uint64_t)sqlite3_column_int64(sel, 2),
+        struct store_usd usd;
+        status = c ? store_usd_value(db, c, (uint64_t)sqlite3_column_int64(sel, 2),
                                (const char *)sqlite3_column_text(sel, 3), &usd)
                    : STORE_ERROR;
         if (status != STORE_OK || same_usd(sel, &usd))
