@@ -238,6 +238,10 @@ bool ecb_hist_read(const char *text, size_t len, const char *since, fx_row_fn *f
         memcpy(row.date, date, DATE_TEXT); /* a valid date: exactly 10 bytes and a NUL */
         memcpy(row.code, "EUR", 4);
         rate_quotient(&RATE_ONE, &usd_per_eur, &row.per_usd);
+        if (!storable(&row.per_usd)) {
+            snprintf(err, errlen, "the EUR rate on %s (1 / the USD value) is out of range", date);
+            return false;
+        }
         if (!fn(ctx, &row))
             return false;
         for (size_t i = 1; i < line.n; i++) {

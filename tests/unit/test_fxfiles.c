@@ -180,6 +180,10 @@ int main(int argc, char **argv)
         {"an ECB value 'abc'", "Date,USD,JPY,\n2024-04-30,1.0718,abc,\n", 1, "abc"},
         {"a truncated ECB file", "Date,USD,JPY,\n2024-04-30,1.0718,168.27,\n2024-04-2", 1, "truncated"},
         {"an ECB file with a header only", "Date,USD,JPY,\n", 1, "no rows"},
+        /* 1 / 1680682224 has 19 decimals: the EUR row itself must be
+         * storable, as every cross rate is (found by the fuzzer). */
+        {"an ECB USD value whose inverse has too many decimals",
+         "Date,USD,JPY,\n2024-04-30,1680682224,168.27,\n", 1, "EUR rate on 2024-04-30"},
         {"an HTML error page", "<html><body>Service unavailable</body></html>\n", 1, "header"},
     };
     /* A line of more cells than a reader holds (found by the fuzzer: it
