@@ -206,6 +206,16 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_by_age ON idempotency_keys (created_at);
 
+-- What SQLite's PRAGMA data_version is to its answer cache: a number
+-- every write transaction adds one to (after the write lock), which each
+-- replica reads before it answers a GET from its cache, so a read on one
+-- replica right after a write on another sees the write.
+CREATE TABLE data_version (
+    id      integer PRIMARY KEY CHECK (id = 1),
+    version bigint NOT NULL
+);
+INSERT INTO data_version VALUES (1, 0);
+
 -- The history (SQLite's 0010). seq is the commit order: every write
 -- transaction, on every replica, first takes one advisory lock, so one
 -- writes at a time and seq only grows; a rolled-back write leaves a gap

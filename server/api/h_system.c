@@ -14,7 +14,6 @@
 #include <string.h>
 #include <stdio.h>
 #include <pthread.h>
-#include <sys/stat.h>
 #include <time.h>
 
 extern const char openapi_json[];
@@ -129,17 +128,9 @@ void h_metrics(const struct request *rq, struct response *rs)
                      "# TYPE pledged_http_requests_in_flight gauge\n"
                      "pledged_http_requests_in_flight %d\n",
                atomic_load(&g_app.in_flight));
-    long long size = 0;
-    struct stat sb;
-    char wal[1100];
-    if (stat(g_app.cfg.db_path, &sb) == 0)
-        size += sb.st_size;
-    snprintf(wal, sizeof wal, "%s-wal", g_app.cfg.db_path);
-    if (stat(wal, &sb) == 0)
-        size += sb.st_size;
-    buf_printf(&out, "# HELP pledged_database_size_bytes Database file and WAL on disk.\n"
-                     "# TYPE pledged_database_size_bytes gauge\n"
-                     "pledged_database_size_bytes %lld\n", size);
+    buf_printf(&out, "# HELP pledged_database_size_bytes The database on disk (SQLite: file"
+                     " and WAL).\n# TYPE pledged_database_size_bytes gauge\n"
+                     "pledged_database_size_bytes %lld\n", store_database_bytes(store_reader()));
     table_rows(&out);
     rates_feeds_metrics(&out);
     unsigned long long batches, writes;

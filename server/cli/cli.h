@@ -40,11 +40,9 @@ int apply_option(struct config *cfg, int opt, const char *val, const char *origi
 /* Applies the PLEDGED_* environment variables; 0 or 2. */
 int config_from_env(struct config *cfg);
 
-/* The database at path, migrated; NULL after saying why on stderr. */
+/* The database `path` names (a SQLite file or a PostgreSQL connection
+ * string), migrated; NULL after saying why on stderr. */
 struct db *open_migrated(const char *path);
-/* The same for the commands PostgreSQL can run so far (issue 15: token);
- * open_migrated refuses a PostgreSQL database for the others. */
-struct db *open_migrated_any(const char *path);
 
 int cmd_serve(struct config *cfg);
 int cmd_healthcheck(const struct config *cfg);

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-struct db *open_migrated_any(const char *path)
+struct db *open_migrated(const char *path)
 {
     char err[512];
     struct db *db = store_open(path, err, sizeof err);
@@ -22,20 +22,6 @@ struct db *open_migrated_any(const char *path)
     int from, applied;
     if (!store_migrate(db, &from, &applied, err, sizeof err)) {
         fprintf(stderr, "pledged: %s\n", err);
-        store_close(db);
-        return NULL;
-    }
-    return db;
-}
-
-struct db *open_migrated(const char *path)
-{
-    struct db *db = open_migrated_any(path);
-    if (db && store_engine_of(db) == ENGINE_POSTGRESQL) {
-        /* Issue 15 is being built in steps: the schema and the tokens are
-         * there, the records' functions are not yet. */
-        fprintf(stderr, "pledged: PostgreSQL takes `pledged migrate` and `pledged token` only so"
-                        " far (issue 15); serving and importing run on SQLite for now\n");
         store_close(db);
         return NULL;
     }
@@ -136,6 +122,11 @@ int cmd_backup(const struct config *cfg, int argc, char **argv)
         return usage_error("backup takes one destination FILE");
     if (access(argv[0], F_OK) == 0) {
         fprintf(stderr, "pledged: %s exists; choose a new file\n", argv[0]);
+        return 1;
+    }
+    if (store_engine_for(cfg->db_path) == ENGINE_POSTGRESQL) {
+        fprintf(stderr, "pledged: backup copies a SQLite file; for PostgreSQL use pg_dump"
+                        " (README, \"More than one machine\")\n");
         return 1;
     }
     char err[600];

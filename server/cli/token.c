@@ -17,7 +17,7 @@ int cmd_token(const struct config *cfg, int argc, char **argv, bool read_only)
         return usage_error("unknown token command '%s'", verb);
     if (needs_name ? argc != 2 : argc != 1)
         return usage_error("token %s takes exactly one NAME", verb);
-    struct db *db = open_migrated_any(cfg->db_path);
+    struct db *db = open_migrated(cfg->db_path);
     if (!db)
         return 1;
     char err[256], token[TOKEN_LEN + 1];

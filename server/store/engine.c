@@ -4,6 +4,7 @@
 
 #include "rates.h"
 #include "store.h"
+#include "writer.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -61,6 +62,51 @@ int store_schema_current(struct db *db)
 }
 
 #define ON_PG(db) (store_engine_of(db) == ENGINE_POSTGRESQL)
+
+/* ---- the daemon's connections ---- */
+
+static enum store_engine pool_engine;
+
+bool store_pool_start(const char *target, char *err, size_t errlen)
+{
+    pool_engine = store_engine_for(target);
+    struct db *writer = pool_engine == ENGINE_POSTGRESQL ? pg_pool_start(target, err, errlen)
+                                                         : sq_pool_start(target, err, errlen);
+    if (!writer)
+        return false;
+    if (!writer_start(writer)) {
+        snprintf(err, errlen, "cannot start the writer thread");
+        return false;
+    }
+    return true;
+}
+
+void store_pool_stop(void)
+{
+    writer_stop();
+    if (pool_engine == ENGINE_POSTGRESQL)
+        pg_pool_stop();
+    else
+        sq_pool_stop();
+}
+
+struct db *store_reader(void)
+{
+    return pool_engine == ENGINE_POSTGRESQL ? pg_reader() : sq_reader();
+}
+
+bool store_take_busy(void)
+{
+    bool sqlite = sq_take_busy(), postgresql = pg_take_busy(); /* both flags cleared */
+    return sqlite || postgresql;
+}
+
+int64_t store_data_version(struct db *db)
+{
+    if (!db)
+        return -1;
+    return ON_PG(db) ? pg_data_version(db) : sq_data_version(db);
+}
 
 /* ---- tokens ---- */
 
@@ -132,6 +178,23 @@ enum store_status store_read_on(struct db *db, store_tx_fn *body, void *ctx)
     return ON_PG(db) ? pg_store_read_on(db, body, ctx) : sq_store_read_on(db, body, ctx);
 }
 
+enum store_status store_batch_begin(struct db *db)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_batch_begin(db) : sq_batch_begin(db);
+}
+
+enum store_status store_batch_job(struct db *db, store_tx_fn *body, void *ctx)
+{
+    return ON_PG(db) ? pg_batch_job(db, body, ctx) : sq_batch_job(db, body, ctx);
+}
+
+enum store_status store_batch_commit(struct db *db)
+{
+    return ON_PG(db) ? pg_batch_commit(db) : sq_batch_commit(db);
+}
+
 enum store_status store_nested(struct db *db, store_tx_fn *body, void *ctx)
 {
     return ON_PG(db) ? pg_store_nested(db, body, ctx) : sq_store_nested(db, body, ctx);
@@ -198,6 +261,13 @@ enum store_status store_count_rows(struct db *db, struct store_row_counts *out)
     return ON_PG(db) ? pg_count_rows(db, out) : sq_count_rows(db, out);
 }
 
+long long store_database_bytes(struct db *db)
+{
+    if (!db)
+        return 0;
+    return ON_PG(db) ? pg_database_bytes(db) : sq_database_bytes(db);
+}
+
 enum store_status store_feed_each(struct db *db, store_feed_fn *fn, void *ctx)
 {
     return ON_PG(db) ? pg_feed_each(db, fn, ctx) : sq_feed_each(db, fn, ctx);
@@ -235,6 +305,14 @@ enum store_status rates_in_force(struct db *db, const struct currency *c, const 
         return STORE_OK;
     }
     return ON_PG(db) ? pg_rates_in_force(db, c, date, out) : sq_rates_in_force(db, c, date, out);
+}
+
+enum store_status store_rate_load_row(struct db *db, const char *code, const char *date,
+                                      const char *per_usd, const char *source, const char *now,
+                                      bool upsert, bool *changed)
+{
+    return ON_PG(db) ? pg_rate_load_row(db, code, date, per_usd, source, now, upsert, changed)
+                     : sq_rate_load_row(db, code, date, per_usd, source, now, upsert, changed);
 }
 
 void rates_none_text(struct db *db, const char *code, const char *date, char *out, size_t len)

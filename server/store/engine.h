@@ -34,12 +34,35 @@ static inline enum store_engine store_engine_of(const struct db *db)
 /* The engine's name for messages: "SQLite", "PostgreSQL". */
 const char *store_engine_name(enum store_engine e);
 
+/* ---- The writer's batches (writer.c): one transaction holding several
+ * writes, each in its own savepoint. begin takes the write lock; a job's
+ * status other than STORE_OK rolls back its savepoint only; commit rolls
+ * the whole batch back when it fails. */
+enum store_status store_batch_begin(struct db *db);
+enum store_status store_batch_job(struct db *db, store_tx_fn *body, void *ctx);
+enum store_status store_batch_commit(struct db *db);
+
+/* One rate of a CSV load (rates_load.c): inserted, or with upsert
+ * corrected when its value differs (*changed says whether a row was
+ * written); an existing row without upsert is STORE_CONFLICT. */
+enum store_status store_rate_load_row(struct db *db, const char *code, const char *date,
+                                      const char *per_usd, const char *source, const char *now,
+                                      bool upsert, bool *changed);
+
 /* ---- Each engine's own functions, called through store.h's ----
  * Issue 15 adds PostgreSQL's in steps; a function listed for SQLite only
  * is not yet dispatched, and PostgreSQL connections do not reach it (the
  * command line refuses what PostgreSQL cannot do yet). */
 
 struct db *sq_store_open(const char *path, char *err, size_t errlen);
+enum store_status sq_rate_load_row(struct db *db, const char *code, const char *date,
+                                   const char *per_usd, const char *source, const char *now,
+                                   bool upsert, bool *changed);
+struct db *sq_pool_start(const char *path, char *err, size_t errlen);
+void sq_pool_stop(void);
+struct db *sq_reader(void);
+bool sq_take_busy(void);
+int64_t sq_data_version(struct db *db);
 void sq_store_close(struct db *db);
 bool sq_store_migrate(struct db *db, int *from, int *applied, char *err, size_t errlen);
 int sq_schema_current(struct db *db);
@@ -65,6 +88,9 @@ enum store_status sq_store_write_on(struct db *db, store_tx_fn *body, void *ctx)
 enum store_status sq_store_bulk_write_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status sq_store_read_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status sq_store_nested(struct db *db, store_tx_fn *body, void *ctx);
+enum store_status sq_batch_begin(struct db *db);
+enum store_status sq_batch_job(struct db *db, store_tx_fn *body, void *ctx);
+enum store_status sq_batch_commit(struct db *db);
 void sq_actor_set(struct db *db, const char *by, const char *request_id);
 enum store_status sq_revision_add(struct db *db, enum store_resource r, int64_t id,
                                  const char *key, int64_t version, const char *action,
@@ -100,6 +126,7 @@ enum store_status sq_rate_latest_from(struct db *db, const char *currency, const
 enum store_status sq_rate_list(struct db *db, const struct store_rate_filter *f,
                               const struct page *pg, store_rate_fn *fn, void *ctx,
                               struct page_end *end);
+long long sq_database_bytes(struct db *db);
 enum store_status sq_count_rows(struct db *db, struct store_row_counts *out);
 enum store_status sq_feed_each(struct db *db, store_feed_fn *fn, void *ctx);
 enum store_status sq_feed_validators(struct db *db, const char *source, const char *url,
@@ -140,6 +167,14 @@ enum store_status sq_company_names(struct db *db, int64_t id, char slug[SLUG_MAX
 enum store_status sq_summary(struct db *db, struct store_summary *out);
 
 struct db *pg_store_open(const char *conninfo, char *err, size_t errlen);
+enum store_status pg_rate_load_row(struct db *db, const char *code, const char *date,
+                                   const char *per_usd, const char *source, const char *now,
+                                   bool upsert, bool *changed);
+struct db *pg_pool_start(const char *conninfo, char *err, size_t errlen);
+void pg_pool_stop(void);
+struct db *pg_reader(void);
+bool pg_take_busy(void);
+int64_t pg_data_version(struct db *db);
 void pg_store_close(struct db *db);
 bool pg_store_migrate(struct db *db, int *from, int *applied, char *err, size_t errlen);
 int pg_schema_current(struct db *db);
@@ -164,6 +199,9 @@ enum store_status pg_company_list(struct db *db, const struct store_company_filt
 enum store_status pg_store_write_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status pg_store_read_on(struct db *db, store_tx_fn *body, void *ctx);
 enum store_status pg_store_nested(struct db *db, store_tx_fn *body, void *ctx);
+enum store_status pg_batch_begin(struct db *db);
+enum store_status pg_batch_job(struct db *db, store_tx_fn *body, void *ctx);
+enum store_status pg_batch_commit(struct db *db);
 void pg_actor_set(struct db *db, const char *by, const char *request_id);
 enum store_status pg_revision_add(struct db *db, enum store_resource r, int64_t id,
                                  const char *key, int64_t version, const char *action,
@@ -199,6 +237,7 @@ enum store_status pg_rate_latest_from(struct db *db, const char *currency, const
 enum store_status pg_rate_list(struct db *db, const struct store_rate_filter *f,
                               const struct page *pg, store_rate_fn *fn, void *ctx,
                               struct page_end *end);
+long long pg_database_bytes(struct db *db);
 enum store_status pg_count_rows(struct db *db, struct store_row_counts *out);
 enum store_status pg_feed_each(struct db *db, store_feed_fn *fn, void *ctx);
 enum store_status pg_feed_validators(struct db *db, const char *source, const char *url,

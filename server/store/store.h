@@ -318,6 +318,9 @@ struct store_row_counts {
     long long companies, announcements, pledges, sources;
 };
 enum store_status store_count_rows(struct db *db, struct store_row_counts *out);
+/* The database's size on disk: SQLite's file and WAL, PostgreSQL's
+ * pg_database_size; 0 when unknown. */
+long long store_database_bytes(struct db *db);
 
 #define STORE_FEED_NAME_MAX 31
 

@@ -13,16 +13,17 @@
  *
  * No batch waits for company: the writer takes what is queued when it is
  * free, so a lone write commits at once and writes that arrive while a
- * batch runs share the next one (SQLite's commit, WAL frames and locks
- * paid once per batch instead of once per request).
+ * batch runs share the next one (SQLite's commit, WAL frames and locks,
+ * PostgreSQL's round trips, write lock and WAL flush, paid once per batch
+ * instead of once per request). Each engine gives the batch's three steps
+ * (engine.h: begin, a job in its savepoint, commit); the queue is the same.
  *
  * Ownership: a job lives on the waiting thread's stack; the queue only
  * borrows it until `done` is set under the queue's mutex.
  */
 #include "writer.h"
 
-#include "db.h"
-#include "sq.h"
+#include "engine.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -49,36 +50,6 @@ static struct {
     atomic_uint_fast64_t batches, writes;
 } W = {.mu = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER};
 
-/* Runs a prepared one-word statement ("SAVEPOINT w", ...). */
-static bool exec_cached(struct db *db, const char *sql)
-{
-    sqlite3_stmt *st = db_prepare(db, sql);
-    if (!st)
-        return false;
-    int rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE;
-}
-
-static enum store_status failure(void)
-{
-    return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
-}
-
-/* One job inside the batch's transaction, in its own savepoint. */
-static void run_job(struct db *db, struct job *j)
-{
-    if (!exec_cached(db, "SAVEPOINT job")) {
-        j->status = failure();
-        return;
-    }
-    j->status = j->body(db, j->ctx);
-    if (j->status != STORE_OK && !exec_cached(db, "ROLLBACK TO job"))
-        j->status = STORE_ERROR;
-    if (!exec_cached(db, "RELEASE job"))
-        j->status = STORE_ERROR;
-}
-
 static _Atomic(void (*)(void)) on_commit;
 
 void store_on_commit(void (*fn)(void))
@@ -86,25 +57,27 @@ void store_on_commit(void (*fn)(void))
     atomic_store(&on_commit, fn);
 }
 
+void store_commit_heard(void)
+{
+    void (*hook)(void) = atomic_load(&on_commit);
+    if (hook)
+        hook();
+}
+
 static void run_batch(struct job *batch[], size_t n)
 {
     struct db *db = W.db;
-    db_take_busy(); /* a lock met by an earlier batch is not this one's */
+    store_take_busy(); /* a lock met by an earlier batch is not this one's */
     if (n == 1) { /* no savepoint needed: the transaction is the job's */
         batch[0]->status = store_write_on(db, batch[0]->body, batch[0]->ctx);
         return;
     }
-    if (!db || !db_begin(db)) {
-        enum store_status st = failure();
-        for (size_t i = 0; i < n; i++)
-            batch[i]->status = st;
-        return;
-    }
+    enum store_status st = store_batch_begin(db);
     for (size_t i = 0; i < n; i++)
-        run_job(db, batch[i]);
-    if (db_commit(db)) /* db_commit rolls back when it fails */
-        return;
-    enum store_status st = failure();
+        batch[i]->status = st == STORE_OK ? store_batch_job(db, batch[i]->body, batch[i]->ctx)
+                                          : st;
+    if (st != STORE_OK || (st = store_batch_commit(db)) == STORE_OK)
+        return; /* the commit rolls back when it fails */
     for (size_t i = 0; i < n; i++)
         if (batch[i]->status == STORE_OK)
             batch[i]->status = st;
@@ -130,9 +103,7 @@ static void *writer_main(void *arg)
             W.tail = NULL;
         pthread_mutex_unlock(&W.mu);
         run_batch(batch, n);
-        void (*hook)(void) = atomic_load(&on_commit);
-        if (hook)
-            hook();
+        store_commit_heard();
         atomic_fetch_add(&W.batches, 1);
         atomic_fetch_add(&W.writes, n);
         pthread_mutex_lock(&W.mu);
@@ -164,6 +135,11 @@ void writer_stop(void)
     pthread_join(W.thread, NULL);
     W.running = false;
     W.db = NULL;
+}
+
+enum store_status store_write(store_tx_fn *body, void *ctx)
+{
+    return writer_submit(body, ctx);
 }
 
 enum store_status writer_submit(store_tx_fn *body, void *ctx)

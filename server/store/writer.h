@@ -1,5 +1,6 @@
 /* writer — the daemon's writer thread with group commit (see writer.c).
- * Private to server/store/sqlite/: the rest of the daemon calls store_write.
+ * Private to server/store/ and its engines: the rest of the daemon calls
+ * store_write.
  */
 #ifndef PLEDGED_STORE_WRITER_H
 #define PLEDGED_STORE_WRITER_H
@@ -18,6 +19,10 @@ void writer_stop(void);
  * (or failed); its status, as store_write says. STORE_ERROR when the writer
  * is not running. */
 enum store_status writer_submit(store_tx_fn *body, void *ctx);
+
+/* Calls the store_on_commit hook: after each batch, and when another
+ * replica's commit is heard of (PostgreSQL's LISTEN). */
+void store_commit_heard(void);
 
 /* Jobs waiting for the writer now (for tests). */
 size_t writer_queued(void);

@@ -14,12 +14,23 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+# Which engine a Daemon's database lives in (issue 15: meson runs every
+# integration test twice, the second time with PLEDGED_TEST_ENGINE set).
+# On PostgreSQL the test process starts one throwaway server (pgserver.py)
+# on its first Daemon, gives each Daemon a new database on it, and stops it
+# by PID when the process ends, after its daemons.
+ENGINE = os.environ.get("PLEDGED_TEST_ENGINE", "sqlite")
+POSTGRESQL = ENGINE == "postgresql"
+_pg = None
+_databases = 0
 
 # Daemons this test process started and has not stopped. A test that dies
 # with an exception still stops them, by PID, when Python exits.
@@ -29,9 +40,90 @@ _running = []
 def _stop_leftovers():
     for d in list(_running):
         d.stop()
+    if _pg:
+        _pg.stop()
 
 
 atexit.register(_stop_leftovers)
+
+
+def new_database(folder, name="test"):
+    """A new, empty database for a daemon: the SQLite file name.db in
+    folder, or a new database on the test process's PostgreSQL."""
+    global _pg, _databases
+    if not POSTGRESQL:
+        return os.path.join(folder, name + ".db")
+    if _pg is None:
+        import pgserver  # imports this module: not at the top
+        server = pgserver.PgServer()
+        server.start()
+        _pg = server
+    _databases += 1
+    return _pg.createdb("test%d" % _databases)
+
+
+def is_postgresql(db):
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def _value(text):
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def sql_rows(db, query):
+    """The rows a query (no parameters: the tests write their values in)
+    answers on a daemon's database, either engine: tuples, integers as int,
+    NULL as None on SQLite and "" on PostgreSQL (psql's unaligned text)."""
+    if not is_postgresql(db):
+        conn = sqlite3.connect(db)
+        try:
+            return [tuple(r) for r in conn.execute(query).fetchall()]
+        finally:
+            conn.close()
+    return [tuple(_value(v) for v in row) for row in _pg.psql(query, dbname=db.rsplit("/", 1)[1])]
+
+
+def sql_exec(db, statement):
+    """Runs one statement that returns no rows on a daemon's database."""
+    if not is_postgresql(db):
+        conn = sqlite3.connect(db)
+        try:
+            conn.execute(statement)
+            conn.commit()
+        finally:
+            conn.close()
+        return
+    _pg.psql(statement, dbname=db.rsplit("/", 1)[1])
+
+
+class WriteLockHolder:
+    """Another process holding the database's write lock, as a second
+    pledged or an operator's session would: SQLite's BEGIN IMMEDIATE, or
+    PostgreSQL's advisory lock that every pledged write takes first."""
+
+    def __init__(self, db):
+        self.db = db
+        if not is_postgresql(db):
+            self.conn = sqlite3.connect(db, timeout=1, isolation_level=None)
+            self.conn.execute("BEGIN IMMEDIATE")
+            return
+        self.proc = subprocess.Popen(["psql", "-X", "-q", "-At", "-d", db], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.proc.stdin.write("BEGIN; SELECT pg_advisory_xact_lock(8102238401644800628);"
+                              " SELECT 'held';\n")
+        self.proc.stdin.flush()
+        while self.proc.stdout.readline().strip() != "held":
+            pass
+
+    def release(self):
+        if not is_postgresql(self.db):
+            self.conn.execute("ROLLBACK")
+            self.conn.close()
+            return
+        self.proc.communicate("ROLLBACK;\n", timeout=30)
 
 
 class Tap:
@@ -99,7 +191,7 @@ class Daemon:
     def __init__(self, binary, *extra, token=True, env=None, workdir=None, db=None):
         self.binary = binary
         self.dir = workdir or tempfile.mkdtemp(prefix="pledged-test-")
-        self.db = db or os.path.join(self.dir, "test.db")
+        self.db = db or new_database(self.dir)
         self.log_path = os.path.join(self.dir, "daemon.log")
         self.token = None
         self.extra = list(extra)

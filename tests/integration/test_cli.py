@@ -2,16 +2,15 @@
 database written by a newer pledged."""
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 
-from harness import Tap, run_cli, Daemon, finish
+from harness import Daemon, Tap, is_postgresql, new_database, run_cli, sql_exec, sql_rows
 
 tap = Tap()
 binary = sys.argv[1]
 work = tempfile.mkdtemp(prefix="pledged-cli-")
-db = os.path.join(work, "cli.db")
+db = new_database(work, "cli")
 
 r = run_cli(binary, "--version")
 tap.check(r.returncode == 0 and r.stdout.startswith("pledged "), "--version prints the version", r)
@@ -86,11 +85,9 @@ tap.check(r.returncode == 1, "a bad token name is refused", r)
 r = run_cli(binary, "token", "list", "--db", db)
 tap.check(r.returncode == 0 and "alice" in r.stdout and "bob" in r.stdout and token not in r.stdout,
           "token list shows names but never the tokens", r)
-conn = sqlite3.connect(db)
-stored = [row[0] for row in conn.execute("SELECT hash FROM tokens")]
-conn.close()
-tap.check(all(isinstance(h, bytes) and len(h) == 32 for h in stored)
-          and not any(token.encode() in h for h in stored),
+# bytea comes back from psql as \x and hex
+stored = [h if isinstance(h, bytes) else bytes.fromhex(h[2:]) for (h,) in sql_rows(db, "SELECT hash FROM tokens")]
+tap.check(len(stored) == 2 and all(len(h) == 32 for h in stored) and not any(token.encode() in h for h in stored),
           "only 32-byte hashes of tokens are stored")
 
 # A token works against the daemon until it is revoked.
@@ -110,10 +107,8 @@ tap.eq(rc, 0, "the daemon stops cleanly")
 tap.check(d.sanitizer_report() is None, "no sanitizer report", d.log_text()[-4000:])
 
 # A database from a newer pledged is refused, by migrate and by serve.
-conn = sqlite3.connect(db)
-conn.execute("INSERT INTO schema_migrations VALUES (9999, '9999_future.sql', '2030-01-01T00:00:00Z')")
-conn.commit()
-conn.close()
+sql_exec(db, "INSERT INTO schema_migrations (version, name, applied_at)"
+             " VALUES (9999, '9999_future.sql', '2030-01-01T00:00:00Z')")
 r = run_cli(binary, "migrate", "--db", db)
 tap.check(r.returncode == 1 and "newer" in r.stderr, "migrate refuses a newer database", r)
 r = run_cli(binary, "serve", "--db", db, "--port", "0")

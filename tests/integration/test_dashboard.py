@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import Daemon, Tap, finish, run_cli
+from harness import POSTGRESQL, Daemon, Tap, finish, run_cli
 
 tap = Tap()
 binary = sys.argv[1]
@@ -22,6 +22,8 @@ d = Daemon(binary)
 res = run_cli(binary, "seed", "--db", d.db)
 tap.check(res.returncode == 0, "the sample data loads", res)
 artifacts = os.environ.get("PLEDGED_ARTIFACTS") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "artifacts")
+if POSTGRESQL:  # the PostgreSQL pass runs beside the SQLite one: its own folder
+    artifacts = os.path.join(artifacts, "postgresql")
 os.makedirs(artifacts, exist_ok=True)
 chromium = shutil.which("chromium") or "/usr/bin/chromium"
 tap.check(os.path.exists(chromium), "Debian's chromium is installed (%s)" % chromium)

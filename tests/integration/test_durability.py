@@ -2,15 +2,16 @@
 (8 threads, so writes share group commits) is killed with SIGKILL
 mid-stream and restarted on the same database; every write that got a 2xx
 answer must be there, none that got a 4xx may be, and PRAGMA
-integrity_check must pass. Three rounds on one database."""
+integrity_check must pass (SQLite: on PostgreSQL the server, not pledged,
+keeps its files, and it is the daemon that is killed). Three rounds on one
+database."""
 import os
 import signal
-import sqlite3
 import sys
 import threading
 import time
 
-from harness import Daemon, Tap, finish
+from harness import Daemon, Tap, finish, is_postgresql, sql_rows
 
 tap = Tap()
 d = Daemon(sys.argv[1], "--threads", "8")
@@ -67,29 +68,26 @@ for rnd in range(3):
     stop.set()
     [t.join() for t in threads]
     d.log.close()
-    conn = sqlite3.connect(d.db)
-    check = conn.execute("PRAGMA integrity_check").fetchone()[0]
-    conn.close()
-    tap.eq(check, "ok", "round %d: after SIGKILL the database passes integrity_check" % rnd)
+    if not is_postgresql(d.db):
+        check = sql_rows(d.db, "PRAGMA integrity_check")[0][0]
+        tap.eq(check, "ok", "round %d: after SIGKILL the database passes integrity_check" % rnd)
     # History (issue 14): every record has the revision of its version, and
     # each record's latest revision agrees with the table: no revision
     # without its change, no change without its revision.
-    conn = sqlite3.connect(d.db)
     broken = {}
     for res, table in (("company", "companies"), ("announcement", "announcements"), ("pledge", "pledges")):
-        missing = conn.execute(
-            "SELECT count(*) FROM %s t WHERE NOT EXISTS (SELECT 1 FROM revisions r WHERE r.resource = ?"
-            " AND r.record_id = t.id AND r.version = t.version)" % table, (res,)).fetchone()[0]
-        disagree = conn.execute(
-            "SELECT count(*) FROM revisions r WHERE r.resource = ?1 AND r.version = (SELECT max(version)"
-            " FROM revisions x WHERE x.resource = ?1 AND x.record_id = r.record_id) AND CASE r.action"
+        missing = sql_rows(d.db,
+            "SELECT count(*) FROM %s t WHERE NOT EXISTS (SELECT 1 FROM revisions r WHERE r.resource = '%s'"
+            " AND r.record_id = t.id AND r.version = t.version)" % (table, res))[0][0]
+        disagree = sql_rows(d.db,
+            "SELECT count(*) FROM revisions r WHERE r.resource = '%s' AND r.version = (SELECT max(version)"
+            " FROM revisions x WHERE x.resource = '%s' AND x.record_id = r.record_id) AND CASE r.action"
             " WHEN 'delete' THEN EXISTS (SELECT 1 FROM %s t WHERE t.id = r.record_id)"
             " ELSE coalesce((SELECT version FROM %s t WHERE t.id = r.record_id), -1) != r.version END"
-            % (table, table), (res,)).fetchone()[0]
+            % (res, res, table, table))[0][0]
         if missing or disagree:
             broken[res] = (missing, disagree)
-    revisions = conn.execute("SELECT count(*) FROM revisions").fetchone()[0]
-    conn.close()
+    revisions = sql_rows(d.db, "SELECT count(*) FROM revisions")[0][0]
     tap.check(not broken and revisions > 20,
               "round %d: every change has its revision and every revision its change (%d revisions)"
               % (rnd, revisions), broken)

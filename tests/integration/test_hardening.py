@@ -16,13 +16,12 @@ import os
 import resource
 import selectors
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
 
-from harness import Daemon, Tap, finish, run_cli
+from harness import Daemon, Tap, WriteLockHolder, finish, run_cli
 
 tap = Tap()
 binary = sys.argv[1]
@@ -83,7 +82,7 @@ def trickle(s, chunk, limit):
 
 
 # --- one daemon per port -------------------------------------------------------------------
-second_db = os.path.join(d.dir, "second.db")
+second_db = os.path.join(d.dir, "second.db")  # a file either way: it must not appear
 t0 = time.time()
 r = run_cli(binary, "serve", "--port", str(d.port), "--bind", "127.0.0.1", "--db", second_db, timeout=10)
 tap.check(r.returncode != 0 and "port %d is already in use on 127.0.0.1" % d.port in r.stderr
@@ -131,12 +130,10 @@ tap.check(lines and not bad and any("\\\\xff" in l for l in lines), "every acces
           "bad bytes escaped", bad[:3])
 
 # --- the database held by another process: 503 with Retry-After ---------------------------
-holder = sqlite3.connect(d.db, timeout=1, isolation_level=None)
-holder.execute("BEGIN IMMEDIATE")
+holder = WriteLockHolder(d.db)
 t0 = time.time()
 r = d.request("POST", "/v1/companies", body={"name": "Blocked Co"})
-holder.execute("ROLLBACK")
-holder.close()
+holder.release()
 tap.check(r.status == 503 and r.header("Retry-After") and r.json["type"] == "/problems/unavailable",
           "a write that meets another process's lock past the busy timeout is 503 with Retry-After (%.1f s)"
           % (time.time() - t0), r)

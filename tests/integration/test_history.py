@@ -9,12 +9,11 @@ SIGTERM), rates in the feed, the command line's writes, and history prune.
 import json
 import os
 import socket
-import sqlite3
 import sys
 import threading
 import time
 
-from harness import Daemon, Tap, finish, run_cli
+from harness import Daemon, Tap, finish, new_database, run_cli, sql_rows
 
 tap = Tap()
 binary = sys.argv[1]
@@ -302,6 +301,7 @@ tap.check(len(rf) == 3 and rf[2]["resource"] == "rates" and rf[2]["source"] == "
           "rates import is one revision per run, not per row", rf[2:])
 tap.check(idle.wait_for(2, 5) and [e[2]["resource"] for e in idle.events][:2] == ["rate", "rate"],
           "a stream of rates only hears of the rate changes", [e[2].get("key") for e in idle.events])
+t_idle = time.time()  # its last event: the keep-alive period starts again
 
 # --- the feed in commit order under concurrent writers ---------------------------------------
 acked, lock, stop = [], threading.Lock(), threading.Event()
@@ -338,9 +338,7 @@ w.start()
 stop.set()
 w.join()
 seqs = [int(x["cursor"]) for x in walked]
-con = sqlite3.connect(d.db)
-all_seqs = [row[0] for row in con.execute("SELECT seq FROM revisions ORDER BY seq")]
-con.close()
+all_seqs = [row[0] for row in sql_rows(d.db, "SELECT seq FROM revisions ORDER BY seq")]
 tap.check(seqs == sorted(set(seqs)) and seqs == all_seqs,
           "a client paging the feed while 6 clients write sees every revision once, in commit order "
           "(%d revisions, %d polls)" % (len(seqs), polls), (len(seqs), len(all_seqs)))
@@ -384,7 +382,7 @@ tap.check(s2.wait_for(7) and [e[0] for e in s2.events[3:]] == [e[0] for e in bac
           "the stream that stayed saw the same events")
 bad = Stream("/v1/changes", last_event_id="abc")
 tap.eq(bad.status, 400, "a bad Last-Event-ID is 400")
-# Keep-alive: the idle stream has been open since the start.
+# Keep-alive: the idle stream has heard nothing since the rates' events.
 time.sleep(max(0, 16 - (time.time() - t_idle)))
 tap.check(any("keep-alive" in c for c in idle.comments), "an idle stream gets a comment every 15 s",
           (idle.comments, time.time() - t_idle))
@@ -393,9 +391,7 @@ tap.check(any("keep-alive" in c for c in idle.comments), "an idle stream gets a 
 exp = run_cli(binary, "export", "--with-history", "--db", d.db, timeout=60)
 lines = exp.stdout.splitlines()
 revision_lines = [l for l in lines if l.startswith('{"revision"')]
-con = sqlite3.connect(d.db)
-n_revisions = con.execute("SELECT count(*) FROM revisions").fetchone()[0]
-con.close()
+n_revisions = sql_rows(d.db, "SELECT count(*) FROM revisions")[0][0]
 tap.check(exp.returncode == 0 and len(revision_lines) == n_revisions and '"restore"' in lines[0],
           "export --with-history writes each record with its id and version, then every revision (%d)"
           % n_revisions, exp.stderr)
@@ -404,7 +400,7 @@ tap.check(run_cli(binary, "export", "--db", d.db).stdout.count('"restore"') == 0
 dump = os.path.join(d.dir, "with-history.jsonl")
 with open(dump, "w") as fh:
     fh.write(exp.stdout)
-restored = os.path.join(d.dir, "restored.db")
+restored = new_database(d.dir, "restored")
 res = run_cli(binary, "import", dump, "--db", restored, timeout=120)
 again = run_cli(binary, "export", "--with-history", "--db", restored, timeout=60)
 tap.check(res.returncode == 0 and "0 refused" in res.stdout and again.stdout == exp.stdout,
@@ -417,15 +413,11 @@ tap.check(r2.get("/v1/pledges/%d" % pid).status == 410
           and r2.get("/v1/changes?since=0&limit=500").json == d.get("/v1/changes?since=0&limit=500").json,
           "the restored database has the same histories, tombstones and feed")
 fresh = r2.request("POST", "/v1/companies", body={"name": "After The Restore"})
-con = sqlite3.connect(d.db)
-top = con.execute("SELECT max(record_id) FROM revisions WHERE resource = 'company'").fetchone()[0]
-con.close()
+top = sql_rows(d.db, "SELECT max(record_id) FROM revisions WHERE resource = 'company'")[0][0]
 tap.check(fresh.status == 201 and fresh.json["version"] == 1
           and r2.get("/v1/companies/after-the-restore/history").json["data"][0]["action"] == "create",
           "writes go on after a restore, with histories of their own", fresh.json)
-con = sqlite3.connect(restored)
-new_id = con.execute("SELECT id FROM companies WHERE slug = 'after-the-restore'").fetchone()[0]
-con.close()
+new_id = sql_rows(restored, "SELECT id FROM companies WHERE slug = 'after-the-restore'")[0][0]
 tap.check(new_id > top, "a new record's id lies above every id the history names, deleted ones' too (%d > %d)"
           % (new_id, top))
 r2.stop()
@@ -434,15 +426,11 @@ tap.check("goes into an empty database only" in res.stderr and " 0 imported" in 
           "a file with history is refused line by line by a database that is not empty", (res.stdout, res.stderr[:300]))
 
 # --- history prune ---------------------------------------------------------------------------
-con = sqlite3.connect(d.db)
-total = con.execute("SELECT count(*) FROM revisions").fetchone()[0]
-con.close()
+total = sql_rows(d.db, "SELECT count(*) FROM revisions")[0][0]
 res = run_cli(binary, "history", "prune", "--before", "2999-01-01", "--db", d.db)
-con = sqlite3.connect(d.db)
 tap.check(res.returncode == 1 and "would be dropped" in res.stdout and "--yes" in res.stdout
-          and con.execute("SELECT count(*) FROM revisions").fetchone()[0] == total,
+          and sql_rows(d.db, "SELECT count(*) FROM revisions")[0][0] == total,
           "history prune without --yes only says how many it would drop", res.stdout + res.stderr)
-con.close()
 res = run_cli(binary, "history", "prune", "--before", "2999-01-01", "--yes", "--db", d.db)
 h = d.get("/v1/pledges/%d/history" % sp[0]).json["data"]
 tap.check(res.returncode == 0 and [x["version"] for x in h] == [5] and h[0]["changes"] == h[0]["record"]

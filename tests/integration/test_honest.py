@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import threading
 
-from harness import Daemon, Tap, finish, run_cli
+from harness import Daemon, finish, new_database, run_cli, Tap
 
 tap = Tap()
 binary = sys.argv[1]
@@ -203,7 +203,7 @@ tap.check(any(l.get("announced_on_precision") == "month" for l in lines)
           and any(p.get("amount_qualifier") == "about" for l in lines for p in l.get("pledges", []))
           and not any("targets_usd" in l for l in lines),
           "export carries precision and qualifiers, and no computed totals", exp.stdout[:600])
-fresh = os.path.join(d.dir, "fresh.db")
+fresh = new_database(d.dir, "fresh")
 path = os.path.join(d.dir, "export.jsonl")
 with open(path, "w") as fh:
     fh.write(exp.stdout)
@@ -212,7 +212,7 @@ again = run_cli(binary, "export", "--db", fresh)
 tap.check(imp.returncode == 0 and again.stdout == exp.stdout, "export, import, export gives the same bytes", imp.stderr)
 
 # --- the sample data, as the articles state it ---------------------------------------------
-seeded = os.path.join(d.dir, "seeded.db")
+seeded = new_database(d.dir, "seeded")
 tap.eq(run_cli(binary, "seed", "--db", seeded).returncode, 0, "the sample data loads")
 s2 = Daemon(binary, db=seeded, token=False)
 summary = s2.get("/v1/stats/summary").json

@@ -8,7 +8,10 @@ trigger back), the same full-text matches, and kept totals equal to the
 sums of the pledges. Then the daemon's totals with no filter (the kept
 groups) equal its totals with a filter every pledge passes (one pass over
 the rows), for every group_by; and a later small import goes in batches
-and keeps the totals right. No timing is asserted."""
+and keeps the totals right. No timing is asserted. On PostgreSQL (whose
+bulk load is its ordinary transaction, with nothing set aside and no
+totals kept) the schema, plan and kept-totals checks are SQLite's own and
+are left out; the rest holds on both."""
 import json
 import os
 import shutil
@@ -18,7 +21,7 @@ import sys
 import tempfile
 import time
 
-from harness import Daemon, Tap, finish, run_cli
+from harness import POSTGRESQL, Daemon, Tap, finish, new_database, run_cli, sql_rows
 
 binary = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
@@ -35,7 +38,7 @@ with open(data, "w") as fh:
     fh.write(json.dumps({"title": "", "announced_on": "2024-13-01"}) + "\n")
     fh.write(json.dumps({"company": {"slug": "co-0001", "name": "Again"}}) + "\n")
 text = open(data).read()
-bulk_db, batch_db = os.path.join(work, "bulk.db"), os.path.join(work, "batch.db")
+bulk_db, batch_db = new_database(work, "bulk"), new_database(work, "batch")
 
 # The bulk load goes into the file a daemon serves: its readers go on
 # answering from the last commit and never see part of the load.
@@ -96,18 +99,24 @@ def facts(path):
     return out
 
 
-fb, fa = facts(bulk_db), facts(batch_db)
-tap.check(fb["pledges"] == 25000, "every pledge is there", fb["pledges"])
-tap.check(fb["schema"] == fa["schema"] and sum(1 for r in fb["schema"] if r[2] == "pledges") >= 18,
-          "the same schema afterwards: every index and trigger of the pledges is back")
-tap.check(fb["order"] == fa["order"] and fb["plan"] == fa["plan"],
-          "in the order they were made, so a filtered list takes the same plan", (fb["plan"], fa["plan"]))
-tap.check(fb["groups"] == fb["computed"] and fb["groups"] == fa["groups"] and fa["groups"] == fa["computed"],
-          "the kept groups equal the pledges' sums, filled again in one pass or kept row by row")
-tap.check(fb["totals"] == fb["totals_computed"] == fa["totals"], "and so does the summary's kept row")
-tap.check(fb["fts"] == fa["fts"] and all(len(m) > 1000 for m in fb["fts"]) and fb["fts_ann"] == fa["fts_ann"]
-          and len(fb["fts_ann"]) > 1000, "the same full-text matches, written once a transaction")
-tap.eq(fb["check"], [("ok",)], "integrity_check passes")
+if not POSTGRESQL:  # SQLite's own schema, plans, kept totals and FTS5 tables
+    fb, fa = facts(bulk_db), facts(batch_db)
+    tap.check(fb["pledges"] == 25000, "every pledge is there", fb["pledges"])
+    tap.check(fb["schema"] == fa["schema"] and sum(1 for r in fb["schema"] if r[2] == "pledges") >= 18,
+              "the same schema afterwards: every index and trigger of the pledges is back")
+    tap.check(fb["order"] == fa["order"] and fb["plan"] == fa["plan"],
+              "in the order they were made, so a filtered list takes the same plan", (fb["plan"], fa["plan"]))
+    tap.check(fb["groups"] == fb["computed"] and fb["groups"] == fa["groups"] and fa["groups"] == fa["computed"],
+              "the kept groups equal the pledges' sums, filled again in one pass or kept row by row")
+    tap.check(fb["totals"] == fb["totals_computed"] == fa["totals"], "and so does the summary's kept row")
+    tap.check(fb["fts"] == fa["fts"] and all(len(m) > 1000 for m in fb["fts"]) and fb["fts_ann"] == fa["fts_ann"]
+              and len(fb["fts_ann"]) > 1000, "the same full-text matches, written once a transaction")
+    tap.check(fb["check"] == [("ok",)], "integrity_check passes")
+else:
+    counts = [sql_rows(db, "SELECT count(*) FROM pledges")[0][0] for db in (bulk_db, batch_db)]
+    tap.check(counts == [25000, 25000], "every pledge is there, loaded either way", counts)
+    words = [d.get("/v1/pledges?count=true&limit=1&q=" + w).json["total"] for w in ("robotics", "chips")]
+    tap.check(all(n > 1000 for n in words), "and free text finds them (%s)" % words, words)
 
 for group in ("company", "country", "kind", "status", "currency", "year", "month"):
     kept = d.get("/v1/stats/totals?group_by=" + group)
@@ -138,8 +147,9 @@ tap.check(month["total"]["pledges"] == 25001 and none and none[0]["pledges"] >= 
           "the daemon sees it, in no month (its date is known to the year)", month["total"])
 tap.eq(d.get("/v1/stats/totals?group_by=month&from=1900-01-01").json, month,
        "a pass over every pledge puts it in no month too")
-fb = facts(bulk_db)
-tap.check(fb["groups"] == fb["computed"] and fb["totals"] == fb["totals_computed"],
-          "and the kept totals still equal the pledges' sums")
+if not POSTGRESQL:
+    fb = facts(bulk_db)
+    tap.check(fb["groups"] == fb["computed"] and fb["totals"] == fb["totals_computed"],
+              "and the kept totals still equal the pledges' sums")
 shutil.rmtree(work, ignore_errors=True)
 finish(tap, d)

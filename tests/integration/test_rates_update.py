@@ -14,13 +14,12 @@ import http.server
 import io
 import json
 import os
-import sqlite3
 import sys
 import threading
 import time
 import zipfile
 
-from harness import Daemon, Tap, finish, run_cli
+from harness import Daemon, Tap, finish, is_postgresql, new_database, run_cli, sql_rows
 
 tap = Tap()
 binary = sys.argv[1]
@@ -167,12 +166,11 @@ tap.check(cur["JPY"].get("latest_rate_date") == "2026-01-16" and cur["JPY"].get(
 
 
 def fingerprint():
-    con = sqlite3.connect(d.db)
-    rows = con.execute("SELECT count(*), max(date), group_concat(source) FROM (SELECT * FROM rates"
-                       " ORDER BY date DESC, currency LIMIT 300)").fetchone()
-    pl = con.execute("SELECT amount_usd_minor, usd_rate_source, usd_error FROM pledges ORDER BY id").fetchall()
-    total = con.execute("SELECT count(*) FROM rates").fetchone()[0]
-    con.close()
+    joined = "string_agg(source, ',')" if is_postgresql(d.db) else "group_concat(source)"
+    rows = sql_rows(d.db, "SELECT count(*), max(date), %s FROM (SELECT * FROM rates"
+                          " ORDER BY date DESC, currency LIMIT 300) t" % joined)[0]
+    pl = sql_rows(d.db, "SELECT amount_usd_minor, usd_rate_source, usd_error FROM pledges ORDER BY id")
+    total = sql_rows(d.db, "SELECT count(*) FROM rates")[0][0]
     return (rows, pl, total)
 
 
@@ -257,7 +255,7 @@ tap.check(d.get("/v1/stats/summary").json.get("rates_as_of") == "2026-04-24", "t
           d.get("/v1/stats/summary").json)
 
 # --- the daemon keeps them current ----------------------------------------------------------------
-fresh = os.path.join(d.dir, "fresh.db")
+fresh = new_database(d.dir, "fresh")
 run_cli(binary, "migrate", "--db", fresh)
 e = Daemon(binary, "--rates-refresh", "3s", "--fed-url", base + "/fed.csv", "--ecb-url", base + "/ecb.zip", db=fresh)
 e.request("POST", "/v1/companies", body={"name": "Yen Corp", "slug": "yen-corp"})

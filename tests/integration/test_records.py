@@ -12,7 +12,7 @@ import re
 import sys
 import threading
 
-from harness import Daemon, Tap, finish, run_cli
+from harness import Daemon, finish, new_database, run_cli, Tap
 
 tap = Tap()
 d = Daemon(sys.argv[1])
@@ -310,7 +310,7 @@ exported = res.stdout
 path = os.path.join(d.dir, "export.jsonl")
 with open(path, "w") as fh:
     fh.write(exported)
-empty = os.path.join(d.dir, "empty.db")
+empty = new_database(d.dir, "empty")
 res2 = run_cli(d.binary, "import", path, "--db", empty)
 res3 = run_cli(d.binary, "export", "--db", empty)
 tap.check(res.returncode == 0 and res2.returncode == 0 and res3.stdout == exported and exported.count("\n") >= 19,
@@ -340,7 +340,7 @@ big = os.path.join(d.dir, "big.jsonl")
 with open(big, "w") as fh:
     subprocess.run([sys.executable, gen, "6000"], stdout=fh, check=True)
 master, slave = pty.openpty()
-proc = subprocess.Popen([d.binary, "import", big, "--db", os.path.join(d.dir, "progress.db")],
+proc = subprocess.Popen([d.binary, "import", big, "--db", new_database(d.dir, "progress")],
                         stdout=subprocess.PIPE, stderr=slave, text=True)
 os.close(slave)
 seen = b""

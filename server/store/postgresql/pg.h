@@ -27,7 +27,14 @@ struct pg_db {
     PGconn *conn;
     char *conninfo;
     const char *by, *request_id; /* who the running body writes for (borrowed) */
+    bool in_tx;                  /* a transaction is open: never reconnect inside one */
+    double retry_at;             /* a lost connection is tried again from then (monotonic s) */
+    struct pg_db *next_open;     /* the pool's list of readers */
 };
+
+/* The channel each write transaction NOTIFYs (delivered at commit) and
+ * each replica LISTENs on (pg_pool.c). */
+#define PG_CHANNEL "pledged_writes"
 
 /* A statement's parameters, numbered from $1 in the order they are added;
  * numbers are formatted into the struct itself. */
@@ -70,6 +77,19 @@ void pg_message(const PGconn *conn, const PGresult *res, char *err, size_t errle
  * are logged. */
 PGresult *pg_run(struct pg_db *p, const char *sql, int n, const char *const *params,
                  enum store_status *st, char constraint[64]);
+
+/* Runs several statements with no parameters in one round trip (the
+ * simple query protocol), classified as pg_run does. */
+PGresult *pg_script(struct pg_db *p, const char *sql, enum store_status *st);
+
+/* Whether a statement of this thread met a lost or refusing server since
+ * the last call; clears the flag (store_take_busy). */
+bool pg_take_busy(void);
+void pg_note_busy(void);
+
+/* The session as pledged needs it: UTC, ISO dates, a statement timeout
+ * unless the connection text set one. False with the reason in err. */
+bool pg_session_setup(struct pg_db *p, char *err, size_t errlen);
 
 /* bytea as text: out gets "\x" and 2n hex digits (2n + 3 bytes). */
 void pg_hex(const unsigned char *bytes, size_t n, char *out);

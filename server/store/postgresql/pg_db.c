@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void pg_message(const PGconn *conn, const PGresult *res, char *err, size_t errlen)
 {
@@ -57,10 +58,51 @@ static bool transient(const char *state)
            strncmp(state, "57", 2) == 0 || strcmp(state, "55P03") == 0;
 }
 
-PGresult *pg_run(struct pg_db *p, const char *sql, int n, const char *const *params,
-                 enum store_status *st, char constraint[64])
+static _Thread_local bool t_busy;
+
+bool pg_take_busy(void)
 {
-    PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+    bool busy = t_busy;
+    t_busy = false;
+    return busy;
+}
+
+void pg_note_busy(void)
+{
+    t_busy = true;
+}
+
+static double monotonic(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A connection found lost is opened again, between transactions only (a
+ * transaction cut off is the caller's failure, never continued on a new
+ * connection), and at most once a second while the server stays away. */
+static bool usable(struct pg_db *p)
+{
+    if (PQstatus(p->conn) == CONNECTION_OK)
+        return true;
+    if (p->in_tx || monotonic() < p->retry_at)
+        return false;
+    PQreset(p->conn);
+    char why[400];
+    if (PQstatus(p->conn) == CONNECTION_OK && pg_session_setup(p, why, sizeof why)) {
+        log_info("PostgreSQL: connected again");
+        return true;
+    }
+    p->retry_at = monotonic() + 1.0;
+    return false;
+}
+
+/* The outcome of a statement: r when it succeeded, else NULL with *st
+ * saying why (see pg_run). */
+static PGresult *outcome(struct pg_db *p, PGresult *r, const char *sql, enum store_status *st,
+                         char constraint[64])
+{
     if (r && result_ok(r)) {
         *st = STORE_OK;
         return r;
@@ -75,6 +117,7 @@ PGresult *pg_run(struct pg_db *p, const char *sql, int n, const char *const *par
     } else {
         bool gone = PQstatus(p->conn) != CONNECTION_OK || transient(state);
         *st = gone ? STORE_BUSY : STORE_ERROR;
+        t_busy = t_busy || gone;
         char why[600], msg[900];
         pg_message(p->conn, r, why, sizeof why);
         snprintf(msg, sizeof msg, "PostgreSQL: %s (SQLSTATE %s): %.200s", why,
@@ -83,6 +126,28 @@ PGresult *pg_run(struct pg_db *p, const char *sql, int n, const char *const *par
     }
     PQclear(r);
     return NULL;
+}
+
+PGresult *pg_run(struct pg_db *p, const char *sql, int n, const char *const *params,
+                 enum store_status *st, char constraint[64])
+{
+    if (!usable(p)) {
+        *st = STORE_BUSY;
+        t_busy = true;
+        return NULL;
+    }
+    return outcome(p, PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0), sql, st,
+                   constraint);
+}
+
+PGresult *pg_script(struct pg_db *p, const char *sql, enum store_status *st)
+{
+    if (!usable(p)) {
+        *st = STORE_BUSY;
+        t_busy = true;
+        return NULL;
+    }
+    return outcome(p, PQexec(p->conn, sql), sql, st, NULL);
 }
 
 int pg_param(struct pg_params *pp, const char *value)
@@ -168,6 +233,7 @@ struct db *pg_store_open(const char *conninfo, char *err, size_t errlen)
         return NULL;
     }
     p->engine = ENGINE_POSTGRESQL;
+    p->by = "cli"; /* the command line's writes; the daemon's connections say their own */
     /* Ours first: the connection text, expanded from dbname, overrides
      * them. */
     const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
@@ -182,12 +248,26 @@ struct db *pg_store_open(const char *conninfo, char *err, size_t errlen)
     }
     PQsetNoticeProcessor(p->conn, quiet, NULL);
     char why[400];
-    if (!pg_exec(p, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'", why, sizeof why)) {
+    if (!pg_session_setup(p, why, sizeof why)) {
         snprintf(err, errlen, "cannot set up the PostgreSQL session: %s", why);
         pg_store_close((struct db *)(void *)p);
         return NULL;
     }
     return (struct db *)(void *)p;
+}
+
+bool pg_session_setup(struct pg_db *p, char *err, size_t errlen)
+{
+    /* A statement that runs past 30 s is cancelled, and a write that waits
+     * more than 5 s for the write lock (held by a long import on another
+     * replica, say) gives up, as SQLite's busy timeout does: the request
+     * answers 503 and its connection is free again. The user's own
+     * settings win. */
+    return pg_exec(p, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD';"
+                      " SELECT set_config('statement_timeout', '30s', false)"
+                      " WHERE current_setting('statement_timeout') = '0';"
+                      " SELECT set_config('lock_timeout', '5s', false)"
+                      " WHERE current_setting('lock_timeout') = '0'", err, errlen);
 }
 
 void pg_store_close(struct db *db)

@@ -176,3 +176,29 @@ enum store_status pg_rate_list(struct db *db, const struct store_rate_filter *f,
     buf_free(&count);
     return st;
 }
+
+enum store_status pg_rate_load_row(struct db *db, const char *code, const char *date,
+                                   const char *per_usd, const char *source, const char *now,
+                                   bool upsert, bool *changed)
+{
+    const char *const params[] = {code, date, per_usd, source, now};
+    enum store_status st;
+    /* A row already there is no error inside the transaction (which a
+     * unique violation would abort): DO NOTHING, and no row counted. A
+     * correction compares the rate as written, as SQLite's text does. */
+    PGresult *r = pg_run(
+        pg_of(db),
+        upsert ? "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
+                 " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (currency, date) DO UPDATE"
+                 " SET per_usd = excluded.per_usd, source = excluded.source,"
+                 " updated_at = excluded.updated_at"
+                 " WHERE rates.per_usd::text IS DISTINCT FROM excluded.per_usd::text"
+               : "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
+                 " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (currency, date) DO NOTHING",
+        5, params, &st, NULL);
+    *changed = r && strcmp(PQcmdTuples(r), "0") != 0;
+    PQclear(r);
+    if (st == STORE_OK && !upsert && !*changed)
+        st = STORE_CONFLICT;
+    return st;
+}

@@ -170,9 +170,9 @@ enum store_status pg_revisions_feed(struct db *db, const struct store_feed_query
     enum store_status st;
     PGresult *r = pg_run(pg_of(db), q->deletes_only
         ? "SELECT " REVISION_COLS " FROM revisions WHERE action = 'delete' AND seq > $1"
-          " AND ($2 & " RESOURCE_BIT ") != 0 AND at >= $3::timestamptz ORDER BY seq LIMIT $4"
+          " AND ($2::bigint & " RESOURCE_BIT ") != 0 AND at >= $3::timestamptz ORDER BY seq LIMIT $4"
         : "SELECT " REVISION_COLS " FROM revisions WHERE seq > $1"
-          " AND ($2 & " RESOURCE_BIT ") != 0 AND at >= $3::timestamptz ORDER BY seq LIMIT $4",
+          " AND ($2::bigint & " RESOURCE_BIT ") != 0 AND at >= $3::timestamptz ORDER BY seq LIMIT $4",
         pp.n, pp.v, &st, NULL);
     return each_revision(r, st, fn, ctx);
 }

@@ -24,6 +24,16 @@ enum store_status pg_count_rows(struct db *db, struct store_row_counts *out)
     return st;
 }
 
+long long pg_database_bytes(struct db *db)
+{
+    enum store_status st;
+    PGresult *r = pg_run(pg_of(db), "SELECT pg_database_size(current_database())", 0, NULL, &st,
+                         NULL);
+    long long size = r ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+    PQclear(r);
+    return size;
+}
+
 enum store_status pg_feed_each(struct db *db, store_feed_fn *fn, void *ctx)
 {
     enum store_status st;

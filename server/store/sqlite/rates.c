@@ -85,60 +85,10 @@ void sq_rates_latest(struct db *db, const char *code, char latest[DATE_TEXT])
     db_done(st);
 }
 
-/* The state of one rates_load_csv. */
-struct csv_load {
-    sqlite3_stmt *st;
-    struct db *db;
-    const char *source, *now;
-    FILE *report;
-    struct rates_load_result *res;
-    char *err;
-    size_t errlen;
-};
-
-static void refuse(struct csv_load *l, size_t lineno, const char *why)
+enum store_status sq_rate_load_row(struct db *db, const char *code, const char *date,
+                                   const char *per_usd, const char *source, const char *now,
+                                   bool upsert, bool *changed)
 {
-    l->res->bad++;
-    if (l->report)
-        fprintf(l->report, "line %zu: %s\n", lineno, why);
-}
-
-static void csv_bad(void *ctx, size_t lineno, const char *why)
-{
-    struct csv_load *l = ctx;
-    l->res->lines++;
-    refuse(l, lineno, why);
-}
-
-static bool csv_row(void *ctx, size_t lineno, const char *date, const char *code,
-                    const char *value)
-{
-    struct csv_load *l = ctx;
-    l->res->lines++;
-    sqlite3_bind_text(l->st, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(l->st, 2, date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(l->st, 3, value, -1, SQLITE_STATIC);
-    sqlite3_bind_text(l->st, 4, l->source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(l->st, 5, l->now, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(l->st);
-    db_done(l->st);
-    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        refuse(l, lineno, "a rate for this currency and date is already loaded");
-        return true;
-    }
-    if (rc != SQLITE_DONE) {
-        snprintf(l->err, l->errlen, "line %zu: %s", lineno, sqlite3_errstr(rc));
-        return false;
-    }
-    l->res->loaded += (size_t)sqlite3_changes(db_handle(l->db));
-    return true;
-}
-
-bool rates_load_csv(struct db *db, const char *text, size_t len, const char *source,
-                    bool upsert, bool strict, FILE *report, struct rates_load_result *res,
-                    char *err, size_t errlen)
-{
-    memset(res, 0, sizeof *res);
     sqlite3_stmt *st = db_prepare(
         db, upsert ? "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
                      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (currency, date) DO UPDATE"
@@ -146,21 +96,16 @@ bool rates_load_csv(struct db *db, const char *text, size_t len, const char *sou
                      " updated_at = excluded.updated_at WHERE per_usd IS NOT excluded.per_usd"
                    : "INSERT INTO rates (currency, date, per_usd, source, updated_at)"
                      " VALUES (?1, ?2, ?3, ?4, ?5)");
-    if (!st) {
-        snprintf(err, errlen, "cannot prepare the rates insert");
-        return false;
-    }
-    char now[21], tomorrow[DATE_TEXT];
-    db_now(now);
-    date_tomorrow_utc(tomorrow);
-    struct csv_load l = {st, db, source, now, report, res, err, errlen};
-    if (!rates_csv_each(text, len, tomorrow, csv_row, csv_bad, &l, err, errlen))
-        return false;
-    if (strict && res->bad) {
-        snprintf(err, errlen, "%zu bad line%s", res->bad, res->bad == 1 ? "" : "s");
-        return false;
-    }
-    return true;
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, per_usd, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    enum store_status status = sq_run(st);
+    *changed = status == STORE_OK && sqlite3_changes(db_handle(db)) > 0;
+    return status;
 }
 
 /* ---- rows ---- */

@@ -8,7 +8,9 @@
 #include "migrate.h"
 #include "sq.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Fixed statements, one per table: table names are never spliced in. */
 static const char *const count_sql[4] = {
@@ -35,6 +37,22 @@ enum store_status sq_count_rows(struct db *db, struct store_row_counts *out)
     return STORE_OK;
 }
 
+long long sq_database_bytes(struct db *db)
+{
+    const char *path = sqlite3_db_filename(db_handle(db), "main");
+    if (!path || !path[0])
+        return 0;
+    long long size = 0;
+    struct stat sb;
+    char wal[1100];
+    if (stat(path, &sb) == 0)
+        size += sb.st_size;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    if (stat(wal, &sb) == 0)
+        size += sb.st_size;
+    return size;
+}
+
 enum store_status sq_feed_each(struct db *db, store_feed_fn *fn, void *ctx)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT source, succeeded_at, failures FROM rates_feeds"
@@ -57,9 +75,9 @@ enum store_status sq_feed_each(struct db *db, store_feed_fn *fn, void *ctx)
     return rc == SQLITE_DONE ? STORE_OK : sq_status(rc);
 }
 
-int64_t store_data_version(struct db *db)
+int64_t sq_data_version(struct db *db)
 {
-    sqlite3_stmt *st = db ? db_prepare(db, "PRAGMA data_version") : NULL;
+    sqlite3_stmt *st = db_prepare(db, "PRAGMA data_version");
     if (!st)
         return -1;
     int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;

@@ -9,7 +9,6 @@
 #include "groups.h"
 #include "migrate.h"
 #include "sq.h"
-#include "writer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,22 +39,17 @@ bool sq_store_migrate(struct db *db, int *from, int *applied, char *err, size_t 
     return migrate_apply(db, applied, err, errlen);
 }
 
-bool store_pool_start(const char *path, char *err, size_t errlen)
+struct db *sq_pool_start(const char *path, char *err, size_t errlen)
 {
     if (!db_pool_start(path, err, errlen))
-        return false;
+        return NULL;
     struct db *writer = db_writer_lock();
     db_writer_unlock(); /* the writer thread is the connection's only user from now */
-    if (!writer_start(writer)) {
-        snprintf(err, errlen, "cannot start the writer thread");
-        return false;
-    }
-    return true;
+    return writer;
 }
 
-void store_pool_stop(void)
+void sq_pool_stop(void)
 {
-    writer_stop();
     db_pool_stop();
 }
 
@@ -68,12 +62,12 @@ enum store_status sq_store_read_on(struct db *db, store_tx_fn *body, void *ctx)
     return st;
 }
 
-struct db *store_reader(void)
+struct db *sq_reader(void)
 {
     return db_reader();
 }
 
-bool store_take_busy(void)
+bool sq_take_busy(void)
 {
     return db_take_busy();
 }
@@ -190,9 +184,44 @@ enum store_status sq_store_bulk_write_on(struct db *db, store_tx_fn *body, void 
     return STORE_OK;
 }
 
-enum store_status store_write(store_tx_fn *body, void *ctx)
+/* ---- the writer's batches (writer.c) ---- */
+
+/* Runs a prepared one-word statement ("SAVEPOINT job", ...). */
+static bool exec_cached(struct db *db, const char *sql)
 {
-    return writer_submit(body, ctx);
+    sqlite3_stmt *st = db_prepare(db, sql);
+    if (!st)
+        return false;
+    int rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE;
+}
+
+static enum store_status failure(void)
+{
+    return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
+}
+
+enum store_status sq_batch_begin(struct db *db)
+{
+    return db_begin(db) ? STORE_OK : failure();
+}
+
+enum store_status sq_batch_job(struct db *db, store_tx_fn *body, void *ctx)
+{
+    if (!exec_cached(db, "SAVEPOINT job"))
+        return failure();
+    enum store_status st = body(db, ctx);
+    if (st != STORE_OK && !exec_cached(db, "ROLLBACK TO job"))
+        st = STORE_ERROR;
+    if (!exec_cached(db, "RELEASE job"))
+        st = STORE_ERROR;
+    return st;
+}
+
+enum store_status sq_batch_commit(struct db *db)
+{
+    return db_commit(db) ? STORE_OK : failure(); /* db_commit rolls back when it fails */
 }
 
 enum store_status sq_store_nested(struct db *db, store_tx_fn *body, void *ctx)
