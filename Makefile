@@ -11,11 +11,12 @@ DEB_PACKAGES := meson ninja-build pkg-config gcc libc6-dev python3 \
                 libcurl4-openssl-dev zlib1g-dev libpq-dev
 # What the tests need beyond the build: clang and its runtime (libFuzzer),
 # Chromium (the dashboard test in a real browser), Docker, runc, debootstrap
-# and docker-compose (the image built and run for real),
+# and docker-compose (the image built and run for real), PostgreSQL and
+# nginx (the PostgreSQL engine's tests, two replicas behind a proxy),
 # and node and npm (the OpenAPI linter; from Debian only when the machine
 # has no node at all).
 TEST_PACKAGES := clang libclang-rt-14-dev chromium docker.io runc debootstrap docker-compose \
-                 postgresql
+                 postgresql nginx
 TEST_COMMANDS := node npm
 NEED_PACKAGES ?=
 NEED_COMMANDS ?=

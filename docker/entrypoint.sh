@@ -5,12 +5,22 @@
 # service user), and loads the sample data when PLEDGED_SEED=1. Then it
 # becomes pledged itself (exec), so SIGTERM reaches the daemon.
 # Any other command (--version, export, token list, ...) runs as it is and
-# creates nothing.
+# creates nothing. With PLEDGED_DB naming PostgreSQL (compose.postgres.yaml)
+# there is no data folder and no token file: several replicas share the
+# database, so tokens are made once, by hand (README, "More than one
+# machine").
 set -eu
 if [ "${1:-serve}" != serve ]; then
     exec pledged "$@"
 fi
 db=${PLEDGED_DB:-/data/pledged.db}
+case "$db" in
+    postgres://* | postgresql://* | [a-z]*=*)
+        if [ "${PLEDGED_SEED:-0}" = 1 ]; then
+            pledged seed --db "$db" >&2
+        fi
+        exec pledged "$@" ;;
+esac
 dir=$(dirname "$db")
 if [ ! -d "$dir" ] || [ ! -w "$dir" ]; then
     echo "pledged: $dir is not writable by user $(id -u). A named volume works as it is; a host" \

@@ -237,8 +237,8 @@ void respond_bad_param(struct response *rs, const char *param, const char *fmt, 
 void respond_busy(const struct request *rq, struct response *rs)
 {
     respond_problem(rs, 503, "unavailable", "Database busy",
-                    "another process holds the database's write lock; retry shortly "
-                    "(request id %s)", rq->request_id);
+                    "the database is busy (another process holds its write lock) or cannot be "
+                    "reached for the moment; retry shortly (request id %s)", rq->request_id);
     respond_header(rs, "Retry-After", "2");
 }
 

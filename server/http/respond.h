@@ -73,7 +73,8 @@ void respond_json_buf(struct response *rs, unsigned status, struct buf *b);
  * the database's lock: see store_take_busy); the cause goes to the log
  * with the request id. */
 void respond_internal(const struct request *rq, struct response *rs, const char *what);
-/* 503 with Retry-After: another process holds the database's write lock. */
+/* 503 with Retry-After: another process holds the database's write lock,
+ * or (PostgreSQL) the server cannot be reached for the moment. */
 void respond_busy(const struct request *rq, struct response *rs);
 
 /* Adds a header (value formatted, owned by the response). Silently ignored

@@ -60,7 +60,12 @@ class PgServer:
                              capture_output=True, text=True, preexec_fn=self._as_user, timeout=120)
         if out.returncode != 0:
             raise RuntimeError("initdb failed: %s %s" % (out.stdout, out.stderr))
-        self.log = open(os.path.join(self.dir, "postgres.log"), "w")
+        return self.run()
+
+    def run(self):
+        """Starts postgres on the data folder (made by start) and waits until
+        it accepts connections."""
+        self.log = open(os.path.join(self.dir, "postgres.log"), "a")
         self.proc = subprocess.Popen([os.path.join(BIN, "postgres"), "-D", self.data, "-p", str(self.port),
                                       "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + self.dir,
                                       "-c", "max_connections=50", "-c", "shared_buffers=32MB"],
@@ -96,7 +101,9 @@ class PgServer:
         self.psql('CREATE DATABASE "%s"' % name)
         return self.url(name)
 
-    def stop(self):
+    def halt(self):
+        """Stops the server by PID (a fast shutdown), keeping its data:
+        run() starts it again on the same port."""
         if self.proc and self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGINT)
             try:
@@ -104,6 +111,9 @@ class PgServer:
             except subprocess.TimeoutExpired:
                 os.kill(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
-        if self.proc:
+        if self.proc and not self.log.closed:
             self.log.close()
+
+    def stop(self):
+        self.halt()
         shutil.rmtree(self.dir, ignore_errors=True)
