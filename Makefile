@@ -26,7 +26,7 @@ ASAN_BUILD ?= build-asan
 DB         ?= pledged.db
 PORT       ?= 8080
 
-.PHONY: run test build deps clean bench bench-scale install
+.PHONY: run test build deps clean bench bench-pg bench-scale install
 PREFIX     ?= /usr/local
 RELEASE_BUILD ?= build-release
 
@@ -86,6 +86,15 @@ bench: deps
 	@[ -f $(RELEASE_BUILD)/build.ninja ] || meson setup $(RELEASE_BUILD) --buildtype=release -Db_ndebug=true
 	ninja -C $(RELEASE_BUILD) server/pledged tests/bench/ceiling
 	python3 tests/bench/bench.py $(RELEASE_BUILD) $(or $(SECONDS),10)
+
+# make bench-pg: the same release build on PostgreSQL (a throwaway server),
+# one and two replicas behind nginx, next to SQLite, at 100,000 pledges.
+bench-pg: NEED_COMMANDS = wrk
+bench-pg: NEED_PACKAGES = postgresql nginx
+bench-pg: deps
+	@[ -f $(RELEASE_BUILD)/build.ninja ] || meson setup $(RELEASE_BUILD) --buildtype=release -Db_ndebug=true
+	ninja -C $(RELEASE_BUILD) server/pledged tests/bench/ceiling
+	python3 tests/bench/bench_pg.py $(RELEASE_BUILD) $(or $(SECONDS),5)
 
 # make bench-scale: make bench's 1,000,000-pledge mode; the same release
 # build, pledged import of 10,000 and of 1,000,000 pledges, each request

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from loopback import free_port, stop, wait_port
+from loopback import free_port, stop, wait_port, wrk_run
 
 build = sys.argv[1]
 seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 10
@@ -34,14 +34,7 @@ procs = []
 
 
 def wrk(url, script=None):
-    cmd = ["wrk", "-t2", "-c32", "-d%ds" % seconds, "--latency"]
-    if script:
-        cmd += ["-s", script]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 60).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, p99, int(non2xx.group(1)) if non2xx else 0
+    return wrk_run(url, script, seconds)
 
 
 try:

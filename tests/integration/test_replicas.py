@@ -25,10 +25,10 @@ import time
 
 import pgserver
 from harness import Daemon, Tap, free_port, run_cli
+from nginxserver import PROGRAM, PROXY_CONF, NginxServer
 
 binary = sys.argv[1]
 here = os.path.dirname(os.path.abspath(__file__))
-PROXY_CONF = os.path.abspath(os.path.join(here, "..", "..", "docker", "nginx", "pledged-proxy.conf"))
 tap = Tap()
 work = tempfile.mkdtemp(prefix="pledged-replicas-")
 pg = pgserver.PgServer().start()
@@ -61,49 +61,6 @@ def call(port, method, path, body=None, headers=None, token=None):
         conn.close()
 
 
-def start_nginx(ports):
-    """nginx in the foreground on a free port, proxying to the replicas."""
-    folder = os.path.join(work, "nginx")
-    os.makedirs(folder)
-    port = free_port()
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    servers = "".join("        server 127.0.0.1:%d max_fails=2 fail_timeout=5s;\n" % p for p in ports)
-    conf = os.path.join(folder, "nginx.conf")
-    with open(conf, "w") as fh:
-        fh.write("%sworker_processes 1;\ndaemon off;\npid %s/nginx.pid;\nerror_log %s/error.log warn;\n"
-                 "events { worker_connections 256; }\n"
-                 "http {\n    access_log off;\n"
-                 "    client_body_temp_path %s/body;\n    proxy_temp_path %s/proxy;\n"
-                 "    fastcgi_temp_path %s/fastcgi;\n    uwsgi_temp_path %s/uwsgi;\n    scgi_temp_path %s/scgi;\n"
-                 "    upstream pledged {\n%s        keepalive 16;\n    }\n"
-                 "    server {\n        listen 127.0.0.1:%d;\n        include %s;\n    }\n}\n"
-                 % ((user,) + (folder,) * 7 + (servers, port, PROXY_CONF)))
-    program = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's nginx package
-    proc = subprocess.Popen([program, "-c", conf, "-p", folder, "-e", os.path.join(folder, "error.log")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 15
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("nginx exited: " + open(os.path.join(folder, "error.log")).read())
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, port
-        except OSError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("nginx did not listen")
-
-
-def stop_nginx():
-    if nginx and nginx.poll() is None:
-        os.kill(nginx.pid, signal.SIGTERM)
-        try:
-            nginx.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(nginx.pid, signal.SIGKILL)
-            nginx.wait()
-
-
 def compose_conf_parses():
     """nginx -t on docker/nginx/nginx.conf as compose mounts it, the
     replicas' names read as 127.0.0.1 (there is no compose DNS here)."""
@@ -116,8 +73,7 @@ def compose_conf_parses():
     conf = os.path.join(folder, "nginx.conf")
     with open(conf, "w") as fh:
         fh.write("pid %s/nginx.pid;\n%s" % (folder, text))
-    program = shutil.which("nginx") or "/usr/sbin/nginx"
-    return subprocess.run([program, "-t", "-c", conf, "-p", folder, "-e", os.path.join(folder, "error.log")],
+    return subprocess.run([PROGRAM, "-t", "-c", conf, "-p", folder, "-e", os.path.join(folder, "error.log")],
                           capture_output=True, text=True, timeout=30)
 
 
@@ -125,6 +81,12 @@ a = b = None
 try:
     res = compose_conf_parses()
     tap.check(res.returncode == 0, "docker/nginx/nginx.conf (compose.postgres.yaml's) passes nginx -t", res.stderr)
+    compose = shutil.which("docker-compose")
+    if compose:  # a test package; without it the check is skipped, not passed
+        res = subprocess.run([compose, "-f", os.path.join(here, "..", "..", "docker", "compose.postgres.yaml"),
+                              "config", "-q"], capture_output=True, text=True, timeout=60)
+        tap.check(res.returncode == 0, "docker/compose.postgres.yaml is a valid compose file (docker-compose config)",
+                  res.stderr)
     url = pg.createdb("replicas")
     tap.check(run_cli(binary, "migrate", "--db", url).returncode == 0, "the database is migrated once")
     for name in ("a", "b"):
@@ -132,7 +94,8 @@ try:
     a = Daemon(binary, "--threads", "4", db=url, workdir=os.path.join(work, "a"))
     b = Daemon(binary, "--threads", "4", token=False, db=url, workdir=os.path.join(work, "b"))
     token = a.token
-    nginx, front = start_nginx([a.port, b.port])
+    nginx = NginxServer([a.port, b.port]).start()
+    front = nginx.port
 
     # --- a write through one replica is read through the other at once --------------------
     stale = []
@@ -262,7 +225,8 @@ try:
               b.log_text()[-3000:])
     tap.check(a.sanitizer_report() is None, "no sanitizer report from replica A before its kill")
 finally:
-    stop_nginx()
+    if nginx:
+        nginx.stop()
     for d in (a, b):
         if d:
             d.cleanup()

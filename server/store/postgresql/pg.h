@@ -22,6 +22,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The statements a connection has prepared (pg_run): each one's text is
+ * parsed and planned once per connection, not once per call. */
+#define PG_PREPARED_MAX 256
+struct pg_prepared {
+    uint64_t hash;
+    char *sql;                   /* owned copy; NULL for a free slot */
+};
+
 struct pg_db {
     enum store_engine engine; /* ENGINE_POSTGRESQL; first, as engine.h says */
     PGconn *conn;
@@ -30,6 +38,8 @@ struct pg_db {
     bool in_tx;                  /* a transaction is open: never reconnect inside one */
     double retry_at;             /* a lost connection is tried again from then (monotonic s) */
     struct pg_db *next_open;     /* the pool's list of readers */
+    struct pg_prepared prepared[PG_PREPARED_MAX];
+    size_t n_prepared;
 };
 
 /* The channel each write transaction NOTIFYs (delivered at commit) and
@@ -68,7 +78,9 @@ PGresult *pg_query(struct pg_db *p, const char *sql, int n, const char *const *p
 void pg_message(const PGconn *conn, const PGresult *res, char *err, size_t errlen);
 
 /* Runs one statement with text parameters (NULL for SQL NULL), sent apart
- * from the SQL, never spliced into it. On success *st is STORE_OK and the
+ * from the SQL, never spliced into it. The first PG_PREPARED_MAX distinct
+ * texts a connection runs are prepared on it (named statements), so later
+ * calls skip parsing and planning; the rest run unprepared. On success *st is STORE_OK and the
  * result (rows or not) is returned, the caller's to PQclear. Otherwise NULL
  * and *st says why: STORE_CONFLICT for a unique value taken (its
  * constraint's name in `constraint` when not NULL), STORE_BUSY when the

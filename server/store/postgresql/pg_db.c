@@ -82,12 +82,23 @@ static double monotonic(void)
 /* A connection found lost is opened again, between transactions only (a
  * transaction cut off is the caller's failure, never continued on a new
  * connection), and at most once a second while the server stays away. */
+/* Forgets the prepared statements (a new session has none). */
+static void forget_prepared(struct pg_db *p)
+{
+    for (size_t i = 0; i < PG_PREPARED_MAX; i++) {
+        free(p->prepared[i].sql);
+        p->prepared[i].sql = NULL;
+    }
+    p->n_prepared = 0;
+}
+
 static bool usable(struct pg_db *p)
 {
     if (PQstatus(p->conn) == CONNECTION_OK)
         return true;
     if (p->in_tx || monotonic() < p->retry_at)
         return false;
+    forget_prepared(p);
     PQreset(p->conn);
     char why[400];
     if (PQstatus(p->conn) == CONNECTION_OK && pg_session_setup(p, why, sizeof why)) {
@@ -128,6 +139,46 @@ static PGresult *outcome(struct pg_db *p, PGresult *r, const char *sql, enum sto
     return NULL;
 }
 
+static uint64_t hash_of(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The name of sql's prepared statement on this connection ("s" and its
+ * slot), preparing it the first time; false when it cannot be (the table
+ * is full, or PostgreSQL refused: the caller runs it unprepared, and
+ * meets the error, if any, there). Open addressing over the slots. */
+static bool prepared_name(struct pg_db *p, const char *sql, int n, char name[16])
+{
+    uint64_t h = hash_of(sql);
+    size_t i = (size_t)(h % PG_PREPARED_MAX);
+    for (size_t probe = 0; probe < PG_PREPARED_MAX; probe++, i = (i + 1) % PG_PREPARED_MAX) {
+        struct pg_prepared *e = &p->prepared[i];
+        snprintf(name, 16, "s%zu", i);
+        if (e->sql && e->hash == h && strcmp(e->sql, sql) == 0)
+            return true;
+        if (e->sql)
+            continue;
+        if (p->n_prepared >= PG_PREPARED_MAX * 3 / 4 || !(e->sql = strdup(sql)))
+            return false;
+        PGresult *r = PQprepare(p->conn, name, sql, n, NULL);
+        bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (!ok) {
+            free(e->sql);
+            e->sql = NULL;
+            return false;
+        }
+        e->hash = h;
+        p->n_prepared++;
+        return true;
+    }
+    return false;
+}
+
 PGresult *pg_run(struct pg_db *p, const char *sql, int n, const char *const *params,
                  enum store_status *st, char constraint[64])
 {
@@ -136,8 +187,13 @@ PGresult *pg_run(struct pg_db *p, const char *sql, int n, const char *const *par
         t_busy = true;
         return NULL;
     }
-    return outcome(p, PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0), sql, st,
-                   constraint);
+    char name[16];
+    /* Inside a failed transaction PQprepare fails too: it is not tried. */
+    bool prepared = PQtransactionStatus(p->conn) != PQTRANS_INERROR &&
+                    prepared_name(p, sql, n, name);
+    PGresult *r = prepared ? PQexecPrepared(p->conn, name, n, params, NULL, NULL, 0)
+                           : PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+    return outcome(p, r, sql, st, constraint);
 }
 
 PGresult *pg_script(struct pg_db *p, const char *sql, enum store_status *st)
@@ -276,6 +332,7 @@ void pg_store_close(struct db *db)
         return;
     struct pg_db *p = pg_of(db);
     PQfinish(p->conn); /* accepts NULL */
+    forget_prepared(p);
     free(p->conninfo);
     free(p);
 }
