@@ -73,6 +73,7 @@ test: NEED_COMMANDS = $(TEST_COMMANDS)
 test: NEED_PACKAGES = $(TEST_PACKAGES)
 test: deps $(BUILD)/build.ninja $(ASAN_BUILD)/build.ninja
 	@ninja -C $(BUILD) && ninja -C $(ASAN_BUILD) || { echo "0 passed, 1 failed"; exit 1; }
+	@PYTHONDONTWRITEBYTECODE=1 python3 tests/integration/npm_tools.py $(BUILD) $(ASAN_BUILD)
 	@meson test -C $(BUILD) --print-errorlogs --num-processes 2; \
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

@@ -62,6 +62,32 @@ def new_database(folder, name="test"):
     return _pg.createdb("test%d" % _databases)
 
 
+# The npm packages some tests run (OpenAPI conformance, the dashboard in
+# Chromium, the metrics parser, the OpenAPI lint), installed into
+# BUILD/tools.
+NPM_TOOLS = ("@stoplight/prism-cli@5.14.2", "playwright-core@1.49.1", "parse-prometheus-text-format@1.1.1",
+             "@redocly/cli@1.34.20")
+
+
+def npm_tools(binary):
+    """BUILD/tools (BUILD holds server/pledged), with every NPM_TOOLS package
+    installed in one `npm install`, under a file lock: the SQLite and the
+    PostgreSQL runs of a test start together, and an npm install rewrites
+    node_modules under any other test using it. make test installs them
+    before the tests start; a test run alone installs them itself."""
+    import fcntl
+    tools = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(binary))), "tools")
+    os.makedirs(tools, exist_ok=True)
+    with open(os.path.join(tools, ".install.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        missing = [spec for spec in NPM_TOOLS
+                   if not os.path.isdir(os.path.join(tools, "node_modules", spec.rsplit("@", 1)[0]))]
+        if missing:
+            subprocess.run(["npm", "install", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error"]
+                           + list(NPM_TOOLS), capture_output=True, timeout=900)
+    return tools
+
+
 def is_postgresql(db):
     return db.startswith(("postgresql://", "postgres://"))
 

@@ -17,16 +17,13 @@ import sys
 import time
 import http.client
 
-from harness import Daemon, Tap, finish, run_cli
+from harness import Daemon, Tap, finish, run_cli, npm_tools
 
 tap = Tap()
 binary = sys.argv[1]
 repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-tools = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(binary))), "tools")
+tools = npm_tools(binary)
 prism_bin = os.path.join(tools, "node_modules", ".bin", "prism")
-if not os.path.exists(prism_bin):
-    subprocess.run(["npm", "install", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error",
-                    "@stoplight/prism-cli@5.14.2"], capture_output=True, timeout=600)
 tap.check(os.path.exists(prism_bin), "Prism's CLI is installed from npm (@stoplight/prism-cli 5.14.2)")
 
 d = Daemon(binary)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import POSTGRESQL, Daemon, Tap, finish, run_cli
+from harness import POSTGRESQL, Daemon, Tap, finish, run_cli, npm_tools
 
 tap = Tap()
 binary = sys.argv[1]
@@ -124,11 +124,8 @@ tap.check({"/", "/v1/stats/summary", "/v1/stats/totals", "/v1/pledges"} <= set(p
           "the browser read the JSON API of this server", sorted(set(paths)))
 
 # Clicks and typing, through playwright-core (npm) driving the same Chromium.
-tools = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(binary))), "tools")
+tools = npm_tools(binary)
 pw = os.path.join(tools, "node_modules", "playwright-core")
-if not os.path.isdir(pw):
-    subprocess.run(["npm", "install", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error",
-                    "playwright-core@1.49.1"], capture_output=True, timeout=600)
 for name in ("dashboard.png", "dashboard-phone.png"):
     if os.path.exists(os.path.join(artifacts, name)):
         os.remove(os.path.join(artifacts, name))

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from collections import defaultdict
 
-from harness import Daemon, Tap, finish, run_cli
+from harness import Daemon, Tap, finish, run_cli, npm_tools
 
 tap = Tap()
 binary = sys.argv[1]
@@ -221,11 +221,8 @@ tap.check(values == sorted(values) and buckets[-1][0].endswith('le="+Inf"}')
 tap.check(samples['pledged_table_rows{table="pledges"}'] == len(pledges) and samples["pledged_database_size_bytes"] > 1e6
           and samples["pledged_http_requests_in_flight"] >= 1, "row counts, database size and in-flight gauges")
 
-tools = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(binary))), "tools")
+tools = npm_tools(binary)
 parser = os.path.join(tools, "node_modules", "parse-prometheus-text-format")
-if not os.path.isdir(parser):
-    subprocess.run(["npm", "install", "--prefix", tools, "--no-audit", "--no-fund", "--loglevel=error",
-                    "parse-prometheus-text-format@1.1.1"], capture_output=True, timeout=300)
 node = subprocess.run(["node", "-e", "const p=require(process.argv[1]);let s='';process.stdin.on('data',d=>s+=d)"
                        ".on('end',()=>console.log(JSON.stringify(p(s))))", parser],
                       input=text, capture_output=True, text=True, timeout=60)
