@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <time.h>
 
@@ -92,9 +93,21 @@ static void forget_prepared(struct pg_db *p)
     p->n_prepared = 0;
 }
 
+/* Whether the server has closed an idle connection (a restart): its
+ * socket is readable and reading finds the end. Checked before a statement
+ * outside a transaction, so that the request that meets a restart is
+ * served on a new connection instead of failing. */
+static bool closed_by_server(struct pg_db *p)
+{
+    struct pollfd pfd = {.fd = PQsocket(p->conn), .events = POLLIN};
+    if (pfd.fd < 0 || poll(&pfd, 1, 0) <= 0)
+        return false;
+    return !PQconsumeInput(p->conn) || PQstatus(p->conn) != CONNECTION_OK;
+}
+
 static bool usable(struct pg_db *p)
 {
-    if (PQstatus(p->conn) == CONNECTION_OK)
+    if (PQstatus(p->conn) == CONNECTION_OK && (p->in_tx || !closed_by_server(p)))
         return true;
     if (p->in_tx || monotonic() < p->retry_at)
         return false;
