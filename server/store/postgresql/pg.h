@@ -111,6 +111,16 @@ bool pg_unhex(const char *text, unsigned char *out, size_t n);
 /* Copies a result's text value (NULL: "") into a buffer, cut to fit. */
 void pg_copy(char *dst, size_t size, const PGresult *r, int row, int col);
 
+/* Adds text, or NULL when it is NULL or "" (an absent optional field). */
+int pg_param_or_null(struct pg_params *pp, const char *value);
+
+/* Deletes the rows of `table` that `where` selects (with $1 the id given),
+ * first recording each one's tombstone: a 'delete' revision of `resource`
+ * (version + 1, key from the SQL expression `key`, the actor's name and
+ * request id), as SQLite's sq_tombstones does. */
+enum store_status pg_delete_with_tombstones(struct db *db, const char *resource, const char *key,
+                                            const char *table, const char *where, int64_t id);
+
 /* A row's integer (0 when NULL), and a whole number's text as 128 bits
  * (sum() of bigints is numeric in PostgreSQL: exact, of any size). */
 int64_t pg_int(const PGresult *r, int row, int col);

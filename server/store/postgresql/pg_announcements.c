@@ -39,11 +39,6 @@ static const struct pg_sort_column announcement_columns[] = {
 };
 static const struct pg_columns announcement_list = {announcement_columns, "a.id"};
 
-static const char *or_null(const char *s)
-{
-    return s && s[0] ? s : NULL;
-}
-
 static bool dup_json(json_t *v, char **out)
 {
     *out = NULL;
@@ -300,8 +295,8 @@ static enum store_status write_parts(struct db *db, const struct announcement_in
         pg_param(&pp, s->url);
         pg_param(&pp, s->publisher);
         pg_param(&pp, s->title);
-        pg_param(&pp, or_null(s->language));
-        pg_param(&pp, or_null(s->published_on));
+        pg_param_or_null(&pp, s->language);
+        pg_param_or_null(&pp, s->published_on);
         st = run(db, "INSERT INTO sources (announcement_id, position, url, publisher, title,"
                      " language, published_on) VALUES ($1, $2, $3, $4, $5, $6, $7)", &pp);
     }
@@ -346,21 +341,9 @@ enum store_status pg_announcement_write(struct db *db, const struct announcement
 enum store_status pg_announcement_delete(struct db *db, int64_t id)
 {
     enum store_status st = pg_pledges_delete_where(db, "announcement_id = $1", id);
-    if (st != STORE_OK)
-        return st;
-    struct pg_db *p = pg_of(db);
-    char now[21];
-    store_now(now);
-    struct pg_params pp = {0};
-    pg_param_int(&pp, id);
-    pg_param(&pp, now);
-    pg_param(&pp, p->by);
-    pg_param(&pp, p->request_id);
-    st = run(db, "INSERT INTO revisions (resource, record_id, key, version, action, at, by,"
-                 " request_id) SELECT 'announcement', id, NULL, version + 1, 'delete', $2, $3,"
-                 " $4 FROM announcements WHERE id = $1", &pp);
-    pp.n = 1;
-    return st == STORE_OK ? run(db, "DELETE FROM announcements WHERE id = $1", &pp) : st;
+    return st == STORE_OK ? pg_delete_with_tombstones(db, "announcement", "NULL", "announcements",
+                                                      "id = $1", id)
+                          : st;
 }
 
 enum store_status pg_announcement_ids(struct db *db, bool (*fn)(void *ctx, int64_t id),

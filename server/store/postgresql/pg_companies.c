@@ -26,11 +26,6 @@ static const struct pg_sort_column company_columns[] = {
 };
 static const struct pg_columns company_list = {company_columns, "c.id"};
 
-static const char *or_null(const char *s)
-{
-    return s && s[0] ? s : NULL;
-}
-
 static char *dup_value(const PGresult *r, int row, int col, bool *ok)
 {
     if (PQgetisnull(r, row, col))
@@ -125,7 +120,7 @@ enum store_status pg_company_insert(struct db *db, const struct company_input *i
     struct pg_params pp = {0};
     pg_param(&pp, in->slug);
     pg_param(&pp, in->name);
-    pg_param(&pp, or_null(in->country));
+    pg_param_or_null(&pp, in->country);
     pg_param(&pp, in->website);
     pg_param(&pp, aliases ? aliases : "[]");
     pg_param(&pp, now);
@@ -158,7 +153,7 @@ enum store_status pg_company_update(struct db *db, int64_t id,
     struct pg_params pp = {0};
     pg_param(&pp, f->slug);
     pg_param(&pp, f->name);
-    pg_param(&pp, or_null(f->country));
+    pg_param_or_null(&pp, f->country);
     pg_param(&pp, f->website);
     pg_param(&pp, f->aliases);
     pg_param(&pp, now);
@@ -178,24 +173,7 @@ enum store_status pg_company_update(struct db *db, int64_t id,
 
 enum store_status pg_company_delete(struct db *db, int64_t id)
 {
-    struct pg_db *p = pg_of(db);
-    char now[21];
-    store_now(now);
-    struct pg_params pp = {0};
-    pg_param_int(&pp, id);
-    pg_param(&pp, now);
-    pg_param(&pp, p->by);
-    pg_param(&pp, p->request_id);
-    enum store_status st;
-    PGresult *r = pg_run(p, "INSERT INTO revisions (resource, record_id, key, version, action, at,"
-                            " by, request_id) SELECT 'company', id, slug, version + 1, 'delete',"
-                            " $2, $3, $4 FROM companies WHERE id = $1", pp.n, pp.v, &st, NULL);
-    PQclear(r);
-    if (st != STORE_OK)
-        return st;
-    r = pg_run(p, "DELETE FROM companies WHERE id = $1", 1, pp.v, &st, NULL);
-    PQclear(r);
-    return st;
+    return pg_delete_with_tombstones(db, "company", "slug", "companies", "id = $1", id);
 }
 
 /* ---- the list ---- */

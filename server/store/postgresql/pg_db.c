@@ -227,6 +227,11 @@ int pg_param(struct pg_params *pp, const char *value)
     return pp->n;
 }
 
+int pg_param_or_null(struct pg_params *pp, const char *value)
+{
+    return pg_param(pp, value && value[0] ? value : NULL);
+}
+
 int pg_param_int(struct pg_params *pp, int64_t value)
 {
     if (pp->n == PG_PARAMS_MAX)

@@ -146,11 +146,6 @@ static int int_or_null(struct pg_params *pp, int64_t v)
     return v ? pg_param_int(pp, v) : pg_param(pp, NULL);
 }
 
-static const char *or_null(const char *s)
-{
-    return s && s[0] ? s : NULL;
-}
-
 /* What insert and update share, $1 to $23 in this order. */
 struct pledge_row {
     char company_id[24], amount[24];
@@ -172,17 +167,17 @@ static enum store_status bind_pledge(struct db *db, struct pg_params *pp, int64_
         return STORE_ERROR;
     const struct store_usd *u = &row->usd;
     pg_param_int(pp, ann_id);                               /* $1 */
-    pg_param(pp, or_null(row->company_id));
+    pg_param_or_null(pp, row->company_id);
     pg_param(pp, p->kind);
     pg_param(pp, p->status);
     pg_param(pp, p->description);                           /* $5 */
-    pg_param(pp, or_null(p->country));
+    pg_param_or_null(pp, p->country);
     pg_param(pp, p->currency ? p->currency->code : NULL);
     snprintf(row->amount, sizeof row->amount, "%llu", (unsigned long long)p->amount_minor);
     pg_param(pp, p->currency ? row->amount : NULL);
     int_or_null(pp, p->people);
-    pg_param(pp, or_null(p->starts_on));                    /* $10 */
-    pg_param(pp, or_null(p->ends_on));
+    pg_param_or_null(pp, p->starts_on);                     /* $10 */
+    pg_param_or_null(pp, p->ends_on);
     int_or_null(pp, p->duration_months);
     pg_param(pp, row->evidence);
     pg_param(pp, announced_on);
@@ -196,7 +191,7 @@ static enum store_status bind_pledge(struct db *db, struct pg_params *pp, int64_
     pg_param(pp, now);
     pg_param(pp, p->amount_qualifier);                      /* $20 */
     pg_param(pp, p->people_qualifier);
-    pg_param(pp, u->known ? or_null(u->rate_source) : NULL);
+    pg_param(pp, u->known && u->rate_source[0] ? u->rate_source : NULL);
     pg_param(pp, pg_of(db)->by);                            /* $23 */
     return STORE_OK;
 }
@@ -264,26 +259,7 @@ enum store_status pg_pledge_update(struct db *db, int64_t id, const char *announ
  * them. */
 enum store_status pg_pledges_delete_where(struct db *db, const char *where, int64_t id)
 {
-    struct pg_db *p = pg_of(db);
-    char now[21], sql[512];
-    store_now(now);
-    struct pg_params pp = {0};
-    pg_param_int(&pp, id);
-    pg_param(&pp, now);
-    pg_param(&pp, p->by);
-    pg_param(&pp, p->request_id);
-    snprintf(sql, sizeof sql, "INSERT INTO revisions (resource, record_id, key, version,"
-             " action, at, by, request_id) SELECT 'pledge', id, NULL, version + 1, 'delete',"
-             " $2, $3, $4 FROM pledges WHERE %s ORDER BY id", where);
-    enum store_status st;
-    PGresult *r = pg_run(p, sql, pp.n, pp.v, &st, NULL);
-    PQclear(r);
-    if (st != STORE_OK)
-        return st;
-    snprintf(sql, sizeof sql, "DELETE FROM pledges WHERE %s", where);
-    r = pg_run(p, sql, 1, pp.v, &st, NULL);
-    PQclear(r);
-    return st;
+    return pg_delete_with_tombstones(db, "pledge", "NULL", "pledges", where, id);
 }
 
 enum store_status pg_pledge_delete(struct db *db, int64_t id)
@@ -362,7 +338,7 @@ static enum store_status write_usd(struct db *db, const char *id, const struct s
     pg_param(&pp, u->known ? u->rate_date : NULL);
     pg_param(&pp, u->known ? NULL : u->error);
     pg_param(&pp, now);
-    pg_param(&pp, u->known ? or_null(u->rate_source) : NULL);
+    pg_param(&pp, u->known && u->rate_source[0] ? u->rate_source : NULL);
     pg_param(&pp, id);
     enum store_status st;
     PGresult *r = pg_run(pg_of(db), "UPDATE pledges SET amount_usd_minor = $1, usd_rate = $2,"

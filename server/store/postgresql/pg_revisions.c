@@ -295,3 +295,27 @@ enum store_status pg_history_restored(struct db *db)
     }
     return st;
 }
+
+enum store_status pg_delete_with_tombstones(struct db *db, const char *resource, const char *key,
+                                            const char *table, const char *where, int64_t id)
+{
+    struct pg_db *p = pg_of(db);
+    char now[21], sql[512];
+    store_now(now);
+    struct pg_params pp = {0};
+    pg_param_int(&pp, id);
+    pg_param(&pp, now);
+    pg_param(&pp, p->by);
+    pg_param(&pp, p->request_id);
+    pg_param(&pp, resource);
+    snprintf(sql, sizeof sql, "INSERT INTO revisions (resource, record_id, key, version, action, at,"
+             " by, request_id) SELECT $5, id, %s, version + 1, 'delete', $2, $3, $4 FROM %s"
+             " WHERE %s ORDER BY id", key, table, where);
+    enum store_status st;
+    PQclear(pg_run(p, sql, pp.n, pp.v, &st, NULL));
+    if (st != STORE_OK)
+        return st;
+    snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %s", table, where);
+    PQclear(pg_run(p, sql, 1, pp.v, &st, NULL));
+    return st;
+}
