@@ -79,8 +79,9 @@ int cmd_import(const struct config *cfg, int argc, char **argv, bool seed)
     enum import_mode mode = store_summary(db, &sum) == STORE_OK
                                 ? bulk_import_mode(size, sum.pledges) : IMPORT_BATCHES;
     if (mode == IMPORT_BULK)
-        fprintf(stderr, "pledged: a bulk load: one transaction, the pledges' indexes and totals"
-                        " built again at the end\n");
+        fprintf(stderr, "pledged: a bulk load: one transaction%s\n",
+                store_engine_of(db) == ENGINE_POSTGRESQL
+                    ? "" : ", the pledges' indexes and totals built again at the end");
     struct import_result res;
     bool ok = bulk_import(db, in, size, seed, mode, stderr, stderr, &res);
     if (in != stdin)
