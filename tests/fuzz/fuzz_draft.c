@@ -1,0 +1,85 @@
+/* libFuzzer target for lib/draft's recognisers: any bytes, as an article
+ * in the language the first byte picks, with a fiscal-year country the
+ * second byte picks. Invalid UTF-8 must be refused; for valid text every
+ * mention must lie inside the text, in order and without overlap, with a
+ * value that is a plain positive decimal, a known currency code, months
+ * from 1 to 600 or a deadline, and dates of ten characters. A violation
+ * aborts, which libFuzzer reports with the input. */
+#include "draft/extract.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_decimal(const char *s, bool may_be_empty)
+{
+    size_t n = strlen(s);
+    if (n == 0) {
+        if (!may_be_empty)
+            abort();
+        return;
+    }
+    int dots = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (s[k] == '.')
+            dots++;
+        else if (s[k] < '0' || s[k] > '9')
+            abort();
+    }
+    if (dots > 1 || s[0] == '.' || s[n - 1] == '.' || strcmp(s, "0") == 0)
+        abort();
+    if (dots && s[n - 1] == '0') /* no trailing zeros after the point */
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 2 || size > 4096)
+        return 0;
+    static const char *const countries[] = {"JP", "IN", "US", "FR", NULL};
+    enum draft_lang lang = (enum draft_lang)(data[0] % 3);
+    const char *country = countries[data[1] % 5];
+    struct utext t;
+    if (!utext_from_utf8(&t, (const char *)data + 2, size - 2))
+        return 0;
+    (void)draft_detect_language(&t);
+    struct mentions list = {0};
+    if (!draft_extract(&t, lang, country, &list))
+        abort();
+    size_t last_end = 0;
+    for (size_t k = 0; k < list.n; k++) {
+        const struct mention *m = &list.v[k];
+        if (m->start >= m->end || m->end > t.n || m->start < last_end)
+            abort();
+        last_end = m->end;
+        switch (m->type) {
+        case MENTION_MONEY:
+            check_decimal(m->value, false);
+            check_decimal(m->range_to, true);
+            check_decimal(m->stated_usd, true);
+            if (strlen(m->currency) != 3)
+                abort();
+            break;
+        case MENTION_PEOPLE:
+            check_decimal(m->value, false);
+            if (strchr(m->value, '.'))
+                abort();
+            break;
+        case MENTION_DURATION:
+            if (!(m->months >= 1 && m->months <= 600) && strlen(m->ends_on) != 10)
+                abort();
+            break;
+        case MENTION_FISCAL_YEAR:
+            if (m->year < 1990 || m->year > 2100 || (m->starts_on[0] && strlen(m->ends_on) != 10))
+                abort();
+            break;
+        }
+        if (m->qualifier > QUAL_UP_TO)
+            abort();
+    }
+    mentions_free(&list);
+    utext_free(&t);
+    return 0;
+}

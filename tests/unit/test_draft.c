@@ -1,0 +1,364 @@
+/* Unit test of lib/draft's recognisers against a table-driven corpus of
+ * business-news phrases in English, French and Japanese
+ * (tests/unit/draft_corpus.txt: the phrase, the mentions expected in it).
+ * Each phrase is one check: the mentions found, rendered as text, must be
+ * exactly the expected ones. At the end it prints, as TAP comments,
+ * precision and recall per language and per type over the whole corpus.
+ * Also table-driven checks of number reading and of utext itself.
+ *   usage: test_draft CORPUS            (the test)
+ *          test_draft --print LANG[:CC] TEXT   (what the recognisers find) */
+#include "draft/extract.h"
+#include "draft/fiscal.h"
+#include "buf.h"
+#include "tap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void render_one(const struct utext *t, const struct mention *m, struct buf *b)
+{
+    buf_puts(b, mention_type_name(m->type));
+    switch (m->type) {
+    case MENTION_MONEY:
+        buf_printf(b, " %s %s", m->value, m->currency);
+        break;
+    case MENTION_PEOPLE:
+        buf_printf(b, " %s", m->value);
+        break;
+    case MENTION_DURATION:
+        if (m->months)
+            buf_printf(b, " %dm", m->months);
+        if (m->ends_on[0])
+            buf_printf(b, " by=%s", m->ends_on);
+        break;
+    case MENTION_FISCAL_YEAR:
+        buf_printf(b, " %d", m->year);
+        if (m->starts_on[0])
+            buf_printf(b, " %s/%s", m->starts_on, m->ends_on);
+        break;
+    }
+    if (qualifier_name(m->qualifier))
+        buf_printf(b, " %s", qualifier_name(m->qualifier));
+    if (m->range_to[0])
+        buf_printf(b, " to=%s", m->range_to);
+    if (m->stated_usd[0])
+        buf_printf(b, " usd=%s", m->stated_usd);
+    buf_puts(b, " «");
+    utext_append(t, m->start, m->end, b);
+    buf_puts(b, "»");
+}
+
+/* The mentions of text as " | "-joined renderings; "-" for none. Caller frees. */
+static char *render(const char *text, enum draft_lang lang, const char *country, struct mentions *out)
+{
+    struct utext t;
+    struct buf b;
+    buf_init(&b, 1 << 20);
+    if (!utext_from_utf8(&t, text, strlen(text)))
+        return strdup("invalid UTF-8");
+    draft_extract(&t, lang, country, out);
+    for (size_t k = 0; k < out->n; k++) {
+        if (k)
+            buf_puts(&b, " | ");
+        render_one(&t, &out->v[k], &b);
+    }
+    if (out->n == 0)
+        buf_puts(&b, "-");
+    utext_free(&t);
+    return buf_detach(&b, NULL);
+}
+
+static bool parse_lang(char *field, enum draft_lang *lang, const char **country)
+{
+    char *colon = strchr(field, ':');
+    *country = NULL;
+    if (colon) {
+        *colon = '\0';
+        *country = colon + 1;
+    }
+    return draft_lang_parse(field, lang);
+}
+
+/* --- precision and recall -------------------------------------------------------------- */
+
+#define TYPES 4
+struct score {
+    int expected, found, right;
+};
+static struct score scores[3][TYPES];
+
+static int type_of(const char *rendered)
+{
+    static const char *const names[TYPES] = {"money", "people", "duration", "fiscal_year"};
+    for (int k = 0; k < TYPES; k++)
+        if (strncmp(rendered, names[k], strlen(names[k])) == 0)
+            return k;
+    return -1;
+}
+
+/* Splits "a | b | c" into items (in place); returns how many. */
+static int split(char *s, char **items, int max)
+{
+    if (strcmp(s, "-") == 0)
+        return 0;
+    int n = 0;
+    for (char *p = s; p && n < max;) {
+        items[n++] = p;
+        char *bar = strstr(p, " | ");
+        if (bar) {
+            *bar = '\0';
+            p = bar + 3;
+        } else {
+            p = NULL;
+        }
+    }
+    return n;
+}
+
+static void score(enum draft_lang lang, const char *expected, const char *found)
+{
+    char *e = strdup(expected), *f = strdup(found);
+    char *ei[64], *fi[64];
+    int ne = split(e, ei, 64), nf = split(f, fi, 64);
+    bool used[64] = {false};
+    for (int k = 0; k < ne; k++)
+        if (type_of(ei[k]) >= 0)
+            scores[lang][type_of(ei[k])].expected++;
+    for (int k = 0; k < nf; k++) {
+        int ty = type_of(fi[k]);
+        if (ty < 0)
+            continue;
+        scores[lang][ty].found++;
+        for (int j = 0; j < ne; j++)
+            if (!used[j] && strcmp(ei[j], fi[k]) == 0) {
+                used[j] = true;
+                scores[lang][ty].right++;
+                break;
+            }
+    }
+    free(e);
+    free(f);
+}
+
+static void print_scores(void)
+{
+    static const char *const langs[3] = {"en", "fr", "ja"};
+    static const char *const names[TYPES] = {"money", "people", "duration", "fiscal_year"};
+    printf("# corpus: language type expected found right precision recall\n");
+    for (int l = 0; l < 3; l++)
+        for (int k = 0; k < TYPES; k++) {
+            struct score *s = &scores[l][k];
+            if (!s->expected && !s->found)
+                continue;
+            printf("# corpus: %s %-11s %4d %4d %4d %6.3f %6.3f\n", langs[l], names[k], s->expected,
+                   s->found, s->right, s->found ? (double)s->right / s->found : 1.0,
+                   s->expected ? (double)s->right / s->expected : 1.0);
+        }
+}
+
+static int run_corpus(const char *path)
+{
+    FILE *in = fopen(path, "r");
+    if (!CHECK(in != NULL, "the corpus %s opens", path))
+        return tap_done();
+    char line[8192];
+    int phrases[3] = {0};
+    int lineno = 0;
+    while (fgets(line, sizeof line, in)) {
+        lineno++;
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char *tab1 = strchr(line, '\t');
+        char *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+        enum draft_lang lang;
+        const char *country;
+        if (!CHECK(tab2 != NULL, "corpus line %d has three fields", lineno))
+            continue;
+        *tab1 = *tab2 = '\0';
+        if (!CHECK(parse_lang(line, &lang, &country), "corpus line %d names en, fr or ja", lineno))
+            continue;
+        struct mentions list = {0};
+        char *found = render(tab1 + 1, lang, country, &list);
+        bool same = strcmp(found, tab2 + 1) == 0;
+        CHECK(same, "%s: %s", draft_lang_code(lang), tab1 + 1);
+        if (!same)
+            printf("#   expected %s\n#   found    %s\n", tab2 + 1, found);
+        score(lang, tab2 + 1, found);
+        phrases[lang]++;
+        free(found);
+        mentions_free(&list);
+    }
+    fclose(in);
+    CHECK(phrases[LANG_EN] >= 60 && phrases[LANG_FR] >= 60 && phrases[LANG_JA] >= 60,
+          "the corpus has at least 60 phrases in each language (en %d, fr %d, ja %d)",
+          phrases[LANG_EN], phrases[LANG_FR], phrases[LANG_JA]);
+    print_scores();
+    return 0;
+}
+
+/* --- numbers, text and languages ----------------------------------------------------------- */
+
+static void test_numbers(void)
+{
+    static const struct {
+        enum draft_lang lang;
+        const char *text, *value; /* NULL: no figure */
+        int end;                  /* code points read */
+    } cases[] = {
+        {LANG_EN, "2.9 billion", "2900000000", 11},
+        {LANG_EN, "2.9bn", "2900000000", 5},
+        {LANG_EN, "1,500,000", "1500000", 9},
+        {LANG_EN, "1,50", "1", 1},
+        {LANG_EN, "0.05", "0.05", 4},
+        {LANG_EN, "three million", "3000000", 13},
+        {LANG_EN, "twenty-five", "25", 11},
+        {LANG_EN, "two hundred and fifty thousand", "250000", 30},
+        {LANG_EN, "a billion", "1000000000", 9},
+        {LANG_EN, "a year", NULL, 0},
+        {LANG_EN, "999999999999999999", "999999999999999999", 18},
+        {LANG_EN, "1.5 trillion", "1500000000000", 12},
+        {LANG_EN, "500k", "500000", 4},
+        {LANG_EN, "10km", "10", 2},
+        {LANG_FR, "2,9 milliards", "2900000000", 13},
+        {LANG_FR, "1 500 millions", "1500000000", 14},
+        {LANG_FR, "1\xc2\xa0" "500\xe2\x80\xaf" "000", "1500000", 9},
+        {LANG_FR, "trois millions", "3000000", 14},
+        {LANG_FR, "soixante-quinze", "75", 15},
+        {LANG_FR, "quatre-vingt-dix-neuf", "99", 21},
+        {LANG_FR, "vingt et un", "21", 11},
+        {LANG_FR, "deux cents", "200", 10},
+        {LANG_FR, "un billion", "1000000000000", 10},
+        {LANG_FR, "2,9 Md", "2900000000", 6},
+        {LANG_JA, "300億", "30000000000", 4},
+        {LANG_JA, "1兆2000億", "1200000000000", 7},
+        {LANG_JA, "3億5000万", "350000000", 7},
+        {LANG_JA, "三百万", "3000000", 3},
+        {LANG_JA, "二〇二四", "2024", 4},
+        {LANG_JA, "５千", "5000", 2},
+        {LANG_JA, "１，０００", "1000", 5},
+        {LANG_JA, "2.5億", "250000000", 4},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct utext t;
+        struct dnum d;
+        utext_from_utf8(&t, cases[k].text, strlen(cases[k].text));
+        bool ok = dnum_read(&t, 0, cases[k].lang, &d);
+        char got[DNUM_TEXT] = "";
+        if (ok)
+            dnum_format(&d, got);
+        if (cases[k].value)
+            CHECK(ok && strcmp(got, cases[k].value) == 0 && d.end == (size_t)cases[k].end,
+                  "number %s: %s, %d code points (got %s, %zu)", cases[k].text, cases[k].value,
+                  cases[k].end, ok ? got : "nothing", d.end);
+        else
+            CHECK(!ok, "no number in %s", cases[k].text);
+        utext_free(&t);
+    }
+    struct utext t;
+    struct dnum d;
+    const char *huge = "99999999999999999999 dollars"; /* 20 digits: past what is kept exactly */
+    utext_from_utf8(&t, huge, strlen(huge));
+    CHECK(!dnum_read(&t, 0, LANG_EN, &d) && d.end == 20,
+          "a figure of 20 significant digits is refused, and skipped whole");
+    utext_free(&t);
+}
+
+static void test_utext(void)
+{
+    struct utext t;
+    static const char *const invalid[] = {"\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82",
+                                          "a\xff"};
+    for (size_t k = 0; k < sizeof invalid / sizeof invalid[0]; k++)
+        CHECK(!utext_from_utf8(&t, invalid[k], strlen(invalid[k])),
+              "invalid UTF-8 is refused (case %zu)", k);
+    CHECK(!utext_from_utf8(&t, "a\0b", 3), "a NUL byte is refused");
+    const char *s = "Ｆｙ２０２４\xc2\xa0É€😀";
+    CHECK(utext_from_utf8(&t, s, strlen(s)) && t.n == 10 && t.norm[0] == 'f' && t.norm[2] == '2' &&
+              t.norm[6] == ' ' && t.norm[7] == 0xE9 && t.cp[7] == 0xC9 && t.cp[9] == 0x1F600,
+          "code points and their folded copy, one for one (%zu)", t.n);
+    struct buf b;
+    buf_init(&b, 100);
+    utext_append(&t, 0, t.n, &b);
+    CHECK(strcmp(buf_str(&b), s) == 0, "a span is given back as written");
+    buf_free(&b);
+    utext_free(&t);
+    CHECK(utext_from_utf8(&t, "", 0) && t.n == 0, "empty text is valid");
+    utext_free(&t);
+}
+
+static void test_languages(void)
+{
+    static const struct {
+        const char *text;
+        enum draft_lang lang;
+    } cases[] = {
+        {"Microsoft will invest $2.9 billion in Japan over the next two years.", LANG_EN},
+        {"Microsoft a annoncé qu'il investira 2,9 milliards de dollars au Japon.", LANG_FR},
+        {"マイクロソフトは日本に29億ドルを投資すると発表した。", LANG_JA},
+        {"日立は2024年度に生成AIに3000億円を投じる。Hitachi, Microsoft, Azure, GitHub.", LANG_JA},
+        {"", LANG_EN},
+        {"12345", LANG_EN},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct utext t;
+        utext_from_utf8(&t, cases[k].text, strlen(cases[k].text));
+        CHECK(draft_detect_language(&t) == cases[k].lang, "language of \"%.40s\" is %s",
+              cases[k].text, draft_lang_code(cases[k].lang));
+        utext_free(&t);
+    }
+}
+
+static void test_fiscal_conventions(void)
+{
+    static const struct {
+        const char *country;
+        int year, year2;
+        const char *starts, *ends; /* NULL: unknown */
+    } cases[] = {
+        {"JP", 2024, 0, "2024-04-01", "2025-03-31"},
+        {"IN", 2024, 0, "2023-04-01", "2024-03-31"},
+        {"IN", 2024, 2025, "2024-04-01", "2025-03-31"},
+        {"US", 2024, 0, "2023-10-01", "2024-09-30"},
+        {"FR", 2024, 0, NULL, NULL},
+        {NULL, 2024, 0, NULL, NULL},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char s[11], e[11];
+        bool ok = fiscal_dates(cases[k].country, cases[k].year, cases[k].year2, s, e);
+        if (cases[k].starts)
+            CHECK(ok && strcmp(s, cases[k].starts) == 0 && strcmp(e, cases[k].ends) == 0,
+                  "fiscal %d in %s: %s to %s", cases[k].year, cases[k].country, cases[k].starts,
+                  cases[k].ends);
+        else
+            CHECK(!ok, "fiscal %d in %s: unknown", cases[k].year,
+                  cases[k].country ? cases[k].country : "no country");
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 4 && strcmp(argv[1], "--print") == 0) {
+        enum draft_lang lang;
+        const char *country;
+        if (!parse_lang(argv[2], &lang, &country))
+            return 2;
+        struct mentions list = {0};
+        char *found = render(argv[3], lang, country, &list);
+        puts(found);
+        free(found);
+        mentions_free(&list);
+        return 0;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_draft CORPUS | --print LANG[:CC] TEXT\n");
+        return 2;
+    }
+    test_utext();
+    test_numbers();
+    test_languages();
+    test_fiscal_conventions();
+    run_corpus(argv[1]);
+    return tap_done();
+}
