@@ -2,6 +2,7 @@
  * detection (see extract.h). */
 #include "extract.h"
 
+#include "countries.h"
 #include "duration.h"
 #include "fiscal.h"
 #include "amount.h"
@@ -42,9 +43,9 @@ static bool may_start(const struct utext *t, size_t i)
     return true;
 }
 
-bool draft_extract(const struct utext *t, enum draft_lang lang, const char *fiscal_country,
-                   struct mentions *out)
+bool draft_extract(const struct utext *t, const struct draft_scan *scan, struct mentions *out)
 {
+    enum draft_lang lang = scan->lang;
     size_t i = 0;
     while (i < t->n) {
         if (!may_start(t, i)) {
@@ -52,11 +53,14 @@ bool draft_extract(const struct utext *t, enum draft_lang lang, const char *fisc
             continue;
         }
         struct mention m;
-        bool found = fiscal_read(t, i, lang, fiscal_country, &m) || deadline_read(t, i, lang, &m);
+        bool found = fiscal_read(t, i, lang, scan->fiscal_country, &m) ||
+                     deadline_read(t, i, lang, &m) || date_read(t, i, lang, &scan->published, &m);
         if (!found && money_read(t, i, lang, &m)) {
             qualify(t, lang, &m);
             found = true;
         }
+        if (!found)
+            found = company_read(t, i, scan->companies, &m) || country_read(t, i, &m);
         size_t next = i + 1;
         if (!found) {
             struct dnum d;
@@ -75,6 +79,9 @@ bool draft_extract(const struct utext *t, enum draft_lang lang, const char *fisc
             if (!mentions_add(out, &m))
                 return out->full;
             next = m.end > i ? m.end : i + 1;
+        } else if (ut_is_wordchar(t->norm[i])) {
+            while (next < t->n && ut_is_wordchar(t->norm[next]))
+                next++; /* the rest of a word starts nothing */
         }
         i = next;
     }

@@ -88,6 +88,7 @@ bool fiscal_read(const struct utext *t, size_t i, enum draft_lang lang, const ch
     m->start = i;
     m->end = end;
     m->year = year;
+    m->year2 = year2;
     if (!fiscal_dates(country, year, year2, m->starts_on, m->ends_on))
         m->starts_on[0] = m->ends_on[0] = '\0';
     return true;

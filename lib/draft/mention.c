@@ -55,6 +55,17 @@ const char *mention_type_name(enum mention_type t)
         return "duration";
     case MENTION_FISCAL_YEAR:
         return "fiscal_year";
+    case MENTION_DATE:
+        return "date";
+    case MENTION_COUNTRY:
+        return "country";
+    case MENTION_COMPANY:
+        return "company";
     }
     return "unknown";
+}
+
+const char *precision_name(enum date_precision p)
+{
+    return p == PRECISION_MONTH ? "month" : p == PRECISION_YEAR ? "year" : "day";
 }

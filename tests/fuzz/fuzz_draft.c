@@ -6,6 +6,7 @@
  * from 1 to 600 or a deadline, and dates of ten characters. A violation
  * aborts, which libFuzzer reports with the input. */
 #include "draft/extract.h"
+#include "draft/sentences.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,7 +47,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     (void)draft_detect_language(&t);
     struct mentions list = {0};
-    if (!draft_extract(&t, lang, country, &list))
+    struct company_names names = {0};
+    company_names_add(&names, "Microsoft", 0);
+    company_names_add(&names, "SoftBank Group", 1);
+    company_names_add(&names, "SoftBank", 1);
+    company_names_add(&names, "日立", 2);
+    struct draft_scan scan = {lang, country, {2024, 4, 10}, &names};
+    if (!draft_extract(&t, &scan, &list))
         abort();
     size_t last_end = 0;
     for (size_t k = 0; k < list.n; k++) {
@@ -75,10 +82,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (m->year < 1990 || m->year > 2100 || (m->starts_on[0] && strlen(m->ends_on) != 10))
                 abort();
             break;
+        case MENTION_DATE:
+            if (strlen(m->date) != 10 || m->precision > PRECISION_YEAR)
+                abort();
+            break;
+        case MENTION_COUNTRY:
+            if (strlen(m->code) != 2)
+                abort();
+            break;
+        case MENTION_COMPANY:
+            if (m->company < 0 || m->company > 2)
+                abort();
+            break;
         }
         if (m->qualifier > QUAL_UP_TO)
             abort();
     }
+    /* Sentences cover no code point twice and stay inside the text. */
+    struct span *spans;
+    size_t n = sentences_split(&t, &spans);
+    if (n == SIZE_MAX)
+        abort();
+    for (size_t k = 0; k < n; k++)
+        if (spans[k].start >= spans[k].end || spans[k].end > t.n ||
+            (k && spans[k].start < spans[k - 1].end))
+            abort();
+    free(spans);
+    company_names_free(&names);
     mentions_free(&list);
     utext_free(&t);
     return 0;

@@ -1,0 +1,144 @@
+/* companies — matching known company names in text (see companies.h). */
+#include "companies.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t ut_base(uint32_t c)
+{
+    /* Latin-1 small letters with accents, from U+00E0: their base letters. */
+    static const char base[] = "aaaaaaaceeeeiiii" /* à á â ã ä å æ ç è é ê ë ì í î ï */
+                               "dnooooo/ouuuuyty"; /* ð ñ ò ó ô õ ö ÷ ø ù ú û ü ý þ ÿ */
+    if (c >= 0xE0 && c <= 0xFF && c != 0xF7 && c != 0xE6 && c != 0xFE)
+        return (uint32_t)(unsigned char)base[c - 0xE0];
+    if (c >= 0x100 && c <= 0x17F) {
+        /* Latin Extended-A: the commonest letters with accents */
+        if (c <= 0x105)
+            return 'a';
+        if (c <= 0x10D)
+            return 'c';
+        if (c >= 0x112 && c <= 0x11B)
+            return 'e';
+        if (c >= 0x128 && c <= 0x131)
+            return 'i';
+        if (c >= 0x143 && c <= 0x148)
+            return 'n';
+        if (c >= 0x14C && c <= 0x151)
+            return 'o';
+        if (c >= 0x15A && c <= 0x161)
+            return 's';
+        if (c >= 0x168 && c <= 0x173)
+            return 'u';
+        if (c >= 0x179 && c <= 0x17E)
+            return 'z';
+    }
+    return c;
+}
+
+bool company_names_add(struct company_names *list, const char *name, int company)
+{
+    struct utext t;
+    if (!utext_from_utf8(&t, name, strlen(name)))
+        return false;
+    /* Trim spaces at both ends; keep the inner ones as one space. */
+    size_t a = 0, b = t.n;
+    while (a < b && t.norm[a] == ' ')
+        a++;
+    while (b > a && t.norm[b - 1] == ' ')
+        b--;
+    if (a == b) {
+        utext_free(&t);
+        return false;
+    }
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 32;
+        struct company_name *v = realloc(list->v, cap * sizeof *v);
+        if (!v) {
+            utext_free(&t);
+            return false;
+        }
+        list->v = v;
+        list->cap = cap;
+    }
+    uint32_t *text = malloc((b - a) * sizeof *text);
+    if (!text) {
+        utext_free(&t);
+        return false;
+    }
+    size_t len = 0;
+    for (size_t k = a; k < b; k++)
+        if (!(t.norm[k] == ' ' && len && text[len - 1] == ' '))
+            text[len++] = ut_base(t.norm[k]);
+    utext_free(&t);
+    list->v[list->n++] = (struct company_name){text, len, company};
+    list->sorted = false;
+    return true;
+}
+
+void company_names_free(struct company_names *list)
+{
+    for (size_t k = 0; k < list->n; k++)
+        free(list->v[k].text);
+    free(list->v);
+    memset(list, 0, sizeof *list);
+}
+
+static int by_first_then_longest(const void *pa, const void *pb)
+{
+    const struct company_name *a = pa, *b = pb;
+    if (a->text[0] != b->text[0])
+        return a->text[0] < b->text[0] ? -1 : 1;
+    if (a->len != b->len)
+        return a->len > b->len ? -1 : 1;
+    return 0;
+}
+
+static size_t match_name(const struct utext *t, size_t i, const struct company_name *c)
+{
+    size_t k = i;
+    for (size_t j = 0; j < c->len; j++) {
+        if (c->text[j] == ' ') {
+            if (ut_at(t, k) != ' ')
+                return 0;
+            k = ut_skip_spaces(t, k);
+            continue;
+        }
+        if (k >= t->n || ut_base(t->norm[k]) != c->text[j])
+            return 0;
+        k++;
+    }
+    if (ut_is_wordchar(c->text[c->len - 1]) && ut_is_wordchar(ut_at(t, k)))
+        return 0;
+    return k;
+}
+
+bool company_read(const struct utext *t, size_t i, struct company_names *list, struct mention *m)
+{
+    if (!list || list->n == 0 || i >= t->n)
+        return false;
+    if (!list->sorted) {
+        qsort(list->v, list->n, sizeof *list->v, by_first_then_longest);
+        list->sorted = true;
+    }
+    uint32_t first = ut_base(t->norm[i]);
+    size_t lo = 0, hi = list->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (list->v[mid].text[0] < first)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < list->n && list->v[k].text[0] == first; k++) {
+        size_t e = match_name(t, i, &list->v[k]);
+        if (e) {
+            memset(m, 0, sizeof *m);
+            m->type = MENTION_COMPANY;
+            m->start = i;
+            m->end = e;
+            m->company = list->v[k].company;
+            return true;
+        }
+    }
+    return false;
+}
