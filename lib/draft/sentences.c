@@ -110,3 +110,13 @@ size_t sentence_of(const struct span *s, size_t n, size_t i)
     }
     return lo < n && s[lo].start <= i ? lo : SIZE_MAX;
 }
+
+bool sentence_is_headline(const struct utext *t, struct span s)
+{
+    size_t e = s.end;
+    while (e > s.start + 1 && is_closer(t->norm[e - 1]))
+        e--;
+    uint32_t last = t->norm[e - 1];
+    return !(last == '.' || last == '!' || last == '?' || last == 0x3002 || t->cp[e - 1] == 0xFF01 ||
+             t->cp[e - 1] == 0xFF1F);
+}

@@ -23,6 +23,10 @@ struct span {
  * for text of spaces only), or SIZE_MAX when memory runs out. */
 size_t sentences_split(const struct utext *t, struct span **out);
 
+/* A headline: a sentence that ends without a full stop (a title, a
+ * caption, a line of the page around the article). */
+bool sentence_is_headline(const struct utext *t, struct span s);
+
 /* The index of the sentence holding code point i, or SIZE_MAX. */
 size_t sentence_of(const struct span *s, size_t n, size_t i);
 

@@ -319,6 +319,8 @@ void api_run(const struct route *route, const struct request *rq, struct respons
     char actor[STORE_TOKEN_NAME_MAX + 1] = "";
     if (route->auth == ROUTE_WRITER && !api_require_token(rq, rs, actor))
         return;
+    if (route->auth == ROUTE_TOKEN && !api_require_reader(rq, rs))
+        return;
     checked.actor = actor;
     if (!route->any_query && !api_query_check(rq, rs, route->query ? route->query : none))
         return;

@@ -22,6 +22,8 @@ handler_fn h_pledges_list, h_pledges_create, h_pledge_get, h_pledge_patch, h_ple
 handler_fn h_stats_totals, h_stats_summary;
 /* h_charts.c */
 handler_fn h_stats_totals_svg;
+/* h_drafts.c */
+handler_fn h_drafts_create;
 /* h_rates.c */
 handler_fn h_currencies, h_rates_list, h_rate_get, h_rate_put, h_convert;
 

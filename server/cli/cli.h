@@ -1,6 +1,6 @@
 /* cli — what the command line's files share: the options (options.c), bad
  * usage, opening the database, and one function per subcommand (each in
- * its own file: serve.c, token.c, rates_cmd.c, data.c).
+ * its own file: serve.c, token.c, rates_cmd.c, data.c, draft_cmd.c).
  *
  * Every cmd_* returns the process's exit status: 0 done, 1 failed at run
  * time (said on stderr), 2 bad usage (usage_error).
@@ -29,7 +29,8 @@ enum opt_id {
     OPT_TIMEOUT, OPT_MAX_CONNS, OPT_MAX_CONNS_IP, OPT_IP_RATE, OPT_TOKEN_RATE, OPT_NO_CACHE,
     OPT_HEADER_TIMEOUT, OPT_BODY_MIN_RATE, OPT_TRUSTED_PROXY, OPT_FED_URL, OPT_ECB_URL,
     OPT_RATES_SOURCE, OPT_RATES_SINCE, OPT_RATES_REFRESH, OPT_RATES_TIMEOUT, OPT_RATES_MAX_BYTES,
-    OPT_MAX_STREAMS, OPT_YES, OPT_BEFORE, OPT_WITH_HISTORY,
+    OPT_MAX_STREAMS, OPT_YES, OPT_BEFORE, OPT_WITH_HISTORY, OPT_URL, OPT_TITLE, OPT_PUBLISHER,
+    OPT_PUBLISHED_ON, OPT_LANGUAGE,
 };
 
 /* Options that only `serve` takes. */
@@ -61,5 +62,12 @@ struct history_options {
 };
 int cmd_history(const struct config *cfg, int argc, char **argv,
                 const struct history_options *o);
+
+/* `draft FILE|- [--url URL] [--title T] [--publisher P] [--published-on DATE]
+ * [--language L]`: the request's fields (NULL when not given). */
+struct draft_options {
+    const char *url, *title, *publisher, *published_on, *language;
+};
+int cmd_draft(const struct config *cfg, int argc, char **argv, const struct draft_options *o);
 
 #endif

@@ -34,6 +34,8 @@ static const char usage_text[] =
     "  export [--with-history]   write them all as JSON Lines to stdout\n"
     "  backup FILE               consistent copy, safe while serving\n"
     "  history prune --before DATE --yes   drop old revisions (each record's latest stays)\n"
+    "  draft FILE|- [--url URL] [--published-on DATE] [--language L]\n"
+    "                            propose the record of a news article (writes nothing)\n"
     "  healthcheck               exit 0 when the server answers /readyz\n"
     "  --version | --help\n"
     "\n"
@@ -108,6 +110,13 @@ static const struct {
                 "Drops the revisions recorded before DATE, except the latest of each record\n"
                 "(a deleted record's tombstone is its latest). Without --yes it only says how\n"
                 "many it would drop.\n"},
+    {"draft", "usage: pledged draft FILE|- [--url URL] [--title TITLE] [--publisher NAME]\n"
+              "                     [--published-on YYYY-MM-DD] [--language en|fr|ja] [--db FILE]\n"
+              "Prints, as JSON, the draft POST /v1/drafts answers for the article in FILE (- for\n"
+              "standard input): the announcement and pledges it proposes, the companies it names\n"
+              "that the database lacks, every figure found and the recorded announcements it\n"
+              "probably reports. The language is detected when not given; relative dates\n"
+              "(\"announced Tuesday\") need --published-on. Writes nothing.\n"},
     {"healthcheck", "usage: pledged healthcheck [--port N] [--bind ADDRESS]\n"
                     "Exits 0 when GET /readyz of the server there answers 200.\n"},
 };
@@ -212,12 +221,19 @@ int main(int argc, char **argv)
         {"yes", no_argument, NULL, OPT_YES},
         {"before", required_argument, NULL, OPT_BEFORE},
         {"with-history", no_argument, NULL, OPT_WITH_HISTORY},
+        {"url", required_argument, NULL, OPT_URL},
+        {"title", required_argument, NULL, OPT_TITLE},
+        {"publisher", required_argument, NULL, OPT_PUBLISHER},
+        {"published-on", required_argument, NULL, OPT_PUBLISHED_ON},
+        {"language", required_argument, NULL, OPT_LANGUAGE},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     bool used_serve_only = false, read_only = false;
     struct history_options history = {NULL, false, false};
+    struct draft_options draft = {NULL, NULL, NULL, NULL, NULL};
+    bool draft_option = false;
     const char *serve_opt = NULL, *not_for_healthcheck = NULL;
     opterr = 0;
     int opt;
@@ -236,6 +252,16 @@ int main(int argc, char **argv)
             return usage_error("option '%s' needs a value", argv[optind - 1]);
         if (opt == OPT_READ_ONLY) {
             read_only = true;
+            continue;
+        }
+        if (opt == OPT_URL || opt == OPT_TITLE || opt == OPT_PUBLISHER || opt == OPT_PUBLISHED_ON ||
+            opt == OPT_LANGUAGE) {
+            *(opt == OPT_URL         ? &draft.url
+              : opt == OPT_TITLE     ? &draft.title
+              : opt == OPT_PUBLISHER ? &draft.publisher
+              : opt == OPT_LANGUAGE  ? &draft.language
+                                     : &draft.published_on) = optarg;
+            draft_option = true;
             continue;
         }
         if (opt == OPT_YES || opt == OPT_BEFORE || opt == OPT_WITH_HISTORY) {
@@ -297,6 +323,11 @@ int main(int argc, char **argv)
         return usage_error("--before and --yes go with history prune only");
     if (history.with_history && strcmp(cmd, "export") != 0)
         return usage_error("--with-history goes with export only");
+    if (draft_option && strcmp(cmd, "draft") != 0)
+        return usage_error("--url, --title, --publisher, --published-on and --language go with "
+                           "draft only");
+    if (strcmp(cmd, "draft") == 0)
+        return cmd_draft(cfg, nargs, args, &draft);
     if (strcmp(cmd, "history") == 0)
         return cmd_history(cfg, nargs, args, &history);
     if (strcmp(cmd, "token") == 0)

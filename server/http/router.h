@@ -22,6 +22,7 @@
 enum route_auth {
     ROUTE_OPEN,           /* anyone (with --private, reads need a token: http.c) */
     ROUTE_WRITER,         /* a valid read-write token: 401 / 403 otherwise */
+    ROUTE_TOKEN,          /* any valid token, read-only too (a POST that writes nothing) */
 };
 
 enum route_body {

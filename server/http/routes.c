@@ -73,6 +73,7 @@ const struct route routes[] = {
     {"PUT", "/v1/rates/{currency}/{date}", h_rate_put, ROUTE_WRITER, NULL, ROUTE_JSON, false,
      false},
     LIST("/v1/convert", h_convert, convert),
+    {"POST", "/v1/drafts", h_drafts_create, ROUTE_TOKEN, NULL, ROUTE_JSON, false, false},
     LIST("/v1/deleted", h_deleted, deleted_list),
     LIST("/v1/changes", h_changes, changes_list),
 };

@@ -5,6 +5,7 @@
  * value that is a plain positive decimal, a known currency code, months
  * from 1 to 600 or a deadline, and dates of ten characters. A violation
  * aborts, which libFuzzer reports with the input. */
+#include "draft/draft.h"
 #include "draft/extract.h"
 #include "draft/sentences.h"
 
@@ -108,6 +109,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (k && spans[k].start < spans[k - 1].end))
             abort();
     free(spans);
+    /* The whole draft: every quote is text of the article, every pledge
+     * has a kind and a status. */
+    static const char *const ms_aliases[] = {"MSFT"};
+    static const struct draft_company known[] = {
+        {"microsoft", "Microsoft", "US", ms_aliases, 1},
+        {"hitachi", "日立", "JP", NULL, 0},
+    };
+    struct draft_request req = {.text = (const char *)data + 2, .text_len = size - 2,
+                                .url = "https://example.com/a", .published_on = "2024-04-10",
+                                .companies = known, .n_companies = 2};
+    char *text = malloc(size - 1); /* the text is valid UTF-8, so it has no NUL */
+    if (!text)
+        abort();
+    memcpy(text, data + 2, size - 2);
+    text[size - 2] = '\0';
+    json_t *draft = NULL;
+    enum draft_status st = draft_build(&req, &draft);
+    if (st == DRAFT_OK) {
+        size_t i;
+        json_t *p;
+        json_array_foreach(json_object_get(json_object_get(draft, "announcement"), "pledges"), i, p) {
+            if (!json_is_string(json_object_get(p, "kind")) || !json_is_string(json_object_get(p, "status")))
+                abort();
+            size_t j;
+            json_t *e;
+            json_array_foreach(json_object_get(p, "evidence"), j, e) {
+                const char *q = json_string_value(json_object_get(e, "quote"));
+                if (!q || !strstr(text, q)) /* a quote is the article's, verbatim */
+                    abort();
+            }
+        }
+    } else if (st != DRAFT_EMPTY) {
+        abort(); /* the text is valid UTF-8 here */
+    }
+    json_decref(draft);
+    free(text);
     company_names_free(&names);
     mentions_free(&list);
     utext_free(&t);

@@ -12,6 +12,7 @@
  *          test_draft --print LANG[:CC] TEXT   (what the recognisers find) */
 #include "draft/extract.h"
 #include "draft/fiscal.h"
+#include "draft/match.h"
 #include "draft/sentences.h"
 #include "buf.h"
 #include "date.h"
@@ -428,6 +429,52 @@ static void test_sentences(void)
     }
 }
 
+static void test_matches(void)
+{
+    CHECK(match_title_similarity("Microsoft to invest $2.9 billion in Japan",
+                                 "Microsoft to invest $2.9 billion in Japan") == 1.0,
+          "identical titles: similarity 1");
+    double s = match_title_similarity("Microsoft invests in Japan", "Japan: Microsoft will invest");
+    CHECK(s > 0.3 && s < 0.7, "titles sharing two of four words: about a half (%.2f)", s);
+    CHECK(match_title_similarity("日立が生成AIに投資", "日立が生成AIに投資") == 1.0 &&
+              match_title_similarity("日立が投資", "東京の天気") == 0.0,
+          "Japanese titles compare by pairs of characters");
+    CHECK(match_title_similarity(NULL, "x") == 0.0 && match_title_similarity("", "") == 0.0,
+          "no title: similarity 0");
+    struct match_amount usd29 = {"USD", 290000000000ULL}, usd30 = {"USD", 300000000000ULL},
+                        usd35 = {"USD", 350000000000ULL}, jpy = {"JPY", 290000000000ULL};
+    CHECK(match_same_amount(&usd29, &usd30) && !match_same_amount(&usd29, &usd35) &&
+              !match_same_amount(&usd29, &jpy),
+          "amounts: $2.9bn and $3bn are one (within 5%%), $3.5bn and yen are not");
+    const char *ms[] = {"microsoft"}, *hi[] = {"hitachi"};
+    const char jp[][3] = {"JP"};
+    const char *url[] = {"https://a"}, *other[] = {"https://b"};
+    int64_t people[] = {3000000};
+    struct match_side draft = {"Microsoft to invest US$2.9 billion in Japan", "2024-04-10", ms, 1, jp, 1,
+                               &usd29, 1, people, 1, other, 1};
+    struct match_side same = {"Microsoft to invest US$2.9 billion in AI and cloud in Japan", "2024-04-09",
+                              ms, 1, jp, 1, &usd30, 1, people, 1, url, 1};
+    struct match_side unrelated = {"Hitachi opens a lab", "2023-01-01", hi, 1, NULL, 0, NULL, 0,
+                                   NULL, 0, url, 1};
+    json_t *reasons = json_array();
+    double a = match_score(&draft, &same, reasons);
+    char *text = json_dumps(reasons, 0);
+    CHECK(a >= MATCH_PROPOSE && a <= 1.0 && strstr(text, "same company") && strstr(text, "same amount") &&
+              strstr(text, "same people count") && strstr(text, "same country") &&
+              strstr(text, "dates 1 day apart"),
+          "the same announcement: %.2f, every reason given (%s)", a, text);
+    free(text);
+    json_array_clear(reasons);
+    CHECK(match_score(&draft, &unrelated, reasons) < 0.3 && json_array_size(reasons) == 0,
+          "another company's announcement a year before: below 0.3, no reason");
+    json_array_clear(reasons);
+    draft.urls = url;
+    CHECK(match_score(&draft, &unrelated, reasons) == 1.0 &&
+              strcmp(json_string_value(json_array_get(reasons, 0)), "already a source") == 0,
+          "an announcement that has the article's URL: 1, already a source");
+    json_decref(reasons);
+}
+
 static void test_fiscal_conventions(void)
 {
     static const struct {
@@ -479,6 +526,7 @@ int main(int argc, char **argv)
     test_languages();
     test_fiscal_conventions();
     test_sentences();
+    test_matches();
     int phrases = run_corpus(argv[1], true);
     phrases += run_corpus(argv[2], false);
     CHECK(phrases >= 300, "at least 300 phrases in all (%d)", phrases);
