@@ -26,7 +26,7 @@ ASAN_BUILD ?= build-asan
 DB         ?= pledged.db
 PORT       ?= 8080
 
-.PHONY: run test build deps clean bench bench-pg bench-scale install
+.PHONY: run test build deps clean bench bench-pg bench-scale draft-eval install
 PREFIX     ?= /usr/local
 RELEASE_BUILD ?= build-release
 
@@ -105,6 +105,13 @@ bench-scale: deps
 	@[ -f $(RELEASE_BUILD)/build.ninja ] || meson setup $(RELEASE_BUILD) --buildtype=release -Db_ndebug=true
 	ninja -C $(RELEASE_BUILD) server/pledged
 	python3 tests/bench/scale.py $(RELEASE_BUILD) $(or $(SIZES),10000,1000000)
+
+# make draft-eval: the five seed articles drafted in order against the
+# sample data's companies, filed as the drafts propose; precision and
+# recall of amounts, people, durations, countries and companies.
+draft-eval: deps
+	ninja -C $(BUILD)
+	PYTHONDONTWRITEBYTECODE=1 python3 tests/bench/draft_eval.py $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(RELEASE_BUILD)

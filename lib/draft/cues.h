@@ -24,10 +24,15 @@ enum cue {
     CUE_INFRA,       /* infrastructure, cloud, data centre: investment, not research */
     CUE_PARTNERSHIP, /* partnership, alliance, partenariat, 提携 */
     CUE_ANNOUNCE,    /* announced, said, unveiled, annoncé, 発表 */
+    CUE_FUTURE,      /* will, plans to, intends to, va, prévoit, 予定: a commitment to come */
+    CUE_DONE,        /* opened, inaugurated, a ouvert, 開設した: one already kept */
     CUE_COUNT
 };
 
 /* Whether a cue's words occur in [s.start, s.end) of t. */
 bool cue_in(const struct utext *t, struct span s, enum draft_lang lang, enum cue cue);
+
+/* Where the cue's first word in [s.start, s.end) begins, or SIZE_MAX. */
+size_t cue_at(const struct utext *t, struct span s, enum draft_lang lang, enum cue cue);
 
 #endif

@@ -299,7 +299,7 @@ static json_t *pledge_json(struct work *w, const struct draft_pledge *p, size_t 
         json_object_set_new(o, "starts_on", json_string(p->starts_on));
     if (p->ends_on[0])
         json_object_set_new(o, "ends_on", json_string(p->ends_on));
-    json_object_set_new(o, "status", json_string("announced"));
+    json_object_set_new(o, "status", json_string(p->done ? "fulfilled" : "announced"));
     json_t *evidence = json_array();
     for (int k = 0; k < p->n_evidence && w->req->url; k++) {
         struct span e = w->sentences[p->evidence[k]];

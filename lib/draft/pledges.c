@@ -207,6 +207,32 @@ static void assign_company(const struct pledge_context *c, struct span s, const 
     bool jointly = false;
     for (size_t i = s.start; i < s.end && !jointly; i++)
         jointly = ut_match_any(c->t, i, together, NULL) != 0;
+    /* "Microsoft and Hitachi have announced": the companies named together
+     * last before the figure, joined by "and", "et", "と" or a comma. */
+    int chain[8], n_chain = 0;
+    const struct mention *prev = NULL;
+    for (size_t k = 0; k < ms->n; k++) {
+        const struct mention *x = &ms->v[k];
+        if (x->type != MENTION_COMPANY || !in_span(x, s) || x->end > m->start)
+            continue;
+        static const char *const joins[] = {"and", "et", "&", ",", "と", "、", NULL};
+        size_t a = prev ? ut_skip_spaces(c->t, prev->end) : 0, e = 0;
+        bool joined = prev && (e = ut_match_any(c->t, a, joins, NULL)) && ut_skip_spaces(c->t, e) == x->start;
+        if (!joined)
+            n_chain = 0;
+        bool dup = false;
+        for (int j = 0; j < n_chain; j++)
+            dup = dup || chain[j] == x->company;
+        if (!dup && n_chain < 8)
+            chain[n_chain++] = x->company;
+        prev = x;
+    }
+    if (n_chain >= 2 && prev && prev->company == before) {
+        jointly = true;
+        distinct_before = n_chain;
+        memcpy(seen, chain, sizeof(int) * (size_t)n_chain);
+        n_seen = n_chain;
+    }
     if (distinct_before >= 2 && jointly) {
         p->joint = true;
         memcpy(p->joint_companies, seen, sizeof(int) * (size_t)n_seen);
@@ -316,7 +342,8 @@ static void assign_country(const struct pledge_context *c, struct span s, const 
         if (x->type == MENTION_COUNTRY && strcmp(x->code, home) == 0)
             memcpy(p->country, home, 3);
     }
-    if (!p->country[0])
+    /* A joint pledge of companies from several countries has none of its own. */
+    if (!p->country[0] && !p->joint)
         memcpy(p->country, c->main_country, 3);
 }
 
@@ -412,6 +439,9 @@ static bool same_pledge(const struct draft_pledge *a, const struct draft_pledge 
 {
     if (a->kind != b->kind)
         return false;
+    if (!a->money && !a->people && !b->money && !b->people) /* the same lab said twice */
+        return a->company == b->company && a->new_company == b->new_company &&
+               a->joint == b->joint && strcmp(a->country, b->country) == 0;
     if (a->money && b->money)
         return same_money(a->money, b->money);
     if (a->people && b->people)
@@ -454,6 +484,79 @@ static void merge(struct draft_pledge *into, const struct draft_pledge *p)
     }
 }
 
+/* Adds p, or merges it into the pledge it states again; false when memory
+ * runs out. */
+static bool add_pledge(struct pledge_list *out, size_t *cap, const struct draft_pledge *p)
+{
+    size_t j = 0;
+    while (j < out->n && !same_pledge(&out->v[j], p))
+        j++;
+    if (j < out->n) {
+        merge(&out->v[j], p);
+        return true;
+    }
+    if (out->n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        struct draft_pledge *v = realloc(out->v, ncap * sizeof *v);
+        if (!v)
+            return false;
+        out->v = v;
+        *cap = ncap;
+    }
+    out->v[out->n++] = *p;
+    return true;
+}
+
+/* Pledges with no figure: a sentence that names a company and commits it
+ * to a lab, a facility or a partnership, or says it opened one. */
+static bool figureless_pledges(const struct pledge_context *c, struct pledge_list *out, size_t *cap)
+{
+    for (size_t si = 0; si < c->n_sentences; si++) {
+        struct span s = c->sentences[si];
+        if (sentence_is_headline(c->t, s))
+            continue;
+        /* The verb that commits (or says it is done), and a company named
+         * before it: its subject ("Microsoft will establish", "the
+         * Taiwanese TSMC, was inaugurated"; not "... announced, with
+         * contributions from IBM, Google and Micron"). */
+        size_t verb = SIZE_MAX;
+        for (enum cue q = CUE_ANNOUNCE; q <= CUE_DONE; q++) {
+            size_t v = cue_at(c->t, s, c->lang, q);
+            if (v < verb)
+                verb = v;
+        }
+        bool figure = false, subject = false;
+        for (size_t k = 0; k < c->mentions->n; k++) {
+            const struct mention *x = &c->mentions->v[k];
+            if (!in_span(x, s))
+                continue;
+            figure = figure || x->type == MENTION_MONEY || x->type == MENTION_PEOPLE;
+            subject = subject || (x->type == MENTION_COMPANY && verb != SIZE_MAX && x->end <= verb);
+        }
+        if (figure || !subject)
+            continue;
+        struct draft_pledge p = {.company = -1, .new_company = -1};
+        size_t at;
+        if ((at = cue_at(c->t, s, c->lang, CUE_RESEARCH)) != SIZE_MAX)
+            p.kind = KIND_RESEARCH;
+        else if ((at = cue_at(c->t, s, c->lang, CUE_FACILITY)) != SIZE_MAX)
+            p.kind = KIND_FACILITY;
+        else if ((at = cue_at(c->t, s, c->lang, CUE_PARTNERSHIP)) != SIZE_MAX)
+            p.kind = KIND_PARTNERSHIP;
+        else
+            continue;
+        p.done = cue_in(c->t, s, c->lang, CUE_DONE);
+        struct mention what = {.start = at, .end = at + 1}, who = {.start = verb, .end = verb + 1};
+        p.evidence[p.n_evidence++] = si;
+        assign_company(c, s, &who, &p, out);
+        assign_country(c, s, &what, &p);
+        assign_time(c, s, &what, &p);
+        if (!add_pledge(out, cap, &p))
+            return false;
+    }
+    return true;
+}
+
 bool pledges_build(const struct pledge_context *c, struct pledge_list *out)
 {
     memset(out, 0, sizeof *out);
@@ -486,24 +589,10 @@ bool pledges_build(const struct pledge_context *c, struct pledge_list *out)
         assign_company(c, s, m, &p, out);
         assign_country(c, s, m, &p);
         assign_time(c, s, m, &p);
-        size_t j = 0;
-        while (j < out->n && !same_pledge(&out->v[j], &p))
-            j++;
-        if (j < out->n) {
-            merge(&out->v[j], &p);
-            continue;
-        }
-        if (out->n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            struct draft_pledge *v = realloc(out->v, ncap * sizeof *v);
-            if (!v)
-                return false;
-            out->v = v;
-            cap = ncap;
-        }
-        out->v[out->n++] = p;
+        if (!add_pledge(out, &cap, &p))
+            return false;
     }
-    return true;
+    return figureless_pledges(c, out, &cap);
 }
 
 void pledge_list_free(struct pledge_list *l)

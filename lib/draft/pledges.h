@@ -6,12 +6,19 @@
  * body of the article states it ("more than $8 billion" over a headline's
  * "$8 billion"), exactly rather than roughly.
  *
+ * A sentence with no figure that commits a company to a lab, a facility or
+ * a partnership ("Microsoft will establish its first ... lab in Tokyo",
+ * "Google also opened a cybersecurity center in Tokyo") is a pledge with
+ * no amount: of kind research, facility or partnership, `fulfilled` when
+ * the sentence says it is done.
+ *
  * A money figure is a pledge when its sentence commits money (invest,
  * spend, fund...), unless it is a past revenue, a market value, a share
  * sale or a fund-raising; a revenue goal ("wants to make $18.9 billion") is
  * a `target`. A head count is a pledge when its sentence trains or hires.
  * The company is the nearest known company before the figure in its
- * sentence, or the subject of a sentence that names a new one, or none
+ * sentence (none, joint, when two or more are named together: "Microsoft
+ * and Hitachi"), or the subject of a sentence that names a new one, or none
  * (joint) when several are named after the figure and none before, or the
  * article's main company. The country is one written after "in"/"au"/"に"
  * in the sentence, then one that is not the company's home, then the last
@@ -48,6 +55,7 @@ struct draft_pledge {
     char starts_on[11], ends_on[11]; /* "" unknown */
     size_t evidence[DRAFT_EVIDENCE_MAX]; /* sentence indexes */
     bool headline;                  /* its figure was read in a headline only */
+    bool done;                      /* stated as already kept ("opened", "inaugurated") */
     int n_evidence;
 };
 

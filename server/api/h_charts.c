@@ -20,6 +20,8 @@ extern const char dashboard_html[];
 extern const size_t dashboard_html_len;
 extern const char dashboard_js[];
 extern const size_t dashboard_js_len;
+extern const char dashboard_drafts_js[];
+extern const size_t dashboard_drafts_js_len;
 
 /* The page runs no inline script and cannot be framed (clickjacking). */
 #define DASHBOARD_CSP                                                                  \
@@ -49,6 +51,14 @@ void h_root(const struct request *rq, struct response *rs)
 void h_dashboard_js(const struct request *rq, struct response *rs)
 {
     respond_bytes(rs, 200, "text/javascript; charset=utf-8", dashboard_js, dashboard_js_len);
+    respond_with_etag(rq, rs);
+}
+
+/* "Add from an article": the page's second script (dashboard_drafts.js). */
+void h_dashboard_drafts_js(const struct request *rq, struct response *rs)
+{
+    respond_bytes(rs, 200, "text/javascript; charset=utf-8", dashboard_drafts_js,
+                  dashboard_drafts_js_len);
     respond_with_etag(rq, rs);
 }
 

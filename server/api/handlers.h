@@ -9,7 +9,7 @@
 #include "request.h"
 
 /* h_system.c */
-handler_fn h_root, h_dashboard_js, h_healthz, h_readyz, h_openapi, h_metrics;
+handler_fn h_root, h_dashboard_js, h_dashboard_drafts_js, h_healthz, h_readyz, h_openapi, h_metrics;
 /* h_companies.c */
 handler_fn h_companies_list, h_companies_create, h_company_get, h_company_patch,
     h_company_delete;

@@ -39,6 +39,7 @@ static const char *const changes_list[] = {"resource", "since", "limit", NULL};
 const struct route routes[] = {
     LIST("/", h_root, root_params),
     READ("/dashboard.js", h_dashboard_js),
+    READ("/dashboard-drafts.js", h_dashboard_drafts_js),
     READ_ANY("/healthz", h_healthz),
     READ_ANY("/readyz", h_readyz),
     READ("/metrics", h_metrics),

@@ -6,15 +6,18 @@ database, starts the release pledged and the bare libmicrohttpd `ceiling`
 server on free loopback ports (pledged with its default thread count, once
 more with the answer cache off), runs wrk (2 threads, 32 connections) against
 each request below, and prints requests/s, p99 latency, the ratio to the
-ceiling and pledged's peak memory (VmHWM). Repeating one URL measures the
+ceiling and pledged's peak memory (VmHWM); then times POST /v1/drafts of a
+5,000-word article (issue 16: under 20 ms). Repeating one URL measures the
 answer cache (see server/http/cache.h); random ids measure the uncached path. Servers listen on 127.0.0.1 and
 are stopped by PID; every loop is bounded.
 
 usage: bench.py BUILD_DIR [SECONDS=10] [PLEDGES=100000]"""
+import http.client
 import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +38,32 @@ procs = []
 
 def wrk(url, script=None):
     return wrk_run(url, script, seconds)
+
+
+def draft_latency(port, token, rounds=40):
+    """POST /v1/drafts of an article of at least 5,000 words, one request at
+    a time on one connection: (words, rounds, median ms, p95 ms)."""
+    seeds = os.path.join(here, "..", "..", "..", "shared", "seeds")
+    texts = [open(os.path.join(seeds, f), encoding="utf-8").read() for f in sorted(os.listdir(seeds))]
+    article = ""
+    while len(article.split()) < 5000:
+        article += "\n".join(texts) + "\n"
+    body = json.dumps({"text": article, "url": "https://example.com/long", "published_on": "2024-04-10"})
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Content-Type": "application/json", "Authorization": "Bearer " + token}
+    times = []
+    for i in range(rounds + 5):
+        t = time.perf_counter()
+        conn.request("POST", "/v1/drafts", body=body, headers=headers)
+        r = conn.getresponse()
+        r.read()
+        if r.status != 200:
+            raise RuntimeError("POST /v1/drafts answered %d" % r.status)
+        if i >= 5:  # the first few warm the caches
+            times.append((time.perf_counter() - t) * 1000)
+    conn.close()
+    times.sort()
+    return len(article.split()), rounds, statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
 try:
@@ -84,6 +113,7 @@ try:
     results = []
     for name, url, script in rows:
         results.append((name,) + wrk(url, script))
+    drafts = draft_latency(p_port, token)
     ceiling_rps = results[0][1]
     status = open("/proc/%d/status" % server.pid).read()
     hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
@@ -93,6 +123,8 @@ try:
         note = " (%d non-2xx)" % errors if errors else ""
         print("| %s | %s%s | %s | %.2fx |" % (name, "{:,.0f}".format(rps), note, p99, ceiling_rps / rps))
     print("\npledged peak memory (VmHWM) at %d pledges: %.1f MiB" % (pledges, hwm / 1024))
+    print("\nPOST /v1/drafts of a %d-word article (the five seed articles, repeated), one at a time, %d times:"
+          " median %.1f ms, p95 %.1f ms" % drafts)
 finally:
     for p in procs:
         stop(p)

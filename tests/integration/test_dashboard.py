@@ -3,7 +3,9 @@ loads / from the daemon with the sample data; the DOM must show the right
 headline figures (committed money, targets apart), charts and table rows
 (company names, dates as precisely as known, qualified figures, a word on
 placeholder source links), and the page must ask nothing of any other
-host. playwright-core measures the layout at 1280 and 390 px (nothing cut
+host. "Add from an article" is driven end to end: draft, review with the
+evidence marked, new company, save, and an article filed under the
+announcement it matched. playwright-core measures the layout at 1280 and 390 px (nothing cut
 off or hidden, dates on one line, chart labels readable) and saves the
 screenshots as test artifacts in tests/artifacts/."""
 import json
@@ -165,6 +167,51 @@ if seen:
         path = os.path.join(artifacts, name)
         ok = os.path.exists(path) and open(path, "rb").read(8) == b"\x89PNG\r\n\x1a\n" and os.path.getsize(path) > 20000
         tap.check(ok, "a screenshot is saved: %s" % os.path.normpath(path))
+
+# "Add from an article" (issue 16), through playwright-core as well.
+new_article = os.path.join(profile, "oracle.txt")
+with open(new_article, "w", encoding="utf-8") as fh:
+    fh.write("Oracle to invest $8 billion in Japan\n"
+             "Oracle will invest more than $8 billion over the next 10 years to expand cloud computing and AI "
+             "infrastructure in Japan, the company said on Wednesday. It will also train 5,000 engineers in Japan.")
+seeds = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "seeds")
+match_article = os.path.join(seeds, next(f for f in sorted(os.listdir(seeds)) if f.startswith("002")))
+run = subprocess.run(["node", os.path.join(os.path.dirname(__file__), "drafts_click.js"), pw, url, token,
+                      new_article, match_article], capture_output=True, text=True, timeout=180)
+try:
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+except (ValueError, IndexError):
+    seen = {"error": run.stderr[-1500:]}
+tap.check("error" not in seen, "playwright-core drives \"Add from an article\"", seen.get("error"))
+tap.check("token" in seen.get("noToken", ""), "without a token the page says the token is missing", seen.get("noToken"))
+tap.check(seen.get("title") == "Oracle to invest $8 billion in Japan" and seen.get("date") == "2024-04-17"
+          and seen.get("companies") == "oracle",
+          "the review shows the draft's title, date (\"on Wednesday\") and company, editable",
+          (seen.get("title"), seen.get("date"), seen.get("companies")))
+tap.check({"kind": "investment", "amount": "8000000000", "currency": "USD", "qualifier": "at_least", "people": "",
+           "months": "120"} in seen.get("pledges", []) and any(p["people"] == "5000" for p in seen.get("pledges", [])),
+          "every pledge's fields are filled in the form", seen.get("pledges"))
+tap.check(seen.get("marked") and any("more than $8 billion over the next 10 years" in m for m in seen["marked"])
+          and seen.get("markedSecond") == ["It will also train 5,000 engineers in Japan."],
+          "the shown pledge's evidence sentences are marked in the article, and follow the pledge chosen",
+          (seen.get("marked"), seen.get("markedSecond")))
+tap.check(seen.get("newCompanies") == ["Oracle"], "the new company is offered for creation", seen.get("newCompanies"))
+tap.check(seen.get("sessionToken") == token and seen.get("localStorage") == 0,
+          "the token is kept in sessionStorage only", (seen.get("localStorage"),))
+tap.check(any("companies" in p for p in seen.get("problems", [])),
+          "saving before the company exists shows the server's field errors", seen.get("problems"))
+tap.check("Created oracle" in seen.get("created", "") and "Saved as announcement" in seen.get("saved", ""),
+          "after creating the company, the edited draft is saved", (seen.get("created"), seen.get("saved")))
+saved = [a for a in d.get("/v1/announcements?limit=100").json["data"] if a["title"].endswith("(edited)")]
+tap.check(len(saved) == 1 and saved[0]["companies"] == ["oracle"] and saved[0]["sources"][0]["url"] ==
+          "https://example.com/oracle-dashboard" and saved[0]["announced_on"] == "2024-04-17",
+          "the API has the announcement as edited, with its source", saved)
+tap.check("announcement 1" in seen.get("match", "") and seen.get("addLabel") == "Add to announcement 1"
+          and "Added to announcement 1" in seen.get("added", ""),
+          "an article that reports announcement 1 is offered there and filed with one click",
+          (seen.get("match"), seen.get("added")))
+tap.check("https://example.com/002-dashboard" in [s["url"] for s in d.get("/v1/announcements/1").json["sources"]],
+          "announcement 1 now lists the article as a source")
 
 shutil.rmtree(profile, ignore_errors=True)
 finish(tap, d)

@@ -41,8 +41,10 @@ ann = a1.json["announcement"] if a1.status == 200 else {}
 got = sorted((p["kind"], p.get("company"), p.get("country"), json.dumps(p.get("amount")), p.get("people"),
               p.get("duration_months")) for p in ann.get("pledges", []))
 tap.eq(got, sorted([("investment", "microsoft", "JP", json.dumps({"currency": "USD", "value": "2900000000"}), None, 24),
-                    ("training", "microsoft", "JP", "null", 3000000, 36)]),
-       "article 001: the US$2.9 billion over two years and the 3 million people over three years, Microsoft's, in Japan")
+                    ("training", "microsoft", "JP", "null", 3000000, 36),
+                    ("research", "microsoft", "JP", "null", None, None)]),
+       "article 001: the US$2.9 billion over two years, the 3 million people over three years and the "
+       "research lab (no figure), Microsoft's, in Japan")
 tap.check(a1.status == 200 and a1.json["language"] == "en" and ann["companies"] == ["microsoft"]
           and ann["countries"] == ["JP"] and ann["sources"][0]["url"] == "https://example.com/001",
           "its language, company, country and source", a1.body[:600])
@@ -71,6 +73,11 @@ for name, lang in [("002", "en"), ("003", "fr"), ("004", "en")]:
               and r.json["proposal"]["action"] == "add_source" and r.json["proposal"]["announcement_id"] == 1,
               "article %s (%s, detected) matches announcement 1 and proposes adding it as a source" % (name, lang),
               (r.status, m, r.json.get("proposal", {}).get("action") if r.status == 200 else r.body[:300]))
+r = draft({"text": article("002")})
+done = [p for p in pledges_of(r) if p["status"] == "fulfilled"]
+tap.check(sorted((p["kind"], p["company"], p.get("country")) for p in done)
+          == [("facility", "google", "JP"), ("facility", "tsmc", "JP")],
+          "article 002: Google's centre opened last month and TSMC's plant inaugurated: facilities, fulfilled", done)
 r = draft({"text": article("003")})
 amounts = [p.get("amount") for p in pledges_of(r)]
 tap.check({"currency": "USD", "value": "2900000000"} in amounts, "the French article's 2,9 milliards de dollars", amounts)
