@@ -83,14 +83,37 @@ void company_names_free(struct company_names *list)
     memset(list, 0, sizeof *list);
 }
 
-static int by_first_then_longest(const void *pa, const void *pb)
+/* Names sort by their first two code points (a name of one has 0 for the
+ * second), then longest first: the names that can start at a place are one
+ * run, found by binary search, even when a thousand begin with "Company". */
+static uint64_t key_of(const struct company_name *c)
+{
+    return (uint64_t)c->text[0] << 32 | (c->len > 1 ? c->text[1] : 0);
+}
+
+static int by_key_then_longest(const void *pa, const void *pb)
 {
     const struct company_name *a = pa, *b = pb;
-    if (a->text[0] != b->text[0])
-        return a->text[0] < b->text[0] ? -1 : 1;
+    uint64_t x = key_of(a), y = key_of(b);
+    if (x != y)
+        return x < y ? -1 : 1;
     if (a->len != b->len)
         return a->len > b->len ? -1 : 1;
     return 0;
+}
+
+/* The first name whose key is at least `key`. */
+static size_t lower_bound(const struct company_names *list, uint64_t key)
+{
+    size_t lo = 0, hi = list->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key_of(&list->v[mid]) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static size_t match_name(const struct utext *t, size_t i, const struct company_name *c)
@@ -117,28 +140,29 @@ bool company_read(const struct utext *t, size_t i, struct company_names *list, s
     if (!list || list->n == 0 || i >= t->n)
         return false;
     if (!list->sorted) {
-        qsort(list->v, list->n, sizeof *list->v, by_first_then_longest);
+        qsort(list->v, list->n, sizeof *list->v, by_key_then_longest);
         list->sorted = true;
     }
-    uint32_t first = ut_base(t->norm[i]);
-    size_t lo = 0, hi = list->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (list->v[mid].text[0] < first)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t k = lo; k < list->n && list->v[k].text[0] == first; k++) {
-        size_t e = match_name(t, i, &list->v[k]);
-        if (e) {
-            memset(m, 0, sizeof *m);
-            m->type = MENTION_COMPANY;
-            m->start = i;
-            m->end = e;
-            m->company = list->v[k].company;
-            return true;
+    uint64_t first = (uint64_t)ut_base(t->norm[i]) << 32;
+    uint64_t keys[2] = {first | (i + 1 < t->n ? ut_base(t->norm[i + 1]) : 0), first};
+    size_t best_end = 0;
+    int best = -1;
+    for (int w = 0; w < 2 && !(w == 1 && keys[0] == keys[1]); w++) {
+        for (size_t k = lower_bound(list, keys[w]); k < list->n && key_of(&list->v[k]) == keys[w]; k++) {
+            size_t e = match_name(t, i, &list->v[k]);
+            if (e > best_end) { /* longest first within a run: the first match of a run is its best */
+                best_end = e;
+                best = list->v[k].company;
+                break;
+            }
         }
     }
-    return false;
+    if (best < 0)
+        return false;
+    memset(m, 0, sizeof *m);
+    m->type = MENTION_COMPANY;
+    m->start = i;
+    m->end = best_end;
+    m->company = best;
+    return true;
 }

@@ -21,7 +21,7 @@ struct company_name {
 };
 
 struct company_names {
-    struct company_name *v; /* owned; sorted by first code point, longest first, once sorted */
+    struct company_name *v; /* owned; once sorted: by first two code points, longest first */
     size_t n, cap;
     bool sorted;
 };

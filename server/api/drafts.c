@@ -18,7 +18,8 @@ struct known {
     json_t *keep; /* the aliases arrays and copies of the strings, released together */
 };
 
-static bool add_company(void *ctx, const struct store_company *c)
+static bool add_company(void *ctx, const char *slug, const char *name, const char *country,
+                        const char *aliases_json)
 {
     struct known *k = ctx;
     if (k->n == k->cap) {
@@ -30,9 +31,8 @@ static bool add_company(void *ctx, const struct store_company *c)
         k->cap = cap;
     }
     /* The strings live in JSON values kept until the draft is done. */
-    json_t *item = json_pack("{s:s, s:s, s:s}", "slug", c->slug, "name", c->name, "country",
-                             c->country);
-    json_t *aliases = c->aliases ? json_loads(c->aliases, 0, NULL) : NULL;
+    json_t *item = json_pack("{s:s, s:s, s:s}", "slug", slug, "name", name, "country", country);
+    json_t *aliases = aliases_json ? json_loads(aliases_json, 0, NULL) : NULL;
     if (!item)
         return false;
     size_t n_aliases = json_is_array(aliases) ? json_array_size(aliases) : 0;
@@ -41,31 +41,18 @@ static bool add_company(void *ctx, const struct store_company *c)
         names[i] = json_string_value(json_array_get(aliases, i));
     json_object_set_new(item, "aliases", aliases ? aliases : json_array());
     json_array_append_new(k->keep, item);
-    /* The alias pointers' array is freed with the list (drafts_answer). */
+    /* The alias pointers' array is freed with the list (known_free). */
     k->v[k->n++] = (struct draft_company){
         json_string_value(json_object_get(item, "slug")),
         json_string_value(json_object_get(item, "name")),
-        c->country[0] ? json_string_value(json_object_get(item, "country")) : NULL,
+        country[0] ? json_string_value(json_object_get(item, "country")) : NULL,
         names, names ? n_aliases : 0};
     return true;
 }
 
 static enum store_status load_known(struct db *db, struct known *k)
 {
-    struct page pg = {.n_keys = 1, .limit = PAGE_MAX_LIMIT};
-    pg.keys[0] = &store_company_sorts[0]; /* slug */
-    struct store_company_filter all = {NULL, NULL};
-    enum store_status st;
-    do {
-        struct page_end end;
-        st = store_company_list(db, &all, &pg, add_company, k, &end);
-        json_decref(pg.after);
-        pg.after = st == STORE_OK ? end.next_after : NULL;
-        if (st != STORE_OK)
-            json_decref(end.next_after);
-    } while (st == STORE_OK && pg.after);
-    json_decref(pg.after);
-    return st;
+    return store_company_name_each(db, add_company, k);
 }
 
 static void known_free(struct known *k)

@@ -608,6 +608,13 @@ enum store_status store_company_names(struct db *db, int64_t id, char slug[SLUG_
                      : sq_company_names(db, id, slug, name, name_len);
 }
 
+enum store_status store_company_name_each(struct db *db, store_company_name_fn *fn, void *ctx)
+{
+    if (!db)
+        return STORE_ERROR;
+    return ON_PG(db) ? pg_company_name_each(db, fn, ctx) : sq_company_name_each(db, fn, ctx);
+}
+
 enum store_status store_summary(struct db *db, struct store_summary *out)
 {
     if (!db)

@@ -164,6 +164,7 @@ enum store_status sq_stats_each(struct db *db, const struct record_filter *f,
                                 enum stats_group group, store_stats_fn *fn, void *ctx);
 enum store_status sq_company_names(struct db *db, int64_t id, char slug[SLUG_MAX + 1], char *name,
                                    size_t name_len);
+enum store_status sq_company_name_each(struct db *db, store_company_name_fn *fn, void *ctx);
 enum store_status sq_summary(struct db *db, struct store_summary *out);
 
 struct db *pg_store_open(const char *conninfo, char *err, size_t errlen);
@@ -275,6 +276,7 @@ enum store_status pg_stats_each(struct db *db, const struct record_filter *f,
                                 enum stats_group group, store_stats_fn *fn, void *ctx);
 enum store_status pg_company_names(struct db *db, int64_t id, char slug[SLUG_MAX + 1], char *name,
                                    size_t name_len);
+enum store_status pg_company_name_each(struct db *db, store_company_name_fn *fn, void *ctx);
 enum store_status pg_summary(struct db *db, struct store_summary *out);
 
 #endif

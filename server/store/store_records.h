@@ -202,6 +202,14 @@ typedef bool store_stats_fn(void *ctx, const struct store_stats_row *r);
 enum store_status store_stats_each(struct db *db, const struct record_filter *f,
                                    enum stats_group group, store_stats_fn *fn, void *ctx);
 
+/* Every company's slug, name, country ("" when none) and aliases (a JSON
+ * array, as stored), by slug, borrowed for the call: what a draft reads
+ * an article against. Nothing else is read (no counts, no totals). fn
+ * returning false (out of memory) stops with STORE_ERROR. */
+typedef bool store_company_name_fn(void *ctx, const char *slug, const char *name,
+                                   const char *country, const char *aliases);
+enum store_status store_company_name_each(struct db *db, store_company_name_fn *fn, void *ctx);
+
 /* The slug and name of the company with this id (STATS_COMPANY's keys). */
 enum store_status store_company_names(struct db *db, int64_t id, char slug[SLUG_MAX + 1],
                                       char *name, size_t name_len);

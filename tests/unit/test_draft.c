@@ -429,6 +429,34 @@ static void test_sentences(void)
     }
 }
 
+/* A thousand names that begin alike, and a name of one letter. */
+static void test_many_companies(void)
+{
+    struct company_names names = {0};
+    char name[32];
+    for (int k = 0; k < 1000; k++) {
+        snprintf(name, sizeof name, "Company %04d", k);
+        company_names_add(&names, name, k);
+    }
+    company_names_add(&names, "X", 1000);
+    company_names_add(&names, "Company 0500 Holdings", 1001);
+    const char *s = "Company 0500 and X invest; Company 0500 Holdings and company 0999 too.";
+    struct utext t;
+    utext_from_utf8(&t, s, strlen(s));
+    struct draft_scan scan = {.lang = LANG_EN, .companies = &names};
+    struct mentions list = {0};
+    draft_extract(&t, &scan, &list);
+    int found[8], n = 0;
+    for (size_t k = 0; k < list.n && n < 8; k++)
+        if (list.v[k].type == MENTION_COMPANY)
+            found[n++] = list.v[k].company;
+    CHECK(n == 4 && found[0] == 500 && found[1] == 1000 && found[2] == 1001 && found[3] == 999,
+          "among 1,000 names that begin alike: the right one, the longest, and a name of one letter (%d found)", n);
+    mentions_free(&list);
+    utext_free(&t);
+    company_names_free(&names);
+}
+
 static void test_matches(void)
 {
     CHECK(match_title_similarity("Microsoft to invest $2.9 billion in Japan",
@@ -527,6 +555,7 @@ int main(int argc, char **argv)
     test_fiscal_conventions();
     test_sentences();
     test_matches();
+    test_many_companies();
     int phrases = run_corpus(argv[1], true);
     phrases += run_corpus(argv[2], false);
     CHECK(phrases >= 300, "at least 300 phrases in all (%d)", phrases);

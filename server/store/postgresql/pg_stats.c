@@ -79,6 +79,18 @@ enum store_status pg_company_names(struct db *db, int64_t id, char slug[SLUG_MAX
     return st;
 }
 
+enum store_status pg_company_name_each(struct db *db, store_company_name_fn *fn, void *ctx)
+{
+    enum store_status st;
+    PGresult *r = pg_run(pg_of(db), "SELECT slug, name, coalesce(country, ''), aliases::text"
+                                    " FROM companies ORDER BY slug COLLATE \"C\"", 0, NULL, &st, NULL);
+    for (int i = 0; r && st == STORE_OK && i < PQntuples(r); i++)
+        if (!fn(ctx, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 3)))
+            st = STORE_ERROR;
+    PQclear(r);
+    return st;
+}
+
 /* How precisely the first (last) announcement date is known: the most
  * precise of the announcements on that date. */
 #define PRECISION_AT(fn)                                                                  \

@@ -205,6 +205,27 @@ enum store_status sq_company_names(struct db *db, int64_t id, char slug[SLUG_MAX
     return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_status(rc);
 }
 
+enum store_status sq_company_name_each(struct db *db, store_company_name_fn *fn, void *ctx)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT slug, name, coalesce(country, ''), aliases"
+                                      " FROM companies ORDER BY slug");
+    if (!st)
+        return STORE_ERROR;
+    int rc;
+    enum store_status out = STORE_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+                (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3))) {
+            out = STORE_ERROR;
+            break;
+        }
+    }
+    if (out == STORE_OK && rc != SQLITE_DONE)
+        out = sq_status(rc);
+    db_done(st);
+    return out;
+}
+
 /* How precisely the first (last) announcement date is known: the most
  * precise of the announcements on that date ("2024-01-01" may be a day, or
  * stand for "some time in 2024"). */
