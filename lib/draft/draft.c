@@ -281,6 +281,15 @@ static json_t *pledge_json(struct work *w, const struct draft_pledge *p, size_t 
                                                        "value", p->money->value));
             if (p->money->qualifier != QUAL_NONE)
                 json_object_set_new(o, "amount_qualifier", qualifier_json(p->money->qualifier));
+            if (p->money->range_to[0]) {
+                char *said = span_text(&w->t, p->money->start, p->money->end, 200);
+                json_array_append_new(w->warnings,
+                                      json_sprintf("\"%s\" is a range: recorded as at least %s %s (its "
+                                                   "upper bound, %s, is in the mention)",
+                                                   said ? said : "", p->money->value,
+                                                   p->money->currency, p->money->range_to));
+                free(said);
+            }
         } else {
             json_array_append_new(w->warnings,
                                   json_sprintf("the amount %s %s cannot be recorded: %s",

@@ -84,6 +84,7 @@ def jbody(p):
 call("dashboard", "GET", "/", headers={"Accept": "text/html"})
 call("index as JSON", "GET", "/")
 call("dashboard script", "GET", "/dashboard.js", headers={"Accept": "text/javascript"})
+call("dashboard drafts script", "GET", "/dashboard-drafts.js", headers={"Accept": "text/javascript"})
 call("healthz", "GET", "/healthz")
 call("readyz", "GET", "/readyz")
 call("metrics", "GET", "/metrics", headers={"Accept": "text/plain"})
@@ -195,6 +196,15 @@ call("totals SVG", "GET", "/v1/stats/totals.svg?group_by=company", headers={"Acc
 call("totals without group_by", "GET", "/v1/stats/totals", good=False)
 call("summary", "GET", "/v1/stats/summary")
 call("summary CSV (400)", "GET", "/v1/stats/summary?format=csv", good=False)
+# --- drafts -----------------------------------------------------------------------------------
+article = ("Microsoft to invest US$2.9 billion in Japan\nMicrosoft will invest US$2.9 billion over the next two "
+           "years in Japan, the company said on Tuesday. It will train 3 million people by 2027.")
+call("draft", "POST", "/v1/drafts", {"text": article, "url": "https://example.com/conformance",
+                                      "published_on": "2024-04-10", "language": "en"})
+call("draft, read-only token", "POST", "/v1/drafts", {"text": "日立は2024年度に約3000億円を投じる。"}, token=ro)
+call("draft without token", "POST", "/v1/drafts", {"text": "x"}, token=False, good=False)
+call("draft invalid (422)", "POST", "/v1/drafts", {"text": " ", "language": "de", "colour": 1}, good=False)
+call("draft malformed", "POST", "/v1/drafts", raw=b'{"text": ', good=False)
 # --- currencies, rates, conversion -----------------------------------------------------------
 call("currencies", "GET", "/v1/currencies")
 call("rates", "GET", "/v1/rates?currency=JPY&from=2024-04-01&to=2024-04-30&limit=5")

@@ -163,6 +163,13 @@ tap.check(r.status == 200 and r.json["language"] == "ja"
           "Japanese: about 300 billion yen (約3000億円) in Hitachi's fiscal 2024 (2024年度), its alias 日立; more than 50,000 people (5万人以上) trained",
           r.body[:1500])
 
+r = draft({"text": "Microsoft will invest $1-2 billion in data centres in Japan over three years.",
+           "url": "https://example.com/range"})
+ps = pledges_of(r) if r.status == 200 else []
+tap.check(ps and ps[0].get("amount") == {"currency": "USD", "value": "1000000000"} and ps[0].get("amount_qualifier") == "at_least"
+          and any("is a range" in w and "2000000000" in w for w in r.json["warnings"]),
+          "\"$1-2 billion\": at least the lower bound, and a warning says so", (ps, r.json.get("warnings")))
+
 # --- bad input --------------------------------------------------------------------------------
 r = draft({"text": "x"}, auth=False)
 tap.check(r.status == 401 and r.header("www-authenticate"), "no token: 401 with WWW-Authenticate", r)
