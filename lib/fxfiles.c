@@ -88,11 +88,19 @@ static bool value_rate(const char *text, struct rate *out, const char *what, con
     return false;
 }
 
-/* The rate written back as text is what gets stored; a quotient must also
- * read back (at most 18 decimals). */
+/* The rate written back as text is what gets stored, so a quotient must
+ * read back as itself: at most 18 decimals and at most 10 significant
+ * digits (a cross rate of 2.3 × 10^10 yen a dollar, from a USD value of
+ * 0.0718, has 11 and is refused). */
 static bool storable(const struct rate *r)
 {
-    return r->scale <= RATE_MAX_SCALE && r->coef > 0;
+    if (r->scale > RATE_MAX_SCALE || r->coef == 0)
+        return false;
+    char text[MONEY_TEXT], why[128];
+    struct rate back;
+    rate_format(r, text);
+    return rate_parse(text, &back, why, sizeof why) && back.coef == r->coef &&
+           back.scale == r->scale;
 }
 
 bool fed_h10_read(const char *text, size_t len, const char *since, fx_row_fn *fn, void *ctx,

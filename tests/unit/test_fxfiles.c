@@ -184,6 +184,11 @@ int main(int argc, char **argv)
          * storable, as every cross rate is (found by the fuzzer). */
         {"an ECB USD value whose inverse has too many decimals",
          "Date,USD,JPY,\n2024-04-30,1680682224,168.27,\n", 1, "EUR rate on 2024-04-30"},
+        /* 1680682224 / 0.0718 is 23,407,830,418.9...: a cross rate of 11
+         * significant digits, which the rates' table cannot hold and which
+         * would not read back (found by the fuzzer). */
+        {"an ECB cross rate of 11 significant digits",
+         "Date,USD,JPY,\n2024-04-30,0.0718,1680682224,\n", 1, "JPY cross rate on 2024-04-30"},
         {"an HTML error page", "<html><body>Service unavailable</body></html>\n", 1, "header"},
     };
     /* A line of more cells than a reader holds (found by the fuzzer: it
