@@ -33,8 +33,10 @@ static bool add_company(void *ctx, const char *slug, const char *name, const cha
     /* The strings live in JSON values kept until the draft is done. */
     json_t *item = json_pack("{s:s, s:s, s:s}", "slug", slug, "name", name, "country", country);
     json_t *aliases = aliases_json ? json_loads(aliases_json, 0, NULL) : NULL;
-    if (!item)
+    if (!item) {
+        json_decref(aliases);
         return false;
+    }
     size_t n_aliases = json_is_array(aliases) ? json_array_size(aliases) : 0;
     const char **names = n_aliases ? calloc(n_aliases, sizeof *names) : NULL;
     for (size_t i = 0; names && i < n_aliases; i++)
