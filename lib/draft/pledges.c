@@ -557,6 +557,51 @@ static bool figureless_pledges(const struct pledge_context *c, struct pledge_lis
     return true;
 }
 
+/* A duration said apart from its figure: "L'investissement ... est prévu
+ * pour les deux prochaines années", "over the next two years, Microsoft is
+ * investing in Japan". A sentence with no figure that commits money and
+ * gives a duration lends it to the one investment of its company (the
+ * company it names, else the article's) that has none; with two such
+ * investments it is nobody's. */
+static void lend_durations(const struct pledge_context *c, struct pledge_list *out)
+{
+    for (size_t si = 0; si < c->n_sentences; si++) {
+        struct span s = c->sentences[si];
+        const struct mention *duration = NULL;
+        int company = -1;
+        bool figure = false;
+        for (size_t k = 0; k < c->mentions->n; k++) {
+            const struct mention *x = &c->mentions->v[k];
+            if (!in_span(x, s))
+                continue;
+            figure = figure || x->type == MENTION_MONEY || x->type == MENTION_PEOPLE;
+            if (x->type == MENTION_DURATION && x->months && !duration)
+                duration = x;
+            if (x->type == MENTION_COMPANY && company < 0)
+                company = x->company;
+        }
+        if (figure || !duration || !cue_in(c->t, s, c->lang, CUE_COMMIT))
+            continue;
+        if (company < 0)
+            company = c->main_company;
+        struct draft_pledge *only = NULL;
+        int candidates = 0;
+        for (size_t j = 0; j < out->n; j++) {
+            struct draft_pledge *p = &out->v[j];
+            if (p->kind == KIND_INVESTMENT && p->money && p->company == company &&
+                !p->duration_months && !p->ends_on[0]) {
+                only = p;
+                candidates++;
+            }
+        }
+        if (candidates == 1) {
+            only->duration_months = duration->months;
+            if (only->n_evidence < DRAFT_EVIDENCE_MAX)
+                only->evidence[only->n_evidence++] = si;
+        }
+    }
+}
+
 bool pledges_build(const struct pledge_context *c, struct pledge_list *out)
 {
     memset(out, 0, sizeof *out);
@@ -592,7 +637,10 @@ bool pledges_build(const struct pledge_context *c, struct pledge_list *out)
         if (!add_pledge(out, &cap, &p))
             return false;
     }
-    return figureless_pledges(c, out, &cap);
+    if (!figureless_pledges(c, out, &cap))
+        return false;
+    lend_durations(c, out);
+    return true;
 }
 
 void pledge_list_free(struct pledge_list *l)

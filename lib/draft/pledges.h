@@ -20,7 +20,10 @@
  * sentence (none, joint, when two or more are named together: "Microsoft
  * and Hitachi"), or the subject of a sentence that names a new one, or none
  * (joint) when several are named after the figure and none before, or the
- * article's main company. The country is one written after "in"/"au"/"に"
+ * article's main company. A sentence with no figure that commits money for
+ * a duration ("L'investissement ... est prévu pour les deux prochaines
+ * années") lends it to its company's one investment without one. The
+ * country is one written after "in"/"au"/"に"
  * in the sentence, then one that is not the company's home, then the last
  * one named before it in its paragraph, then the company's own when the
  * article names it, then the article's. Amounts under 1,000 (of any

@@ -78,9 +78,12 @@ done = [p for p in pledges_of(r) if p["status"] == "fulfilled"]
 tap.check(sorted((p["kind"], p["company"], p.get("country")) for p in done)
           == [("facility", "google", "JP"), ("facility", "tsmc", "JP")],
           "article 002: Google's centre opened last month and TSMC's plant inaugurated: facilities, fulfilled", done)
-r = draft({"text": article("003")})
-amounts = [p.get("amount") for p in pledges_of(r)]
-tap.check({"currency": "USD", "value": "2900000000"} in amounts, "the French article's 2,9 milliards de dollars", amounts)
+r = draft({"text": article("003"), "url": "https://example.com/003"})
+inv = [p for p in pledges_of(r) if p.get("amount") == {"currency": "USD", "value": "2900000000"}]
+tap.check(inv and inv[0].get("duration_months") == 24 and len(inv[0]["evidence"]) == 2
+          and "deux prochaines années" in inv[0]["evidence"][1]["quote"],
+          "the French article's 2,9 milliards de dollars, over two years said in the next sentence, with both as evidence",
+          inv)
 
 a0 = draft({"text": article("000"), "url": "https://example.com/000", "published_on": "2024-06-04"})
 ps = pledges_of(a0)
