@@ -211,9 +211,14 @@ try:
     pg.run()
     deadline = time.time() + 20
     back = (0, 0)
+    attempt = 0
     while time.time() < deadline:
+        # A new name each round: the reader and the writer connections come
+        # back one at a time, so a round may write and still fail to read;
+        # the next round's write must not meet its own earlier company (409).
+        attempt += 1
         back = (call(b.port, "GET", "/v1/companies/seen-co-1")[0],
-                call(b.port, "POST", "/v1/companies", {"name": "After Restart"}, token=token)[0])
+                call(b.port, "POST", "/v1/companies", {"name": "After Restart %d" % attempt}, token=token)[0])
         if back == (200, 201):
             break
         time.sleep(0.5)
