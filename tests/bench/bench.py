@@ -117,11 +117,11 @@ try:
     ceiling_rps = results[0][1]
     status = open("/proc/%d/status" % server.pid).read()
     hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-    print("\n| request | requests/s | p99 | vs ceiling |")
+    print("\n| request | requests/s | p99 | share of the ceiling |")
     print("| --- | ---: | ---: | ---: |")
     for name, rps, p99, errors in results:
         note = " (%d non-2xx)" % errors if errors else ""
-        print("| %s | %s%s | %s | %.2fx |" % (name, "{:,.0f}".format(rps), note, p99, ceiling_rps / rps))
+        print("| %s | %s%s | %s | %.3f× |" % (name, "{:,.0f}".format(rps), note, p99, rps / ceiling_rps))
     print("\npledged peak memory (VmHWM) at %d pledges: %.1f MiB" % (pledges, hwm / 1024))
     print("\nPOST /v1/drafts of a %d-word article (the five seed articles, repeated), one at a time, %d times:"
           " median %.1f ms, p95 %.1f ms" % drafts)
