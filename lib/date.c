@@ -63,6 +63,14 @@ void date_from_days(int64_t days, int *year, int *month, int *day)
     *day = (int)d;
 }
 
+void date_format(int year, int month, int day, char out[DATE_TEXT])
+{
+    unsigned y = year < 0 ? 0 : year > 9999 ? 9999 : (unsigned)year;
+    unsigned m = month < 0 ? 0 : month > 99 ? 99 : (unsigned)month;
+    unsigned d = day < 0 ? 0 : day > 99 ? 99 : (unsigned)day;
+    snprintf(out, DATE_TEXT, "%04u-%02u-%02u", y, m, d);
+}
+
 bool date_add_days(const char *s, int delta, char out[DATE_TEXT])
 {
     int y, m, d;
@@ -71,7 +79,7 @@ bool date_add_days(const char *s, int delta, char out[DATE_TEXT])
     date_from_days(date_to_days(y, m, d) + delta, &y, &m, &d);
     if (y < 1000 || y > 9999)
         return false;
-    snprintf(out, DATE_TEXT, "%04d-%02d-%02d", y, m, d);
+    date_format(y, m, d, out);
     return true;
 }
 
@@ -80,7 +88,7 @@ void date_tomorrow_utc(char out[DATE_TEXT])
     int64_t today = (int64_t)(time(NULL) / 86400);
     int y, m, d;
     date_from_days(today + 1, &y, &m, &d);
-    snprintf(out, DATE_TEXT, "%04d-%02d-%02d", y, m, d);
+    date_format(y, m, d, out);
 }
 
 bool date_within(const char *s, const char *first, const char *last)

@@ -20,6 +20,11 @@ bool date_parse(const char *s, int *year, int *month, int *day);
 int64_t date_to_days(int year, int month, int day);
 void date_from_days(int64_t days, int *year, int *month, int *day);
 
+/* Writes year, month, day as "YYYY-MM-DD" (years 0-9999; out-of-range
+ * parts are clamped, so the text is always 10 characters). Does not check
+ * that the date exists: date_parse does. */
+void date_format(int year, int month, int day, char out[DATE_TEXT]);
+
 /* `s` (a valid date) moved by `delta` days, written to out. False when s is
  * not a date or the result leaves years 1000-9999. */
 bool date_add_days(const char *s, int delta, char out[DATE_TEXT]);

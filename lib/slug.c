@@ -53,6 +53,15 @@ static const char *latin_ext_a(uint32_t cp)
     return one[base[i] - 'a'];
 }
 
+const char *latin_ascii(uint32_t cp)
+{
+    if (cp >= 0xC0 && cp < 0x100)
+        return latin1[cp - 0xC0];
+    if (cp >= 0x100 && cp < 0x180)
+        return latin_ext_a(cp);
+    return NULL;
+}
+
 bool slug_from_name(const char *name, char out[SLUG_MAX + 1])
 {
     size_t n = 0;

@@ -10,11 +10,17 @@
 #define PLEDGED_SLUG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define SLUG_MAX 64
 
 /* True when s matches [a-z][a-z0-9-]{0,63}. */
 bool slug_is_valid(const char *s);
+
+/* The ASCII spelling of a Latin letter from U+00C0 to U+017F ("é" is "e",
+ * "ß" is "ss", "Œ" is "oe"; "" for the signs × and ÷), or NULL outside
+ * that range. Static strings. */
+const char *latin_ascii(uint32_t cp);
 
 /* Derives a slug from a company name: Latin letters with accents lose them
  * ("Société" -> "societe"), '&' becomes "and", every other run of

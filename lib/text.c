@@ -18,9 +18,10 @@ size_t utf8_length(const char *s)
     return n;
 }
 
-/* Decodes one UTF-8 sequence at s; returns its length (0 if invalid). */
-static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+size_t utf8_decode_n(const unsigned char *s, size_t left, uint32_t *cp)
 {
+    if (left == 0)
+        return 0;
     if (s[0] < 0x80) {
         *cp = s[0];
         return 1;
@@ -36,6 +37,8 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
     } else {
         return 0;
     }
+    if (len > left)
+        return 0;
     for (size_t i = 1; i < len; i++) {
         if ((s[i] & 0xC0) != 0x80)
             return 0;
@@ -45,6 +48,12 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
         return 0;
     *cp = c;
     return len;
+}
+
+/* The same in a NUL-terminated string: a NUL ends any sequence early. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    return utf8_decode_n(s, SIZE_MAX, cp);
 }
 
 const char *text_check(const char *s, size_t max_chars, bool multiline)

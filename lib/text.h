@@ -42,6 +42,11 @@ bool json_escape_append(struct buf *b, const char *s);
  * when it does not fit. Allocates nothing. */
 bool json_escape_into(char *out, size_t cap, size_t *pos, const char *s);
 
+/* Decodes the UTF-8 sequence at s, of which `left` bytes may be read: its
+ * length and code point, or 0 when it is not valid UTF-8 (overlong forms,
+ * surrogates, past U+10FFFF, cut short). A NUL byte decodes as U+0000. */
+size_t utf8_decode_n(const unsigned char *s, size_t left, uint32_t *cp);
+
 /* Whether s is valid UTF-8 (no overlong forms, no surrogates). */
 bool utf8_valid(const char *s);
 

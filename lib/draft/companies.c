@@ -1,38 +1,17 @@
 /* companies — matching known company names in text (see companies.h). */
 #include "companies.h"
 
+#include "slug.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 uint32_t ut_base(uint32_t c)
 {
-    /* Latin-1 small letters with accents, from U+00E0: their base letters. */
-    static const char base[] = "aaaaaaaceeeeiiii" /* à á â ã ä å æ ç è é ê ë ì í î ï */
-                               "dnooooo/ouuuuyty"; /* ð ñ ò ó ô õ ö ÷ ø ù ú û ü ý þ ÿ */
-    if (c >= 0xE0 && c <= 0xFF && c != 0xF7 && c != 0xE6 && c != 0xFE)
-        return (uint32_t)(unsigned char)base[c - 0xE0];
-    if (c >= 0x100 && c <= 0x17F) {
-        /* Latin Extended-A: the commonest letters with accents */
-        if (c <= 0x105)
-            return 'a';
-        if (c <= 0x10D)
-            return 'c';
-        if (c >= 0x112 && c <= 0x11B)
-            return 'e';
-        if (c >= 0x128 && c <= 0x131)
-            return 'i';
-        if (c >= 0x143 && c <= 0x148)
-            return 'n';
-        if (c >= 0x14C && c <= 0x151)
-            return 'o';
-        if (c >= 0x15A && c <= 0x161)
-            return 's';
-        if (c >= 0x168 && c <= 0x173)
-            return 'u';
-        if (c >= 0x179 && c <= 0x17E)
-            return 'z';
-    }
-    return c;
+    /* slug.c's spelling of Latin letters, where it is one letter ("é" is
+     * "e"; "æ", "ß" and "þ" stay themselves, one code point for one). */
+    const char *ascii = latin_ascii(c);
+    return ascii && ascii[0] && !ascii[1] ? (uint32_t)(unsigned char)ascii[0] : c;
 }
 
 bool company_names_add(struct company_names *list, const char *name, int company)

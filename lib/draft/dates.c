@@ -63,8 +63,7 @@ static bool set_date(struct mention *m, size_t start, size_t end, int y, int mo,
     int yy, mm, dd;
     if (y < 1970 || y > 2100)
         return false;
-    snprintf(text, sizeof text, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u,
-             (unsigned)(p == PRECISION_DAY ? d : 1) % 100u);
+    date_format(y, mo, p == PRECISION_DAY ? d : 1, text);
     if (!date_parse(text, &yy, &mm, &dd))
         return false;
     memset(m, 0, sizeof *m);
@@ -115,11 +114,9 @@ static size_t read_year_after(const struct utext *t, size_t k, int *year)
     return e;
 }
 
-static bool relative_day(const struct draft_day *pub, int back, int *y, int *mo, int *d)
+static void relative_day(const struct draft_day *pub, int back, int *y, int *mo, int *d)
 {
-    int64_t days = date_to_days(pub->year, pub->month, pub->day) - back;
-    date_from_days(days, y, mo, d);
-    return true;
+    date_from_days(date_to_days(pub->year, pub->month, pub->day) - back, y, mo, d);
 }
 
 /* The latest date on or before publication that falls on weekday w. */

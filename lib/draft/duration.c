@@ -1,6 +1,8 @@
 /* duration — lengths of time and deadlines (see duration.h). */
 #include "duration.h"
 
+#include "date.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,6 +126,6 @@ bool deadline_read(const struct utext *t, size_t i, enum draft_lang lang, struct
     m->type = MENTION_DURATION;
     m->start = i;
     m->end = end;
-    snprintf(m->ends_on, sizeof m->ends_on, "%04d-12-31", year);
+    date_format(year, 12, 31, m->ends_on);
     return true;
 }

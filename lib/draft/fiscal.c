@@ -1,6 +1,8 @@
 /* fiscal — fiscal years and their countries' conventions (see fiscal.h). */
 #include "fiscal.h"
 
+#include "date.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -21,9 +23,8 @@ bool fiscal_dates(const char *country, int year, int year2, char starts_on[11], 
         return false;
     }
     static const int last_day[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    snprintf(starts_on, 11, "%04u-%02u-01", (unsigned)start_year % 9999u, (unsigned)start_month % 13u);
-    snprintf(ends_on, 11, "%04u-%02u-%02u", (unsigned)(start_year + 1) % 9999u,
-             (unsigned)end_month % 13u, (unsigned)last_day[end_month] % 32u);
+    date_format(start_year, start_month, 1, starts_on);
+    date_format(start_year + 1, end_month, last_day[end_month], ends_on);
     return true;
 }
 

@@ -175,12 +175,22 @@ static int add_new_company(const struct pledge_context *c, struct pledge_list *o
     return out->n_new++;
 }
 
+/* Adds v to list (n of at most max) unless it is there already. */
+static void add_distinct(int *list, int *n, int max, int v)
+{
+    for (int j = 0; j < *n; j++)
+        if (list[j] == v)
+            return;
+    if (*n < max)
+        list[(*n)++] = v;
+}
+
 /* Whose pledge the figure m in sentence s is. */
 static void assign_company(const struct pledge_context *c, struct span s, const struct mention *m,
                            struct draft_pledge *p, struct pledge_list *out)
 {
     const struct mentions *ms = c->mentions;
-    int before = -1, distinct_before = 0, after[8], n_after = 0;
+    int before = -1, after[8], n_after = 0;
     int seen[8], n_seen = 0;
     for (size_t k = 0; k < ms->n; k++) {
         const struct mention *x = &ms->v[k];
@@ -188,17 +198,9 @@ static void assign_company(const struct pledge_context *c, struct span s, const 
             continue;
         if (x->end <= m->start) {
             before = x->company;
-            bool dup = false;
-            for (int j = 0; j < n_seen; j++)
-                dup = dup || seen[j] == x->company;
-            if (!dup && n_seen < 8)
-                seen[n_seen++] = x->company, distinct_before++;
-        } else if (x->start >= m->end && n_after < 8) {
-            bool dup = false;
-            for (int j = 0; j < n_after; j++)
-                dup = dup || after[j] == x->company;
-            if (!dup)
-                after[n_after++] = x->company;
+            add_distinct(seen, &n_seen, 8, x->company);
+        } else if (x->start >= m->end) {
+            add_distinct(after, &n_after, 8, x->company);
         }
     }
     static const char *const together[] = {"jointly", "together", "the two companies", "both companies",
@@ -220,20 +222,15 @@ static void assign_company(const struct pledge_context *c, struct span s, const 
         bool joined = prev && (e = ut_match_any(c->t, a, joins, NULL)) && ut_skip_spaces(c->t, e) == x->start;
         if (!joined)
             n_chain = 0;
-        bool dup = false;
-        for (int j = 0; j < n_chain; j++)
-            dup = dup || chain[j] == x->company;
-        if (!dup && n_chain < 8)
-            chain[n_chain++] = x->company;
+        add_distinct(chain, &n_chain, 8, x->company);
         prev = x;
     }
     if (n_chain >= 2 && prev && prev->company == before) {
         jointly = true;
-        distinct_before = n_chain;
         memcpy(seen, chain, sizeof(int) * (size_t)n_chain);
         n_seen = n_chain;
     }
-    if (distinct_before >= 2 && jointly) {
+    if (n_seen >= 2 && jointly) {
         p->joint = true;
         memcpy(p->joint_companies, seen, sizeof(int) * (size_t)n_seen);
         p->n_joint = n_seen;

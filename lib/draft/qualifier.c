@@ -3,6 +3,8 @@
  * phrases first so "more than" wins over "than". */
 #include "qualifier.h"
 
+#include <stdint.h>
+
 struct qword {
     const char *text; /* lower-case, as utext folds */
     enum qualifier q;
@@ -47,36 +49,20 @@ static const struct qword after_fr[] = {
     {"ou plus", QUAL_AT_LEAST}, {"et plus", QUAL_AT_LEAST}, {NULL, QUAL_NONE},
 };
 
-static size_t cp_length(const char *s)
-{
-    size_t n = 0;
-    while (*s) {
-        ut_decode(&s);
-        n++;
-    }
-    return n;
-}
-
 enum qualifier qualifier_before(const struct utext *t, size_t start, enum draft_lang lang,
                                 size_t *qstart)
 {
     const struct qword *list = lang == LANG_FR ? before_fr : lang == LANG_JA ? before_ja : before_en;
-    size_t edge = start;
-    while (edge > 0 && t->norm[edge - 1] == ' ')
-        edge--;
     for (const struct qword *w = list; w->text; w++) {
-        size_t len = cp_length(w->text);
-        if (len > edge)
+        size_t p = ut_match_before(t, start, w->text);
+        if (p == SIZE_MAX)
             continue;
-        size_t p = edge - len;
         /* The words and the figure: a space between them in English and
          * French, except after an apostrophe ("plus d'un milliard"). */
-        if (lang != LANG_JA && edge == start && w->text[0] && t->norm[edge - 1] != '\'')
+        if (lang != LANG_JA && t->norm[start - 1] != ' ' && t->norm[start - 1] != '\'')
             continue;
-        if (ut_match_at(t, p, w->text, false) == edge && (lang == LANG_JA || ut_word_start(t, p))) {
-            *qstart = p;
-            return w->q;
-        }
+        *qstart = p;
+        return w->q;
     }
     return QUAL_NONE;
 }

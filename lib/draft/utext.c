@@ -3,6 +3,7 @@
 #include "utext.h"
 
 #include "buf.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,38 +55,6 @@ uint32_t ut_decode(const char **s)
     return c;
 }
 
-/* Strict UTF-8 (RFC 3629): returns the code point and its length, or 0
- * length when the bytes at p are not one. */
-static int decode_strict(const unsigned char *p, size_t left, uint32_t *out)
-{
-    unsigned char b = p[0];
-    if (b < 0x80) {
-        *out = b;
-        return b ? 1 : 0;
-    }
-    int n;
-    uint32_t c, min;
-    if (b >= 0xC2 && b <= 0xDF)
-        n = 2, c = b & 0x1F, min = 0x80;
-    else if (b >= 0xE0 && b <= 0xEF)
-        n = 3, c = b & 0x0F, min = 0x800;
-    else if (b >= 0xF0 && b <= 0xF4)
-        n = 4, c = b & 0x07, min = 0x10000;
-    else
-        return 0;
-    if ((size_t)n > left)
-        return 0;
-    for (int k = 1; k < n; k++) {
-        if ((p[k] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (p[k] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *out = c;
-    return n;
-}
-
 bool utext_from_utf8(struct utext *t, const char *s, size_t len)
 {
     memset(t, 0, sizeof *t);
@@ -97,13 +66,13 @@ bool utext_from_utf8(struct utext *t, const char *s, size_t len)
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < len;) {
         uint32_t c;
-        int k = decode_strict(p + i, len - i, &c);
-        if (k == 0) {
+        size_t k = utf8_decode_n(p + i, len - i, &c);
+        if (k == 0 || c == 0) {
             free(mem);
             return false;
         }
         mem[n++] = c;
-        i += (size_t)k;
+        i += k;
     }
     t->cp = mem;
     t->norm = mem + (len ? len : 1);
@@ -220,11 +189,7 @@ size_t ut_match_before(const struct utext *t, size_t i, const char *pattern)
     size_t edge = i;
     while (edge > 0 && t->norm[edge - 1] == ' ')
         edge--;
-    size_t len = 0;
-    for (const char *p = pattern; *p;) {
-        ut_decode(&p);
-        len++;
-    }
+    size_t len = utf8_length(pattern);
     if (len > edge)
         return SIZE_MAX;
     size_t start = edge - len;
