@@ -257,7 +257,7 @@ INSERT INTO pledges_fts (rowid, description) VALUES (40, 'a'), (55, 'b');
 con.commit()
 con.close()
 mig = run_cli(binary, "migrate", "--db", old)
-tap.check(mig.returncode == 0 and "schema version 12" in mig.stdout, "pledged migrate moves a version-4 database to the latest (12)", mig)
+tap.check(mig.returncode == 0 and "schema version 13" in mig.stdout, "pledged migrate moves a version-4 database to the latest (13)", mig)
 s3 = Daemon(binary, db=old)
 summary = s3.get("/v1/stats/summary").json
 tap.check(summary["pledges"] == 2 and summary["people"] == 10 and summary["approximate"] == 0,

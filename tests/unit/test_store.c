@@ -475,6 +475,64 @@ static void test_companies(struct db *db)
     store_company_free(&c);
 }
 
+/* A write transaction remembers the rates it looked up (sqlite/rates.c);
+ * a rate written in the same transaction must be seen by the next look-up,
+ * and a later transaction must see what another one wrote. */
+struct memo_seen {
+    char before[MONEY_TEXT], after[MONEY_TEXT], again[MONEY_TEXT];
+};
+
+static enum store_status look_put_look(struct db *db, void *ctx)
+{
+    struct memo_seen *m = ctx;
+    const struct currency *jpy = currency_find("JPY");
+    struct rate_found f;
+    if (rates_in_force(db, jpy, "2024-06-05", &f) != STORE_OK)
+        return STORE_ERROR;
+    snprintf(m->before, sizeof m->before, "%s", f.per_usd);
+    if (rates_in_force(db, jpy, "2024-06-05", &f) != STORE_OK)
+        return STORE_ERROR;
+    snprintf(m->again, sizeof m->again, "%s", f.per_usd);
+    struct store_rate r = {"JPY", "2024-06-05", "111.1111", "manual", "2026-11-28T00:00:00Z"};
+    if (store_rate_put_manual(db, &r) != STORE_OK)
+        return STORE_ERROR;
+    if (rates_in_force(db, jpy, "2024-06-05", &f) != STORE_OK)
+        return STORE_ERROR;
+    snprintf(m->after, sizeof m->after, "%s", f.per_usd);
+    return STORE_OK;
+}
+
+static enum store_status look_only(struct db *db, void *ctx)
+{
+    struct rate_found f;
+    enum store_status st = rates_in_force(db, currency_find("JPY"), "2024-06-05", &f);
+    snprintf(ctx, MONEY_TEXT, "%s", st == STORE_OK ? f.per_usd : "?");
+    return st;
+}
+
+static enum store_status put_only(struct db *db, void *ctx)
+{
+    struct store_rate r = {"JPY", "2024-06-05", "", "manual", "2026-11-28T00:00:01Z"};
+    snprintf(r.per_usd, sizeof r.per_usd, "%s", (const char *)ctx);
+    return store_rate_put_manual(db, &r);
+}
+
+static void test_rate_memo(struct db *db)
+{
+    struct memo_seen m;
+    memset(&m, 0, sizeof m);
+    CHECK(store_write_on(db, look_put_look, &m) == STORE_OK && m.before[0]
+              && strcmp(m.before, m.again) == 0 && strcmp(m.after, "111.1111") == 0
+              && strcmp(m.before, "111.1111") != 0,
+          "a rate written in a transaction is the one its next look-up finds (%s, %s, %s)",
+          m.before, m.again, m.after);
+    char seen[MONEY_TEXT] = "";
+    CHECK(store_write_on(db, look_only, seen) == STORE_OK && strcmp(seen, "111.1111") == 0
+              && store_write_on(db, put_only, "122.2222") == STORE_OK
+              && store_write_on(db, look_only, seen) == STORE_OK && strcmp(seen, "122.2222") == 0,
+          "and each transaction looks again: it sees what the one before it wrote (%s)", seen);
+}
+
 /* Every check, in order, on an empty, freshly migrated database. */
 static void run_all(struct db *db)
 {
@@ -483,6 +541,7 @@ static void run_all(struct db *db)
     test_gauges(db);
     test_companies(db);
     test_company_history(db);
+    test_rate_memo(db);
 }
 
 /* The same checks on an empty, freshly migrated PostgreSQL database. */

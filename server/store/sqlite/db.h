@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct db;
 
@@ -59,6 +60,23 @@ int db_exec(struct db *db, const char *sql);
 bool db_begin(struct db *db);
 bool db_commit(struct db *db);
 void db_rollback(struct db *db);
+
+/* The rates a write transaction has looked up are remembered (rates.c owns
+ * the memo's layout; *memo is the connection's pointer to it, allocated by
+ * rates.c, freed by db_close). An entry is good while the epoch it was
+ * made in is the current one: db_begin starts one, db_rates_changed (every
+ * write to the rates table) starts another, and outside a write
+ * transaction the epoch is 0, which memoises nothing: another connection
+ * may change a rate between two transactions, never during one. */
+uint64_t db_rate_epoch(struct db *db, void ***memo);
+void db_rates_changed(struct db *db);
+
+/* For a bulk load: db_journal_direct switches the connection from WAL to a
+ * rollback journal (synchronous=FULL) when no other connection has the
+ * file open, without waiting, and says whether it did; db_journal_wal
+ * switches back. Outside a transaction only. */
+bool db_journal_direct(struct db *db);
+void db_journal_wal(struct db *db);
 
 /* The pool. db_pool_start opens the writer (and applies nothing: migrations
  * are the caller's business). */

@@ -37,8 +37,8 @@ const char RATES_IN_FORCE_SQL[] =
 const char RATES_LATEST_SQL[] =
     "SELECT date, per_usd, source FROM rates WHERE currency = ?1 ORDER BY date DESC LIMIT 1";
 
-enum store_status sq_rates_in_force(struct db *db, const struct currency *c, const char *date,
-                                    struct rate_found *out)
+static enum store_status look_up(struct db *db, const struct currency *c, const char *date,
+                                 struct rate_found *out)
 {
     char oldest[DATE_TEXT];
     if (date && !date_add_days(date, -RATE_MAX_AGE_DAYS, oldest))
@@ -73,6 +73,58 @@ enum store_status sq_rates_in_force(struct db *db, const struct currency *c, con
     return res;
 }
 
+/* The memo of a write transaction's look-ups (db.h: db_rate_epoch): the
+ * pledges of an announcement, or of a day's announcements, share a rate,
+ * and each look-up is two seeks. Direct-mapped by currency and date; a
+ * slot from another epoch is empty. */
+#define MEMO_SLOTS 256
+
+struct memo_slot {
+    uint64_t epoch;
+    char code[4];
+    char date[DATE_TEXT];
+    enum store_status status;
+    struct rate_found found;
+};
+
+static struct memo_slot *memo_slot(struct db *db, const char *code, const char *date,
+                                   uint64_t *epoch)
+{
+    void **memo;
+    *epoch = db_rate_epoch(db, &memo);
+    if (!*epoch)
+        return NULL;
+    if (!*memo && !(*memo = calloc(MEMO_SLOTS, sizeof(struct memo_slot))))
+        return NULL;
+    uint32_t h = 2166136261u;
+    for (const char *p = code; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    for (const char *p = date; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return (struct memo_slot *)*memo + (h % MEMO_SLOTS);
+}
+
+enum store_status sq_rates_in_force(struct db *db, const struct currency *c, const char *date,
+                                    struct rate_found *out)
+{
+    uint64_t epoch = 0;
+    struct memo_slot *m = date && strlen(c->code) < sizeof m->code && strlen(date) < DATE_TEXT
+                              ? memo_slot(db, c->code, date, &epoch) : NULL;
+    if (m && m->epoch == epoch && strcmp(m->code, c->code) == 0 && strcmp(m->date, date) == 0) {
+        *out = m->found;
+        return m->status;
+    }
+    enum store_status st = look_up(db, c, date, out);
+    if (m && (st == STORE_OK || st == STORE_NOT_FOUND)) {
+        m->epoch = epoch;
+        snprintf(m->code, sizeof m->code, "%s", c->code);
+        snprintf(m->date, sizeof m->date, "%s", date);
+        m->status = st;
+        m->found = *out;
+    }
+    return st;
+}
+
 void sq_rates_latest(struct db *db, const char *code, char latest[DATE_TEXT])
 {
     latest[0] = '\0';
@@ -103,6 +155,7 @@ enum store_status sq_rate_load_row(struct db *db, const char *code, const char *
     sqlite3_bind_text(st, 3, per_usd, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    db_rates_changed(db);
     enum store_status status = sq_run(st);
     *changed = status == STORE_OK && sqlite3_changes(db_handle(db)) > 0;
     return status;
@@ -141,6 +194,7 @@ static enum store_status put(struct db *db, const char *sql, const struct store_
     sqlite3_bind_text(st, 3, r->per_usd, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, r->source, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, r->updated_at, -1, SQLITE_STATIC);
+    db_rates_changed(db);
     return sq_run(st);
 }
 

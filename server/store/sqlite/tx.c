@@ -160,7 +160,7 @@ static enum store_status each_aside(struct db *db, const struct aside *a, bool d
     return STORE_OK;
 }
 
-enum store_status sq_store_bulk_write_on(struct db *db, store_tx_fn *body, void *ctx)
+static enum store_status bulk_write(struct db *db, store_tx_fn *body, void *ctx)
 {
     if (!db_begin(db))
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
@@ -182,6 +182,15 @@ enum store_status sq_store_bulk_write_on(struct db *db, store_tx_fn *body, void 
     if (!db_commit(db))
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
     return STORE_OK;
+}
+
+enum store_status sq_store_bulk_write_on(struct db *db, store_tx_fn *body, void *ctx)
+{
+    bool direct = db_journal_direct(db); /* db.h: only when no one else has the file */
+    enum store_status st = bulk_write(db, body, ctx);
+    if (direct)
+        db_journal_wal(db);
+    return st;
 }
 
 /* ---- the writer's batches (writer.c) ---- */

@@ -1,0 +1,6 @@
+-- 0013 keeps both engines at the same schema version. SQLite's 0013 (a code
+-- migration, server/store/sqlite/migrate.c) writes its CHECK constraints of
+-- the form x IN ('a', 'b', 'c') as comparisons joined by OR, because SQLite
+-- builds a temporary table for such a list each time an INSERT runs.
+-- PostgreSQL tests a list of constants in place, with no setup a row:
+-- nothing changes here.
