@@ -100,11 +100,13 @@ bench-pg: deps
 # make bench-scale: make bench's 1,000,000-pledge mode; the same release
 # build, pledged import of 10,000 and of 1,000,000 pledges, each request
 # timed uncached (median of 15 curl calls) at both sizes, peak memory.
+# (make's $(or) would split 10000,1000000 at its comma: a variable instead.)
+SCALE_SIZES = $(if $(SIZES),$(SIZES),10000,1000000)
 bench-scale: NEED_COMMANDS = curl
 bench-scale: deps
 	@[ -f $(RELEASE_BUILD)/build.ninja ] || meson setup $(RELEASE_BUILD) --buildtype=release -Db_ndebug=true
 	ninja -C $(RELEASE_BUILD) server/pledged
-	python3 tests/bench/scale.py $(RELEASE_BUILD) $(or $(SIZES),10000,1000000)
+	python3 tests/bench/scale.py $(RELEASE_BUILD) $(SCALE_SIZES)
 
 # make draft-eval: the five seed articles drafted in order against the
 # sample data's companies, filed as the drafts propose; precision and
