@@ -76,8 +76,11 @@ static enum store_status look_up(struct db *db, const struct currency *c, const 
 /* The memo of a write transaction's look-ups (db.h: db_rate_epoch): the
  * pledges of an announcement, or of a day's announcements, share a rate,
  * and each look-up is two seeks. Direct-mapped by currency and date; a
- * slot from another epoch is empty. */
+ * slot from another epoch is empty. A bulk load widens it (sq.h): its
+ * look-ups spread over every currency and day of the file, and a seek
+ * whose page its own writes pushed out of the cache is a read from disk. */
 #define MEMO_SLOTS 256
+#define MEMO_SLOTS_WIDE 65536
 
 struct memo_slot {
     uint64_t epoch;
@@ -87,6 +90,33 @@ struct memo_slot {
     struct rate_found found;
 };
 
+struct memo {
+    size_t n;
+    struct memo_slot slot[];
+};
+
+static struct memo *memo_new(void **memo, size_t n)
+{
+    free(*memo);
+    struct memo *m = calloc(1, sizeof *m + n * sizeof m->slot[0]);
+    if (m)
+        m->n = n;
+    *memo = m;
+    return m;
+}
+
+void sq_rates_memo_wide(struct db *db, bool wide)
+{
+    void **memo;
+    db_rate_epoch(db, &memo);
+    if (wide)
+        memo_new(memo, MEMO_SLOTS_WIDE);
+    else {
+        free(*memo);
+        *memo = NULL;
+    }
+}
+
 static struct memo_slot *memo_slot(struct db *db, const char *code, const char *date,
                                    uint64_t *epoch)
 {
@@ -94,14 +124,15 @@ static struct memo_slot *memo_slot(struct db *db, const char *code, const char *
     *epoch = db_rate_epoch(db, &memo);
     if (!*epoch)
         return NULL;
-    if (!*memo && !(*memo = calloc(MEMO_SLOTS, sizeof(struct memo_slot))))
+    struct memo *m = *memo ? *memo : memo_new(memo, MEMO_SLOTS);
+    if (!m)
         return NULL;
     uint32_t h = 2166136261u;
     for (const char *p = code; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
     for (const char *p = date; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
-    return (struct memo_slot *)*memo + (h % MEMO_SLOTS);
+    return &m->slot[h % m->n];
 }
 
 enum store_status sq_rates_in_force(struct db *db, const struct currency *c, const char *date,

@@ -45,4 +45,8 @@ void sq_bind_named(sqlite3_stmt *st, const char *name, const char *s);
 extern const char RATES_IN_FORCE_SQL[];
 extern const char RATES_LATEST_SQL[];
 
+/* Widens the memo of rates looked up (rates.c) for a bulk load, or (false)
+ * frees it: the next transaction starts a small one. */
+void sq_rates_memo_wide(struct db *db, bool wide);
+
 #endif

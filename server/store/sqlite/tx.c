@@ -187,7 +187,9 @@ static enum store_status bulk_write(struct db *db, store_tx_fn *body, void *ctx)
 enum store_status sq_store_bulk_write_on(struct db *db, store_tx_fn *body, void *ctx)
 {
     bool direct = db_journal_direct(db); /* db.h: only when no one else has the file */
+    sq_rates_memo_wide(db, true);
     enum store_status st = bulk_write(db, body, ctx);
+    sq_rates_memo_wide(db, false);
     if (direct)
         db_journal_wal(db);
     return st;
