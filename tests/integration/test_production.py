@@ -133,6 +133,10 @@ big.close()
 tap.check(answer == b"" or answer.startswith(b"HTTP/1.1 431") or answer.startswith(b"HTTP/1.1 413"),
           "a 200 KB header is refused", answer[:80])
 tap.eq(d.get("/healthz").status, 200, "the server still serves after a huge header")
+sizes = {}
+for size in (30000, 40000):
+    sizes[size] = d.request("GET", "/healthz", headers={"X-Pad": "a" * size}).status
+tap.eq(sizes, {30000: 200, 40000: 431}, "headers up to 32 KiB are read; past that, 431")
 r = d.get("/v1/pledges?q=" + "a" * 5000)
 tap.check(r.status in (414, 431) , "a 5 KB query string is refused (%d)" % r.status, r)
 r = d.request("POST", "/v1/companies", raw=b'{"name":' + b"[" * 64 + b"]" * 64 + b"}")
