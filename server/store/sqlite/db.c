@@ -4,6 +4,7 @@
  * text, so handlers can build SQL at run time (sort orders, filters) and
  * still compile each distinct statement only once per connection. */
 #include "db.h"
+#include "checkpointer.h"
 
 #include "engine.h"
 #include "fts_sync.h"
@@ -355,6 +356,10 @@ bool db_pool_start(const char *path, char *err, size_t errlen)
         return false;
     }
     pool.writer = db_open(path, false, err, errlen);
+    if (pool.writer && !checkpointer_start(path, pool.writer->h, err, errlen)) {
+        db_close(pool.writer);
+        pool.writer = NULL;
+    }
     return pool.writer != NULL;
 }
 
@@ -368,6 +373,7 @@ void db_pool_stop(void)
     }
     pthread_mutex_unlock(&pool.readers_mu);
     if (pool.writer) {
+        checkpointer_stop(pool.writer->h);
         /* Fold the WAL back into the database file so a clean stop leaves
          * one self-contained file behind. */
         sqlite3_wal_checkpoint_v2(pool.writer->h, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
