@@ -13,7 +13,6 @@ static struct {
     pthread_t thread;
     sqlite3 *h;           /* the checkpointer's own connection */
     bool running, wanted, stop;
-    unsigned long runs;
 } cp = {.mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
 
 /* The writer's WAL hook: called after each COMMIT with the WAL's pages. */
@@ -54,7 +53,6 @@ static void *run(void *arg)
             log_error(NULL, msg);
         }
         pthread_mutex_lock(&cp.mu);
-        cp.runs++;
     }
     pthread_mutex_unlock(&cp.mu);
     return NULL;
@@ -104,12 +102,4 @@ void checkpointer_stop(sqlite3 *writer)
     sqlite3_close(cp.h);
     cp.h = NULL;
     cp.running = false;
-}
-
-unsigned long checkpointer_runs(void)
-{
-    pthread_mutex_lock(&cp.mu);
-    unsigned long n = cp.runs;
-    pthread_mutex_unlock(&cp.mu);
-    return n;
 }

@@ -33,7 +33,4 @@ bool checkpointer_start(const char *path, sqlite3 *writer, char *err, size_t err
  * connection; the writer's hook is removed. Safe when never started. */
 void checkpointer_stop(sqlite3 *writer);
 
-/* Checkpoints run so far (for tests and metrics). */
-unsigned long checkpointer_runs(void);
-
 #endif

@@ -13,7 +13,6 @@
 #include "keytab.h"
 #include "sq.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define DIMS 7
