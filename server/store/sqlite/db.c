@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 struct stmt_slot {
     char *sql;          /* owned key; NULL for an empty slot */
@@ -115,7 +116,8 @@ struct db *db_open(const char *path, bool readonly, char *err, size_t errlen)
     sqlite3_extended_result_codes(db->h, 1);
     sqlite3_busy_timeout(db->h, 5000);
     /* Temporary tables and indexes (FTS5 builds some) stay in memory, so a
-     * read-only root filesystem needs nothing but the database's folder.
+     * read-only root filesystem needs nothing but the database's folder
+     * (a bulk load sorts through files only where it may: db_sort_threads).
      * No mmap_size: each reader would map the whole file again, and every
      * mapping's pages count in the process's resident memory. A writable
      * connection (the daemon has one) keeps up to 16 MiB of pages instead
@@ -124,7 +126,7 @@ struct db *db_open(const char *path, bool readonly, char *err, size_t errlen)
     const char *setup = readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                                    " PRAGMA temp_store=MEMORY;"
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                   " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;";
+                                   " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; " DB_WRITER_CACHE;
     char *msg = NULL;
     if (sqlite3_exec(db->h, setup, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "cannot set up database %s: %s", path, msg ? msg : "?");
@@ -326,6 +328,38 @@ void db_journal_wal(struct db *db)
     /* When this fails (a connection opened meanwhile), the next daemon or
      * command to open the file sets WAL again, as db_open always does. */
     sqlite3_exec(db->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+}
+
+/* SQLite's choice of folder for temporary files (os_unix.c,
+ * unixTempFileDir): the first of these that is a folder it may write to,
+ * else the current folder, which may not be writable either. */
+static bool temp_folder_writable(void)
+{
+    const char *dirs[] = {getenv("SQLITE_TMPDIR"), getenv("TMPDIR"), "/var/tmp", "/usr/tmp",
+                          "/tmp", "."};
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+        struct stat st;
+        if (dirs[i] && stat(dirs[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+            access(dirs[i], W_OK | X_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* SQLite sorts with helper threads only when temporary storage is files
+ * (vdbesort.c: none when sqlite3TempInMemory); the sorter then sorts one
+ * run on a helper while the statement reads the next. Temporary storage
+ * can change only outside a transaction, hence before a bulk load's. */
+bool db_sort_threads(struct db *db)
+{
+    if (!temp_folder_writable())
+        return false; /* a read-only root: sort in memory, as always */
+    return sqlite3_exec(db->h, "PRAGMA temp_store=FILE", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void db_sort_in_memory(struct db *db)
+{
+    sqlite3_exec(db->h, "PRAGMA threads=0; PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
 }
 
 void db_now(char out[21])

