@@ -20,11 +20,38 @@ static void put(struct jsonw *w, const char *s, size_t n)
         w->ok = false;
 }
 
-void jw_string(struct jsonw *w, const char *s)
+/* The length of s's first run of bytes a JSON string holds as they are and
+ * that need no UTF-8 check: printable ASCII but '"' and '\\'. */
+static size_t plain_run(const char *s)
+{
+    size_t n = 0;
+    for (unsigned char c; (c = (unsigned char)s[n]) >= 0x20 && c < 0x80 && c != '"' && c != '\\';)
+        n++;
+    return n;
+}
+
+/* pre, then the n bytes of s, then post (each of pre and post 0 to 2
+ * bytes), with one reservation: most strings and every key go this way. */
+static void put_around(struct jsonw *w, const char *pre, size_t npre, const char *s, size_t n,
+                       const char *post, size_t npost)
+{
+    struct buf *b = w->b;
+    if (!w->ok || !buf_reserve(b, npre + n + npost)) {
+        w->ok = false;
+        return;
+    }
+    char *at = b->data + b->len;
+    memcpy(at, pre, npre);
+    memcpy(at + npre, s, n);
+    memcpy(at + npre + n, post, npost);
+    b->len += npre + n + npost;
+    b->data[b->len] = '\0';
+}
+
+/* The escaping path: s has a byte below U+0020, '"', '\\' or non-ASCII. */
+static void string_escaped(struct jsonw *w, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    if (!w->ok)
-        return;
     if (!utf8_valid(s)) {
         w->ok = false;
         return;
@@ -55,12 +82,31 @@ void jw_string(struct jsonw *w, const char *s)
     put(w, "\"", 1);
 }
 
+void jw_string(struct jsonw *w, const char *s)
+{
+    if (!w->ok)
+        return;
+    size_t n = plain_run(s);
+    if (s[n] == '\0')
+        put_around(w, "\"", 1, s, n, "\"", 1);
+    else
+        string_escaped(w, s);
+}
+
 void jw_key(struct jsonw *w, const char *key)
 {
-    if (!w->first)
-        put(w, ",", 1);
+    bool comma = !w->first;
     w->first = false;
-    jw_string(w, key);
+    if (!w->ok)
+        return;
+    size_t n = plain_run(key);
+    if (key[n] == '\0') { /* every key the API writes */
+        put_around(w, comma ? ",\"" : "\"", comma ? 2 : 1, key, n, "\":", 2);
+        return;
+    }
+    if (comma)
+        put(w, ",", 1);
+    string_escaped(w, key);
     put(w, ":", 1);
 }
 
@@ -106,10 +152,16 @@ void jw_text_or_null(struct jsonw *w, const char *key, const char *s)
 
 void jw_int(struct jsonw *w, const char *key, int64_t v)
 {
-    char text[24];
-    int n = snprintf(text, sizeof text, "%" PRId64, v);
+    char text[24]; /* digits from the end: no printf on the hot answers */
+    char *at = text + sizeof text;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--at = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        *--at = '-';
     jw_key(w, key);
-    put(w, text, (size_t)n);
+    put(w, at, (size_t)(text + sizeof text - at));
 }
 
 void jw_null(struct jsonw *w, const char *key)

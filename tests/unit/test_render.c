@@ -8,6 +8,7 @@
 #include "render.h"
 #include "tap.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,8 +120,68 @@ static struct store_pledge pledge_of(size_t i, char *evidence)
     return p;
 }
 
+/* jsonw by itself: integers at their limits, keys that need escaping,
+ * strings whose plain ASCII run ends in an escape or in UTF-8, and a
+ * buffer that ends exactly where the object does. Each is compared with
+ * jansson's dump of the same object. */
+static void test_writer(void)
+{
+    static const int64_t ints[] = {0, 1, -1, 9, 10, -10, 1234567890123LL, INT64_MAX, INT64_MIN,
+                                   INT64_MIN + 1};
+    static const char *const keys[] = {"id", "", "k\"ey", "k\\", "tab\t", "caf\xc3\xa9",
+                                       "\x7f", "a b"};
+    bool all = true;
+    char why[400] = "";
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+            json_t *o = json_object();
+            json_object_set_new(o, "first", json_string(nasty[(i + k) % N_NASTY]));
+            json_object_set_new(o, keys[k], json_integer(ints[i]));
+            char *want = jsonx_dump(o, NULL);
+            json_decref(o);
+            struct buf b;
+            buf_init(&b, RENDER_MAX);
+            struct jsonw w;
+            jw_init(&w, &b);
+            jw_begin_object(&w);
+            jw_key(&w, "first");
+            jw_string(&w, nasty[(i + k) % N_NASTY]);
+            jw_int(&w, keys[k], ints[i]);
+            jw_end_object(&w);
+            if (!w.ok || !want || strcmp(want, buf_str(&b)) != 0) {
+                all = false;
+                snprintf(why, sizeof why, "\n#  want %.150s\n#  got  %.150s", want ? want : "?",
+                         buf_str(&b));
+            }
+            /* The same object into a buffer exactly its size, and one byte short. */
+            size_t len = b.len;
+            for (size_t shorter = 0; want && shorter < 2; shorter++) {
+                struct buf tight;
+                buf_init(&tight, len - shorter);
+                jw_init(&w, &tight);
+                jw_begin_object(&w);
+                jw_key(&w, "first");
+                jw_string(&w, nasty[(i + k) % N_NASTY]);
+                jw_int(&w, keys[k], ints[i]);
+                jw_end_object(&w);
+                if (w.ok != (shorter == 0) || (w.ok && strcmp(want, buf_str(&tight)) != 0)) {
+                    all = false;
+                    snprintf(why, sizeof why, "\n#  a buffer of %zu bytes for %zu: ok %d",
+                             len - shorter, len, w.ok);
+                }
+                buf_free(&tight);
+            }
+            free(want);
+            buf_free(&b);
+        }
+    }
+    CHECK(all, "every integer, key and string is written as jansson writes it, and a buffer "
+               "one byte short says so%s", why);
+}
+
 int main(void)
 {
+    test_writer();
     char why[800] = "", evidence[N_NASTY][4096];
     struct store_pledge pledges[N_NASTY];
     for (size_t i = 0; i < N_NASTY; i++) {
