@@ -124,6 +124,18 @@ static struct store_pledge pledge_of(size_t i, char *evidence)
  * strings whose plain ASCII run ends in an escape or in UTF-8, and a
  * buffer that ends exactly where the object does. Each is compared with
  * jansson's dump of the same object. */
+static bool write_object(struct buf *b, const char *first, const char *key, int64_t v)
+{
+    struct jsonw w;
+    jw_init(&w, b);
+    jw_begin_object(&w);
+    jw_key(&w, "first");
+    jw_string(&w, first);
+    jw_int(&w, key, v);
+    jw_end_object(&w);
+    return w.ok;
+}
+
 static void test_writer(void)
 {
     static const int64_t ints[] = {0, 1, -1, 9, 10, -10, 1234567890123LL, INT64_MAX, INT64_MIN,
@@ -141,14 +153,8 @@ static void test_writer(void)
             json_decref(o);
             struct buf b;
             buf_init(&b, RENDER_MAX);
-            struct jsonw w;
-            jw_init(&w, &b);
-            jw_begin_object(&w);
-            jw_key(&w, "first");
-            jw_string(&w, nasty[(i + k) % N_NASTY]);
-            jw_int(&w, keys[k], ints[i]);
-            jw_end_object(&w);
-            if (!w.ok || !want || strcmp(want, buf_str(&b)) != 0) {
+            bool ok = write_object(&b, nasty[(i + k) % N_NASTY], keys[k], ints[i]);
+            if (!ok || !want || strcmp(want, buf_str(&b)) != 0) {
                 all = false;
                 snprintf(why, sizeof why, "\n#  want %.150s\n#  got  %.150s", want ? want : "?",
                          buf_str(&b));
@@ -158,16 +164,11 @@ static void test_writer(void)
             for (size_t shorter = 0; want && shorter < 2; shorter++) {
                 struct buf tight;
                 buf_init(&tight, len - shorter);
-                jw_init(&w, &tight);
-                jw_begin_object(&w);
-                jw_key(&w, "first");
-                jw_string(&w, nasty[(i + k) % N_NASTY]);
-                jw_int(&w, keys[k], ints[i]);
-                jw_end_object(&w);
-                if (w.ok != (shorter == 0) || (w.ok && strcmp(want, buf_str(&tight)) != 0)) {
+                ok = write_object(&tight, nasty[(i + k) % N_NASTY], keys[k], ints[i]);
+                if (ok != (shorter == 0) || (ok && strcmp(want, buf_str(&tight)) != 0)) {
                     all = false;
                     snprintf(why, sizeof why, "\n#  a buffer of %zu bytes for %zu: ok %d",
-                             len - shorter, len, w.ok);
+                             len - shorter, len, ok);
                 }
                 buf_free(&tight);
             }
