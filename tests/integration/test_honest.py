@@ -112,6 +112,10 @@ exact = d.request("POST", "/v1/pledges", body={"announcement_id": ann, "kind": "
 r = d.request("PATCH", "/v1/announcements/%d" % ann, body={"announced_on": "2024-06-01", "announced_on_precision": "month"})
 tap.check(r.status == 200 and r.json["announced_on_precision"] == "month" and len(r.json["pledges"]) == 3,
           "PATCH moves an announcement to month precision", r.json)
+own = [d.get("/v1/pledges/%d" % x["id"]).json for x in r.json["pledges"]]
+tap.check([(x["announced_on"], x["announced_on_precision"]) for x in own] == [("2024-06-01", "month")] * 3
+          and [x["announced_on_precision"] for x in r.json["pledges"]] == ["month"] * 3,
+          "and each of its pledges, read by itself or in it, shows the new date and precision (0014)", own)
 r = d.request("PATCH", "/v1/announcements/%d" % ann, body={"announced_on_precision": "year"})
 tap.check(r.status == 422 and fields(r) == ["announced_on"], "year precision on a date that is not 1 January is 422", r)
 
@@ -257,7 +261,7 @@ INSERT INTO pledges_fts (rowid, description) VALUES (40, 'a'), (55, 'b');
 con.commit()
 con.close()
 mig = run_cli(binary, "migrate", "--db", old)
-tap.check(mig.returncode == 0 and "schema version 13" in mig.stdout, "pledged migrate moves a version-4 database to the latest (13)", mig)
+tap.check(mig.returncode == 0 and "schema version 14" in mig.stdout, "pledged migrate moves a version-4 database to the latest (14)", mig)
 s3 = Daemon(binary, db=old)
 summary = s3.get("/v1/stats/summary").json
 tap.check(summary["pledges"] == 2 and summary["people"] == 10 and summary["approximate"] == 0,
@@ -301,5 +305,39 @@ fk = sqlite3.connect(old).execute("PRAGMA foreign_key_check").fetchall()
 tap.eq(fk, [], "no row lacks its parent after the migration")
 s3.stop()
 s3.cleanup()
+
+# --- 0014: a database from before it, with a month-precise announcement --------------------
+v13 = os.path.join(d.dir, "v13.db")
+run_cli(binary, "migrate", "--db", v13)
+con = sqlite3.connect(v13)
+con.executescript("""
+DROP TRIGGER pledges_follow_precision;
+ALTER TABLE pledges DROP COLUMN announced_on_precision;
+DELETE FROM schema_migrations WHERE version = 14;
+INSERT INTO companies (id, slug, name, created_at, updated_at) VALUES (1, 'acme', 'Acme', 't', 't');
+INSERT INTO announcements (id, title, announced_on, announced_on_precision, created_at, updated_at)
+    VALUES (3, 'Acme in May', '2024-05-01', 'month', 't', 't'), (4, 'Acme in 2024', '2024-01-01', 'year', 't', 't'),
+           (5, 'Acme on a day', '2024-05-07', 'day', 't', 't');
+INSERT INTO announcement_companies VALUES (3, 1, 0), (4, 1, 0), (5, 1, 0);
+INSERT INTO pledges (id, announcement_id, position, company_id, kind, status, description, announced_on,
+                     created_at, updated_at)
+    VALUES (9, 3, 0, 1, 'other', 'announced', 'm', '2024-05-01', 't', 't'),
+           (10, 4, 0, 1, 'other', 'announced', 'y', '2024-01-01', 't', 't'),
+           (11, 5, 0, 1, 'other', 'announced', 'd', '2024-05-07', 't', 't');
+""")
+con.commit()
+con.close()
+mig = run_cli(binary, "migrate", "--db", v13)
+tap.check(mig.returncode == 0 and "schema version 14 (was 13; 1 migration applied)" in mig.stdout,
+          "a version-13 database takes 0014 alone", mig)
+s4 = Daemon(binary, db=v13)
+tap.eq([s4.get("/v1/pledges/%d" % i).json["announced_on_precision"] for i in (9, 10, 11)], ["month", "year", "day"],
+       "each pledge there takes its announcement's precision (0014)")
+r = s4.request("PATCH", "/v1/announcements/3", body={"announced_on_precision": "day"})
+tap.check(r.status == 200 and s4.get("/v1/pledges/9").json["announced_on_precision"] == "day"
+          and s4.get("/v1/pledges/10").json["announced_on_precision"] == "year",
+          "and follows it when it changes, alone of the pledges", r.json)
+s4.stop()
+s4.cleanup()
 
 finish(tap, d)

@@ -246,6 +246,12 @@ static enum store_status next_position(struct db *db, int64_t ann_id, int *posit
     return rc == SQLITE_ROW ? STORE_OK : sq_status(rc);
 }
 
+/* The date precision of announcement ?1, which a pledge keeps beside its
+ * announced_on (0014; a trigger carries later changes). 'day' only when
+ * there is no such announcement, which the foreign key then refuses. */
+#define PRECISION_OF_1                                                                     \
+    "coalesce((SELECT announced_on_precision FROM announcements WHERE id = ?1), 'day')"
+
 enum store_status sq_pledge_insert(struct db *db, int64_t ann_id, int position,
                                       const char *announced_on, const struct pledge_input *p,
                                       const char *now, int64_t *id)
@@ -258,9 +264,9 @@ enum store_status sq_pledge_insert(struct db *db, int64_t ann_id, int position,
         " amount_currency, amount_minor, people, starts_on, ends_on, duration_months, evidence,"
         " announced_on, amount_usd_minor, usd_rate, usd_rate_date, usd_error, created_at,"
         " updated_at, position, amount_qualifier, people_qualifier, usd_rate_source,"
-        " created_by, updated_by, id)"
+        " created_by, updated_by, id, announced_on_precision)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-        " ?18, ?19, ?19, ?20, ?21, ?22, ?23, ?24, ?24, nullif(?25, 0))",
+        " ?18, ?19, ?19, ?20, ?21, ?22, ?23, ?24, ?24, nullif(?25, 0), " PRECISION_OF_1 ")",
         ann_id, announced_on, p, now, position);
     if (status != STORE_OK)
         return status;
@@ -277,7 +283,8 @@ enum store_status sq_pledge_update(struct db *db, int64_t id, const char *announ
         " starts_on = ?10, ends_on = ?11, duration_months = ?12, evidence = ?13,"
         " announced_on = ?14, amount_usd_minor = ?15, usd_rate = ?16, usd_rate_date = ?17,"
         " usd_error = ?18, updated_at = ?19, amount_qualifier = ?21, people_qualifier = ?22,"
-        " usd_rate_source = ?23, version = version + 1, updated_by = ?24 WHERE id = ?20",
+        " usd_rate_source = ?23, version = version + 1, updated_by = ?24,"
+        " announced_on_precision = " PRECISION_OF_1 " WHERE id = ?20",
         p->announcement_id, announced_on, p, now, id);
     return status == STORE_OK ? sq_fts_mark(db, FTS_PLEDGES, id, false) : status;
 }

@@ -21,7 +21,7 @@
     " p.usd_rate_date, p.usd_error, p.people, p.starts_on, p.ends_on,"                \
     " p.duration_months, p.status, p.evidence, p.created_at, p.updated_at, p.announced_on,"   \
     " p.amount_qualifier, p.people_qualifier,"                                       \
-    " (SELECT announced_on_precision FROM announcements WHERE id = p.announcement_id),"   \
+    " p.announced_on_precision,"   /* its announcement's, kept in the row (0014) */        \
     " p.usd_rate_source, p.version, p.created_by, p.updated_by"
 #define PLEDGE_NCOLS 28
 

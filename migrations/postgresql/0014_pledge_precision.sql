@@ -1,0 +1,5 @@
+-- 0014 keeps both engines at the same schema version. SQLite's 0014 copies
+-- each announcement's date precision into its pledges, because each SQLite
+-- reader keeps a small page cache of its own and reading a pledge also read
+-- its announcement's page through the kernel. PostgreSQL finds that row by
+-- its primary key in the server's shared buffers: nothing changes here.
