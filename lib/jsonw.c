@@ -3,8 +3,6 @@
 
 #include "text.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 void jw_init(struct jsonw *w, struct buf *b)

@@ -359,7 +359,7 @@ bool db_sort_threads(struct db *db)
 
 void db_sort_in_memory(struct db *db)
 {
-    sqlite3_exec(db->h, "PRAGMA threads=0; PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
+    sqlite3_exec(db->h, "PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
 }
 
 void db_now(char out[21])

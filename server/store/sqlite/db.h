@@ -81,7 +81,8 @@ void db_journal_wal(struct db *db);
 /* For a bulk load's index rebuild: db_sort_threads, outside a transaction,
  * moves the connection's temporary storage to files (only when SQLite has
  * a writable folder for them) so that `PRAGMA threads` can take effect, and
- * says whether it did; db_sort_in_memory puts back threads 0 and memory. */
+ * says whether it did; db_sort_in_memory puts memory back. (The rebuild
+ * itself sets `PRAGMA threads` and resets it: tx.c.) */
 bool db_sort_threads(struct db *db);
 void db_sort_in_memory(struct db *db);
 
