@@ -173,9 +173,9 @@ static bool stream_one(void *ctx, const struct store_revision *r)
     return ok;
 }
 
-static bool stream_fill(void *ctx, struct buf *out)
+/* Writes what is new for the stream into out; false to cut the client off. */
+static bool stream_read(struct stream_feed *f, struct buf *out)
 {
-    struct stream_feed *f = ctx;
     struct db *db = store_reader();
     if (!db)
         return true; /* try again at the next wake-up */
@@ -197,6 +197,13 @@ static bool stream_fill(void *ctx, struct buf *out)
             break;
     }
     return true;
+}
+
+static bool stream_fill(void *ctx, struct buf *out)
+{
+    bool keep = stream_read(ctx, out);
+    store_reader_release(); /* called outside any request: readers.h */
+    return keep;
 }
 
 /* GET /v1/changes with Accept: text/event-stream: what is new since

@@ -26,12 +26,7 @@ static void run_once(void)
         .timeout_s = R.cfg->rates_timeout_s, .max_bytes = R.cfg->rates_max_bytes,
         .cancel = &R.stop}; /* .writer NULL: the daemon's writer, through store_write */
     char err[1400];
-    struct db *reader = store_reader();
-    if (!reader) {
-        log_error(NULL, "rates refresh: no database connection");
-        return;
-    }
-    if (rates_update(reader, &o, err, sizeof err)) {
+    if (rates_update(NULL, &o, err, sizeof err)) { /* NULL: the daemon's reader */
         log_info("rates refreshed"); /* both sources, after the last commit */
         return;
     }

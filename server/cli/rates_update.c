@@ -262,8 +262,11 @@ static bool update_one(struct db *reader, const struct rates_update_options *o, 
     struct fetch_request rq = {.url = url, .total_timeout_s = o->timeout_s,
                                .max_bytes = o->max_bytes, .cancel = o->cancel};
     char etag[256], lm[128];
-    if (store_feed_validators(reader, name, url, etag, lm) != STORE_OK)
+    struct db *db = reader ? reader : store_reader();
+    if (!db || store_feed_validators(db, name, url, etag, lm) != STORE_OK)
         etag[0] = lm[0] = '\0'; /* an unconditional download then */
+    if (!reader)
+        store_reader_release();
     rq.etag = etag;
     rq.last_modified = lm;
     struct fetch_result fr;

@@ -200,6 +200,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     guard_answering(cs ? cs->guard : NULL);
     struct response rs = {0};
     http_dispatch(c, ex, method, url, &rs);
+    store_reader_release(); /* the next request looks for a newer snapshot */
     if (rs.status == 0)
         respond_internal(&(struct request){.request_id = ex->request_id}, &rs,
                          "handler produced no answer");

@@ -95,6 +95,18 @@ struct db *store_reader(void)
     return pool_engine == ENGINE_POSTGRESQL ? pg_reader() : sq_reader();
 }
 
+void store_reader_release(void)
+{
+    if (pool_engine != ENGINE_POSTGRESQL)
+        sq_reader_release();
+}
+
+void store_reader_end(void)
+{
+    if (pool_engine != ENGINE_POSTGRESQL)
+        sq_reader_end();
+}
+
 bool store_take_busy(void)
 {
     bool sqlite = sq_take_busy(), postgresql = pg_take_busy(); /* both flags cleared */

@@ -61,6 +61,8 @@ enum store_status sq_rate_load_row(struct db *db, const char *code, const char *
 struct db *sq_pool_start(const char *path, char *err, size_t errlen);
 void sq_pool_stop(void);
 struct db *sq_reader(void);
+void sq_reader_release(void);
+void sq_reader_end(void);
 bool sq_take_busy(void);
 int64_t sq_data_version(struct db *db);
 void sq_store_close(struct db *db);

@@ -79,8 +79,16 @@ bool store_backup(const char *from, const char *to, int *pages, char *err, size_
 /* ---- Connections and the write transaction ------------------------------ */
 
 /* This thread's read connection (borrowed; opened on first use). NULL when
- * it cannot be opened (logged). */
+ * it cannot be opened (logged). With SQLite it is the thread's until
+ * store_reader_release, and everything read on it until then is one
+ * snapshot, which sees every write the daemon answered before the first
+ * call (readers.h). Every thread that calls store_reader releases it when
+ * it is done for the moment: the HTTP layer after each request. */
 struct db *store_reader(void);
+void store_reader_release(void);
+/* Ends the thread's snapshot at once and releases the connection, as
+ * store_write does before it waits for the writer. */
+void store_reader_end(void);
 
 /* The one way the daemon writes. body(db, ctx) runs on the writer thread,
  * inside a transaction it may share with other requests' bodies (group
@@ -92,7 +100,9 @@ struct db *store_reader(void);
  * rollback. A body that answers a client's mistake returns STORE_ABORTED,
  * STORE_NOT_FOUND or STORE_CONFLICT; the caller answers 500/503 only for
  * store_failed(). A body must not call store_write itself, and should not
- * wait on anything: the writes queued behind it wait for it. */
+ * wait on anything: the writes queued behind it wait for it. The calling
+ * thread's reader snapshot is ended first (store_reader_end); a read after
+ * store_write begins a new one, which sees the write. */
 typedef enum store_status store_tx_fn(struct db *db, void *ctx);
 enum store_status store_write(store_tx_fn *body, void *ctx);
 

@@ -139,6 +139,9 @@ void writer_stop(void)
 
 enum store_status store_write(store_tx_fn *body, void *ctx)
 {
+    /* No snapshot is held while waiting: through a burst of writes, every
+     * waiting thread's would keep the WAL from starting again. */
+    store_reader_end();
     return writer_submit(body, ctx);
 }
 

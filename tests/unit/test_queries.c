@@ -5,6 +5,7 @@
 #include "migrate.h"
 #include "page.h"
 #include "rates.h"
+#include "readers.h"
 #include "respond.h"
 #include "keyset.h"
 #include "records_sql.h"
@@ -237,17 +238,18 @@ int main(void)
         ok = ok && page_parse(&rq, &rs, store_pledge_sorts, "-announced_on", &pg);
         char plan[2048] = "";
         struct sq_filter sf;
-        if (ok && sq_filter_init(db_reader(), &f, &sf) == STORE_OK) {
+        if (ok && sq_filter_init(readers_get(), &f, &sf) == STORE_OK) {
             struct buf sql;
             buf_init(&sql, 1 << 16);
             sf.usd_seek = seek;
             sq_pledge_list_sql(&sf, &pg, &sql);
-            plan_of(db_reader(), buf_str(&sql), plan, sizeof plan);
+            plan_of(readers_get(), buf_str(&sql), plan, sizeof plan);
             if (seek)
                 CHECK(strstr(plan, "SEARCH p USING INDEX pledges_by_usd") != NULL,
                       "pledges?%s seeks the USD range (%s)", desc, plan);
             buf_free(&sql);
         }
+        readers_release();
         if (ok)
             sq_filter_free(&sf);
         page_free(&pg);
@@ -275,13 +277,14 @@ int main(void)
                   page_parse(&rq, &rs, store_announcement_sorts, "-announced_on", &pg);
         char plan[2048] = "";
         struct sq_filter sf;
-        if (ok && sq_filter_init(db_reader(), &f, &sf) == STORE_OK) {
+        if (ok && sq_filter_init(readers_get(), &f, &sf) == STORE_OK) {
             struct buf sql;
             buf_init(&sql, 1 << 16);
             sq_announcement_list_sql(&sf, &pg, &sql);
-            plan_of(db_reader(), buf_str(&sql), plan, sizeof plan);
+            plan_of(readers_get(), buf_str(&sql), plan, sizeof plan);
             buf_free(&sql);
         }
+        readers_release();
         if (ok)
             sq_filter_free(&sf);
         page_free(&pg);

@@ -5,6 +5,7 @@
  * still compile each distinct statement only once per connection. */
 #include "db.h"
 #include "checkpointer.h"
+#include "readers.h"
 
 #include "engine.h"
 #include "fts_sync.h"
@@ -31,7 +32,6 @@ struct db {
     sqlite3 *h;
     struct stmt_slot *slots;  /* power-of-two sized */
     size_t n_slots, n_used;
-    struct db *next_open;     /* the pool's list of readers */
     struct fts_marks fts;     /* rows whose full-text entries COMMIT rewrites */
     const char *by, *request_id; /* who the running body writes for (borrowed) */
     void *rate_memo;          /* rates.c's, owned; see db_rate_epoch */
@@ -373,24 +373,21 @@ void db_now(char out[21])
 /* ---- the pool ---- */
 
 static struct {
-    char *path;
     struct db *writer;
     pthread_mutex_t writer_mu;
-    pthread_mutex_t readers_mu;  /* guards `readers` */
-    struct db *readers;          /* every reader opened, for db_pool_stop */
-} pool = {.writer_mu = PTHREAD_MUTEX_INITIALIZER, .readers_mu = PTHREAD_MUTEX_INITIALIZER};
-
-static _Thread_local struct db *t_reader;
+} pool = {.writer_mu = PTHREAD_MUTEX_INITIALIZER};
 
 bool db_pool_start(const char *path, char *err, size_t errlen)
 {
-    pool.path = strdup(path);
-    if (!pool.path) {
-        snprintf(err, errlen, "out of memory");
-        return false;
-    }
     pool.writer = db_open(path, false, err, errlen);
     if (pool.writer && !checkpointer_start(path, pool.writer->h, err, errlen)) {
+        db_close(pool.writer);
+        pool.writer = NULL;
+    }
+    /* after the writer: the WAL's shared memory exists from then on */
+    if (pool.writer &&
+        !readers_start(path, sqlite3_db_filename(pool.writer->h, "main"), err, errlen)) {
+        checkpointer_stop(pool.writer->h);
         db_close(pool.writer);
         pool.writer = NULL;
     }
@@ -399,13 +396,7 @@ bool db_pool_start(const char *path, char *err, size_t errlen)
 
 void db_pool_stop(void)
 {
-    pthread_mutex_lock(&pool.readers_mu);
-    while (pool.readers) {
-        struct db *next = pool.readers->next_open;
-        db_close(pool.readers);
-        pool.readers = next;
-    }
-    pthread_mutex_unlock(&pool.readers_mu);
+    readers_stop();
     if (pool.writer) {
         checkpointer_stop(pool.writer->h);
         /* Fold the WAL back into the database file so a clean stop leaves
@@ -414,26 +405,6 @@ void db_pool_stop(void)
         db_close(pool.writer);
         pool.writer = NULL;
     }
-    free(pool.path);
-    pool.path = NULL;
-}
-
-struct db *db_reader(void)
-{
-    if (t_reader)
-        return t_reader;
-    char err[512];
-    struct db *db = db_open(pool.path, true, err, sizeof err);
-    if (!db) {
-        log_error(NULL, err);
-        return NULL;
-    }
-    pthread_mutex_lock(&pool.readers_mu);
-    db->next_open = pool.readers;
-    pool.readers = db;
-    pthread_mutex_unlock(&pool.readers_mu);
-    t_reader = db;
-    return db;
 }
 
 struct db *db_writer_lock(void)

@@ -2,10 +2,10 @@
  * connection pool the daemon uses.
  *
  * Model: one writer connection for the whole process, guarded by a mutex,
- * plus one read-only connection per HTTP worker thread, opened the first
- * time that thread asks for it. In WAL mode readers never block the writer
- * or each other, so reads scale with threads and writes are serialised in
- * one place (SQLite allows one writer at a time anyway).
+ * plus one read-only connection per HTTP worker thread (readers.h). In WAL
+ * mode readers never block the writer or each other, so reads scale with
+ * threads and writes are serialised in one place (SQLite allows one writer
+ * at a time anyway).
  *
  * Statements: db_prepare returns a statement from the connection's cache,
  * compiled once per distinct SQL text. The caller must hand it back with
@@ -89,11 +89,12 @@ void db_sort_in_memory(struct db *db);
 /* The writable connection's page cache (16 MiB), as a PRAGMA. */
 #define DB_WRITER_CACHE "PRAGMA cache_size=-16384;"
 
-/* The pool. db_pool_start opens the writer (and applies nothing: migrations
- * are the caller's business). */
+/* The pool. db_pool_start opens the writer and starts the readers
+ * (readers.h; it applies nothing: migrations are the caller's business).
+ * db_pool_stop closes the readers first: every thread that reads must
+ * have stopped. */
 bool db_pool_start(const char *path, char *err, size_t errlen);
 void db_pool_stop(void);
-struct db *db_reader(void);        /* this thread's reader; NULL on failure */
 struct db *db_writer_lock(void);   /* blocks until the writer is ours */
 void db_writer_unlock(void);
 

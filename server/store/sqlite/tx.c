@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "groups.h"
 #include "migrate.h"
+#include "readers.h"
 #include "sq.h"
 
 #include <stdio.h>
@@ -55,6 +56,8 @@ void sq_pool_stop(void)
 
 enum store_status sq_store_read_on(struct db *db, store_tx_fn *body, void *ctx)
 {
+    if (!sqlite3_get_autocommit(db_handle(db)))
+        return body(db, ctx); /* a daemon's reader, in its snapshot (readers.h) */
     if (db_exec(db, "BEGIN") != SQLITE_OK)
         return db_busy_seen() ? STORE_BUSY : STORE_ERROR;
     enum store_status st = body(db, ctx);
@@ -64,7 +67,17 @@ enum store_status sq_store_read_on(struct db *db, store_tx_fn *body, void *ctx)
 
 struct db *sq_reader(void)
 {
-    return db_reader();
+    return readers_get();
+}
+
+void sq_reader_release(void)
+{
+    readers_release();
+}
+
+void sq_reader_end(void)
+{
+    readers_end();
 }
 
 bool sq_take_busy(void)
