@@ -136,6 +136,49 @@ static bool write_object(struct buf *b, const char *first, const char *key, int6
     return w.ok;
 }
 
+/* The writer looks at plain text eight bytes at a time: each byte that
+ * must be escaped or checked, at every place in strings and keys of up to
+ * 40 bytes (and the byte values around the limits of plain: 0x1F, 0x20,
+ * 0x7E, 0x7F, 0x80), is written as jansson writes it. */
+static void test_writer_every_place(void)
+{
+    static const char *const specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f",
+                                           "\xc3\xa9", "\xf0\x9f\x98\x80", " ", "~", "!", "#",
+                                           "[", "]"};
+    size_t checked = 0, wrong = 0;
+    char why[300] = "";
+    for (size_t sp = 0; sp < sizeof specials / sizeof specials[0]; sp++) {
+        for (size_t len = 1; len <= 40; len++) {
+            for (size_t at = 0; at < len; at++) {
+                char text[64];
+                memset(text, 'a' + (int)(at % 26), len);
+                size_t sl = strlen(specials[sp]);
+                memcpy(text + at, specials[sp], sl);
+                size_t total = at + sl > len ? at + sl : len;
+                text[total] = '\0';
+                json_t *o = json_object();
+                json_object_set_new(o, "first", json_string(text));
+                json_object_set_new(o, text, json_integer((json_int_t)len));
+                char *want = jsonx_dump(o, NULL);
+                json_decref(o);
+                struct buf b;
+                buf_init(&b, RENDER_MAX);
+                bool ok = write_object(&b, text, text, (int64_t)len);
+                checked++;
+                if (!want || !ok || strcmp(want, buf_str(&b)) != 0) {
+                    if (!wrong++)
+                        snprintf(why, sizeof why, "\n#  want %.120s\n#  got  %.120s",
+                                 want ? want : "?", buf_str(&b));
+                }
+                free(want);
+                buf_free(&b);
+            }
+        }
+    }
+    CHECK(wrong == 0, "%zu strings and keys with a byte to escape or keep at every place are "
+          "written as jansson writes them (%zu differ)%s", checked, wrong, why);
+}
+
 static void test_writer(void)
 {
     static const int64_t ints[] = {0, 1, -1, 9, 10, -10, 1234567890123LL, INT64_MAX, INT64_MIN,
@@ -183,6 +226,7 @@ static void test_writer(void)
 int main(void)
 {
     test_writer();
+    test_writer_every_place();
     char why[800] = "", evidence[N_NASTY][4096];
     struct store_pledge pledges[N_NASTY];
     for (size_t i = 0; i < N_NASTY; i++) {

@@ -6,12 +6,121 @@
 #include "net.h"
 #include "tap.h"
 
+#include <ctype.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 extern const char openapi_json[];
 extern const size_t openapi_json_len;
+
+/* The router as it was first written (strcspn per segment): the reference
+ * model the byte-at-a-time matcher must agree with on every path below. */
+static bool ref_match(const char *pattern, const char *path, const char *params[], char *store,
+                      size_t store_len)
+{
+    size_t n_params = 0, used = 0;
+    const char *p = pattern, *s = path;
+    while (*p && *s) {
+        if (*p != '/' || *s != '/')
+            return false;
+        p++, s++;
+        size_t plen = strcspn(p, "/"), slen = strcspn(s, "/");
+        if (*p == '{') {
+            if (slen == 0 || n_params == REQUEST_MAX_PARAMS || used + slen + 1 > store_len)
+                return false;
+            memcpy(store + used, s, slen);
+            store[used + slen] = '\0';
+            params[n_params++] = store + used;
+            used += slen + 1;
+        } else if (plen != slen || memcmp(p, s, plen) != 0) {
+            return false;
+        }
+        p += plen, s += slen;
+    }
+    return *p == '\0' && *s == '\0';
+}
+
+/* The route the reference finds for (method, path): its index and
+ * parameters, or -1. */
+static int ref_route(const char *method, const char *path, const char *params[], char *store,
+                     size_t store_len)
+{
+    for (size_t i = 0; i < routes_count; i++)
+        if (ref_match(routes[i].pattern, path, params, store, store_len) &&
+            strcmp(routes[i].method, method) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Paths made from every route's pattern: parameters filled in (one of
+ * them empty), then each with a slash or a segment more, the last byte
+ * less, a letter changed in each place, a slash doubled, upper case. */
+static void test_router_model(void)
+{
+    static const char *const fills[] = {"x", "abc-1", "", "%2F", "{slug}"};
+    size_t checked = 0, wrong = 0;
+    for (size_t r = 0; r < routes_count; r++) {
+        for (size_t f = 0; f < sizeof fills / sizeof fills[0]; f++) {
+            char base[256];
+            size_t n = 0;
+            for (const char *p = routes[r].pattern; *p && n + 8 < sizeof base;) {
+                if (*p == '{') {
+                    n += (size_t)snprintf(base + n, sizeof base - n, "%s", fills[f]);
+                    while (*p && *p != '}')
+                        p++;
+                    if (*p)
+                        p++;
+                } else {
+                    base[n++] = *p++;
+                }
+            }
+            base[n] = '\0';
+            char variants[64][300];
+            size_t nv = 0;
+            snprintf(variants[nv++], 300, "%s", base);
+            snprintf(variants[nv++], 300, "%s/", base);
+            snprintf(variants[nv++], 300, "%s/more", base);
+            snprintf(variants[nv++], 300, "%.*s", n ? (int)n - 1 : 0, base);
+            snprintf(variants[nv++], 300, "/%s", base);
+            for (size_t i = 0; base[i] && nv < 60; i += 2) {
+                snprintf(variants[nv], 300, "%s", base);
+                variants[nv][i] = variants[nv][i] == 'e' ? 'f' : 'e';
+                nv++;
+            }
+            snprintf(variants[nv], 300, "%s", base);
+            for (char *c = variants[nv]; *c; c++)
+                *c = (char)toupper((unsigned char)*c);
+            nv++;
+            for (size_t v = 0; v < nv; v++) {
+                for (size_t m = 0; m < 3; m++) {
+                    const char *method = m == 0 ? routes[r].method : m == 1 ? "GET" : "PATCH";
+                    const struct route *got = NULL;
+                    const char *params[REQUEST_MAX_PARAMS], *want_params[REQUEST_MAX_PARAMS];
+                    char store[256], want_store[256], allow[128];
+                    enum route_match rm = router_match(method, variants[v], &got, params, store,
+                                                       sizeof store, allow, sizeof allow);
+                    int want = ref_route(method, variants[v], want_params, want_store,
+                                         sizeof want_store);
+                    bool same = (rm == ROUTE_FOUND) == (want >= 0) &&
+                                (want < 0 || got == &routes[want]);
+                    size_t nparams = 0;
+                    for (const char *p = want >= 0 ? routes[want].pattern : ""; *p; p++)
+                        nparams += *p == '{';
+                    for (size_t q = 0; same && q < nparams; q++)
+                        same = strcmp(params[q], want_params[q]) == 0;
+                    checked++;
+                    if (!same && wrong++ < 3)
+                        CHECK(false, "router agrees with the reference on %s %s", method,
+                              variants[v]);
+                }
+            }
+        }
+    }
+    CHECK(checked > 5000 && wrong == 0, "router agrees with the reference model on %zu "
+          "(method, path) pairs made from every route (%zu differ)", checked, wrong);
+}
 
 int main(void)
 {
@@ -49,6 +158,7 @@ int main(void)
     json_decref(doc);
 
     /* Router matching. */
+    test_router_model();
     const struct route *r = NULL;
     const char *params[REQUEST_MAX_PARAMS];
     char store[256], allow[128];
