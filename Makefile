@@ -8,7 +8,7 @@
 
 DEB_PACKAGES := meson ninja-build pkg-config gcc libc6-dev python3 \
                 libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev curl \
-                libcurl4-openssl-dev zlib1g-dev libpq-dev libjemalloc-dev
+                libcurl4-openssl-dev zlib1g-dev libpq-dev
 # What the tests need beyond the build: clang and its runtime (libFuzzer),
 # Chromium (the dashboard test in a real browser), Docker, runc, debootstrap
 # and docker-compose (the image built and run for real), PostgreSQL and

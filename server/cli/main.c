@@ -22,20 +22,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifdef PLEDGED_JEMALLOC
-/* jemalloc's settings, read before main (meson.build links it outside the
- * sanitizer builds). Small allocations come from per-thread caches with no
- * lock, where glibc's arenas, shared by eight worker threads, were
- * contended on every GET. One arena a CPU, chosen by the CPU a thread runs
- * on (jemalloc's default is four a CPU, and glibc's arena a thread had the
- * peak memory grow with the thread count: 98 MiB instead of 44 at a
- * million pledges after totals with a common word on every thread); and
- * pages freed go back to the system at once, not after ten seconds (with
- * the default decay the peak at a million pledges was 85.8 MiB, with none
- * 53.0, against glibc's 52.5; make bench-scale). */
-const char *malloc_conf = "percpu_arena:percpu,dirty_decay_ms:0,muzzy_decay_ms:0";
-#endif
-
 static const char usage_text[] =
     "usage: pledged COMMAND [OPTIONS]\n"
     "\n"
