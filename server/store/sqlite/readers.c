@@ -302,6 +302,13 @@ void readers_release(void)
 {
     if (!t_leased)
         return;
+    /* A snapshot something committed after is of no use to the next
+     * request, and while it stays open the checkpoints cannot copy past
+     * it: under a stream of writes, end it now. */
+    struct header now;
+    header_now(&now);
+    if (snapshot_open(t_reader) && memcmp(&now, &t_reader->seen, sizeof now) != 0)
+        snapshot_end(t_reader);
     t_leased = false;
     pthread_mutex_unlock(&t_reader->lease);
 }

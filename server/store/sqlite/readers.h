@@ -64,7 +64,8 @@ void readers_stop(void);
  * (logged). Borrowed until readers_stop. */
 struct db *readers_get(void);
 /* Gives the thread's lease back (nothing when it holds none). The
- * snapshot stays open for the next request or the reaper. */
+ * snapshot stays open for the next request or the reaper, unless a commit
+ * came since it began: then it is ended here. */
 void readers_release(void);
 /* Ends the thread's snapshot now and gives the lease back: before a wait
  * for something else, such as the writer (a snapshot held through a burst
