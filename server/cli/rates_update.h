@@ -49,9 +49,10 @@ struct rates_update_options {
 
 /* Runs the update; true when every source asked for succeeded (a 304 is a
  * success). reader is the CLI's own connection, or NULL for the daemon's
- * (store_reader, released before each download: a snapshot is not held
- * for the length of a download). On failure err holds one line naming the source and its URL
- * ("fed-h10 from https://...: HTTP 404; nothing changed"). */
+ * (store_reader, released before each download: no snapshot is held for
+ * the length of a download). On failure err holds one line naming the
+ * source and its URL ("fed-h10 from https://...: HTTP 404; nothing
+ * changed"). */
 bool rates_update(struct db *reader, const struct rates_update_options *o, char *err,
                   size_t errlen);
 

@@ -35,8 +35,9 @@ static bool match(const char *pattern, const char *path, const char *params[], c
         }
         while (*p && *p != '/' && *p == *s)
             p++, s++;
-        if ((*p && *p != '/') || (*s && *s != '/'))
-            return false; /* the segments differ */
+        if (*p && *p != '/')
+            return false; /* the segments differ (a longer path segment
+                             fails the slash test above, or the end) */
     }
     return *p == '\0' && *s == '\0';
 }

@@ -81,8 +81,8 @@ bool store_backup(const char *from, const char *to, int *pages, char *err, size_
 /* This thread's read connection (borrowed; opened on first use). NULL when
  * it cannot be opened (logged). With SQLite it is the thread's until
  * store_reader_release, and everything read on it until then is one
- * snapshot, which sees every write the daemon answered before the first
- * call (readers.h). Every thread that calls store_reader releases it when
+ * snapshot, which sees every commit completed before the first call, the
+ * daemon's or another process's (readers.h). Every thread that calls store_reader releases it when
  * it is done for the moment: the HTTP layer after each request. */
 struct db *store_reader(void);
 void store_reader_release(void);

@@ -214,29 +214,48 @@ static void *reap(void *arg)
     return NULL;
 }
 
+/* The reaper's condition variable, timed on CLOCK_MONOTONIC. */
+static bool wake_init(void)
+{
+    pthread_condattr_t attr;
+    if (pthread_condattr_init(&attr) != 0)
+        return false;
+    bool ok = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
+              pthread_cond_init(&R.wake, &attr) == 0;
+    pthread_condattr_destroy(&attr);
+    return ok;
+}
+
+static void wal_index_unmap(void)
+{
+    if (R.wal_index)
+        munmap((void *)R.wal_index, R.mapped);
+    R.wal_index = NULL;
+}
+
 bool readers_start(const char *path, const char *file, char *err, size_t errlen)
 {
     R.path = strdup(path);
-    pthread_condattr_t attr;
-    bool ok = R.path && pthread_condattr_init(&attr) == 0;
-    if (ok) {
-        ok = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
-             pthread_cond_init(&R.wake, &attr) == 0;
-        pthread_condattr_destroy(&attr);
-    }
-    R.stop = false;
-    atomic_store(&R.opened, false);
-    R.running = ok && pthread_create(&R.reaper, NULL, reap, NULL) == 0;
-    if (!R.running) {
-        snprintf(err, errlen, "cannot start the readers' reaper thread");
+    if (!R.path || !wake_init()) {
+        snprintf(err, errlen, "cannot set up the readers");
         free(R.path);
         R.path = NULL;
         return false;
     }
-    map_wal_index(file);
+    map_wal_index(file); /* before the reaper, which reads it */
     if (!R.wal_index)
         log_info("readers: no WAL index to watch; each request reads its own snapshot");
-    return true;
+    R.stop = false;
+    atomic_store(&R.opened, false);
+    R.running = pthread_create(&R.reaper, NULL, reap, NULL) == 0;
+    if (!R.running) {
+        snprintf(err, errlen, "cannot start the readers' reaper thread");
+        pthread_cond_destroy(&R.wake);
+        wal_index_unmap();
+        free(R.path);
+        R.path = NULL;
+    }
+    return R.running;
 }
 
 void readers_stop(void)
@@ -258,9 +277,7 @@ void readers_stop(void)
         pthread_mutex_destroy(&r->lease);
         free(r);
     }
-    if (R.wal_index)
-        munmap((void *)R.wal_index, R.mapped);
-    R.wal_index = NULL;
+    wal_index_unmap();
     free(R.path);
     R.path = NULL;
     t_reader = NULL;
