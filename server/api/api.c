@@ -312,24 +312,39 @@ static void api_answer_failure(const struct request *rq, struct response *rs,
     respond_internal(rq, rs, what);
 }
 
-void api_run(const struct route *route, const struct request *rq, struct response *rs)
+bool api_prepare(const struct route *route, const struct request *rq, struct response *rs,
+                 struct api_call *call)
 {
     static const char *const none[] = {NULL};
-    struct request checked = *rq;
-    char actor[STORE_TOKEN_NAME_MAX + 1] = "";
-    if (route->auth == ROUTE_WRITER && !api_require_token(rq, rs, actor))
-        return;
+    call->route = route;
+    call->checked = *rq;
+    call->actor[0] = '\0';
+    if (route->auth == ROUTE_WRITER && !api_require_token(rq, rs, call->actor))
+        return false;
     if (route->auth == ROUTE_TOKEN && !api_require_reader(rq, rs))
-        return;
-    checked.actor = actor;
+        return false;
     if (!route->any_query && !api_query_check(rq, rs, route->query ? route->query : none))
-        return;
+        return false;
     if (route->body != ROUTE_NO_BODY &&
-        !(checked.json = api_json_body(rq, rs, route->body == ROUTE_MERGE_PATCH)))
-        return;
-    checked.idempotent = route->idempotent;
-    route->handler(&checked, rs);
-    json_decref(checked.json);
+        !(call->checked.json = api_json_body(rq, rs, route->body == ROUTE_MERGE_PATCH)))
+        return false;
+    call->checked.idempotent = route->idempotent;
+    return true;
+}
+
+void api_call_run(struct api_call *call, struct response *rs)
+{
+    call->checked.actor = call->actor; /* here: the call may have been copied */
+    call->route->handler(&call->checked, rs);
+    json_decref(call->checked.json);
+    call->checked.json = NULL;
+}
+
+void api_run(const struct route *route, const struct request *rq, struct response *rs)
+{
+    struct api_call call;
+    if (api_prepare(route, rq, rs, &call))
+        api_call_run(&call, rs);
 }
 
 /* api_write's transaction: the body, between the Idempotency-Key's replay

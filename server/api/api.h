@@ -20,6 +20,21 @@
  * then calls its handler; releases the parsed body afterwards. */
 void api_run(const struct route *route, const struct request *rq, struct response *rs);
 
+/* api_run in two steps, for a handler called on another thread than the
+ * one that made the checks (a write, off the HTTP workers: offload.h). */
+struct api_call {
+    const struct route *route;
+    struct request checked;  /* rq, with what the checks set; its json is owned */
+    char actor[STORE_TOKEN_NAME_MAX + 1];
+};
+/* Makes the route's checks on rq into call; false after answering rs.
+ * True: api_call_run must follow (it releases what this took). The
+ * strings of rq must outlive that call. */
+bool api_prepare(const struct route *route, const struct request *rq, struct response *rs,
+                 struct api_call *call);
+/* Calls the prepared handler and releases the parsed body. */
+void api_call_run(struct api_call *call, struct response *rs);
+
 /* The one way a handler writes: runs body(db, ctx) in a store_write
  * transaction, around it the Idempotency-Key's replay and record when the
  * route honours one, and answers 500/503 (logged as `what`) when the

@@ -1,8 +1,10 @@
-/* dispatch — a complete request from the connection to its answer: the
- * checks every request gets (shutdown, size, query and path text, the
- * per-address rate limit), routing (404, 405, OPTIONS and the CORS
- * preflight), --private reads, and the route through the answer cache
- * (see exchange.h). */
+/* dispatch — a complete request from the connection to its answer, in two
+ * steps (see exchange.h): http_gather reads the connection on its worker
+ * thread and makes the checks every request gets (shutdown, size, query
+ * and path text); http_route, which may run on another thread (offload.h),
+ * applies the per-address rate limit, routes (404, 405, OPTIONS and the
+ * CORS preflight), checks --private reads, and runs the route through the
+ * answer cache. */
 #include "exchange.h"
 
 #include "api.h"
@@ -129,91 +131,102 @@ static bool input_ok(struct MHD_Connection *c, const struct request *rq, struct 
     return true;
 }
 
-/* Routes a complete request and fills rs. */
-void http_dispatch(struct MHD_Connection *c, struct exchange *ex, const char *method,
-                   const char *url, struct response *rs)
+bool http_gather(struct MHD_Connection *c, struct exchange *ex, const char *method,
+                 const char *url, struct gathered *g, struct response *rs)
 {
-    struct request rq = {0};
-    store_take_busy(); /* a lock met by an earlier request of this thread is not ours */
-    rq.method = strcmp(method, "HEAD") == 0 ? "GET" : method;
-    rq.path = url;
-    rq.request_id = ex->request_id;
-    rq.client_ip = ex->client_ip;
-    rq.body = buf_str(&ex->body);
-    rq.body_len = ex->body.len;
+    struct request *rq = &g->rq;
+    *g = (struct gathered){.rq = {0}};
+    rq->method = strcmp(method, "HEAD") == 0 ? "GET" : method;
+    rq->path = url;
+    rq->request_id = ex->request_id;
+    rq->client_ip = ex->client_ip;
+    rq->body = buf_str(&ex->body);
+    rq->body_len = ex->body.len;
 
     if (ex->late) { /* requests under way when the stop began are finished */
         respond_problem(rs, 503, "unavailable", "Shutting down",
                         "the server is shutting down; retry shortly");
         respond_header(rs, "Retry-After", "5");
-        return;
+        return false;
     }
     if (ex->too_large) {
         respond_problem(rs, 413, "too-large", "Request body too large",
                         "the body is larger than the limit of %zu bytes", g_app.cfg.max_body);
-        return;
+        return false;
     }
-    struct query_collector qc = {&rq, false};
+    struct query_collector qc = {rq, false};
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, &qc);
     if (qc.overflow) {
         respond_problem(rs, 400, "bad-parameter", "Invalid query parameter",
                         "more than %d query parameters", REQUEST_MAX_QUERY);
-        return;
+        return false;
     }
-    if (!input_ok(c, &rq, rs))
-        return;
+    if (!input_ok(c, rq, rs))
+        return false;
     size_t query_bytes = 0;
-    for (size_t i = 0; i < rq.n_query; i++)
-        query_bytes += strlen(rq.query[i].key) + strlen(rq.query[i].value);
+    for (size_t i = 0; i < rq->n_query; i++)
+        query_bytes += strlen(rq->query[i].key) + strlen(rq->query[i].value);
     if (query_bytes > QUERY_MAX) {
         respond_problem(rs, 414, "uri-too-long", "URI too long",
                         "the query string carries more than %d bytes", QUERY_MAX);
-        return;
+        return false;
     }
-    rq.content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
-    rq.authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
-    rq.if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
-    rq.if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    rq.accept = header(c, MHD_HTTP_HEADER_ACCEPT);
-    rq.last_event_id = header(c, "Last-Event-ID");
-    rq.idempotency_key = header(c, "Idempotency-Key");
+    rq->content_type = header(c, MHD_HTTP_HEADER_CONTENT_TYPE);
+    rq->authorization = header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+    rq->if_match = header(c, MHD_HTTP_HEADER_IF_MATCH);
+    rq->if_none_match = header(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    rq->accept = header(c, MHD_HTTP_HEADER_ACCEPT);
+    rq->last_event_id = header(c, "Last-Event-ID");
+    rq->idempotency_key = header(c, "Idempotency-Key");
+    /* cors_origin() in http.c's queue() decides whether the
+     * Access-Control-* headers go out; this, whether a 204 to OPTIONS
+     * also answers a preflight. */
+    g->preflight = strcmp(method, "OPTIONS") == 0 && cors_origin(c) &&
+                   header(c, "Access-Control-Request-Method");
+    return true;
+}
 
-    if (!rate_allowed(&rq, rs))
-        return;
+bool http_route(struct exchange *ex, const char *method, const char *url, struct gathered *g,
+                struct response *rs, struct api_call *write)
+{
+    struct request *rq = &g->rq;
+    store_take_busy(); /* a lock met by an earlier request of this thread is not ours */
+    if (!rate_allowed(rq, rs))
+        return false;
     const struct route *route = NULL;
-    char store[1024], allow[128];
-    bool options = strcmp(method, "OPTIONS") == 0;
-    switch (router_match(method, url, &route, rq.params, store, sizeof store, allow,
+    char allow[128];
+    switch (router_match(method, url, &route, rq->params, g->params, sizeof g->params, allow,
                          sizeof allow)) {
     case ROUTE_FOUND:
         ex->route = (int)(route - routes);
+        if (route->auth == ROUTE_WRITER)
+            return write ? api_prepare(route, rq, rs, write) : (api_run(route, rq, rs), false);
         if (g_app.cfg.private_mode && strcmp(route->method, "GET") == 0 &&
             strcmp(route->pattern, "/healthz") != 0 && strcmp(route->pattern, "/readyz") != 0 &&
-            !api_require_reader(&rq, rs))
-            return; /* 401 with WWW-Authenticate, from api_require_reader */
-        run_handler(route, &rq, rs);
-        return;
+            !api_require_reader(rq, rs))
+            return false; /* 401 with WWW-Authenticate, from api_require_reader */
+        run_handler(route, rq, rs);
+        return false;
     case ROUTE_NO_METHOD:
-        if (options) {
-            /* Also the CORS preflight: cors_origin() in queue() decides
-             * whether the Access-Control-* headers go out. */
+        if (strcmp(method, "OPTIONS") == 0) {
             rs->status = 204;
             respond_header(rs, "Allow", "%s, OPTIONS", allow);
-            if (cors_origin(c) && header(c, "Access-Control-Request-Method")) {
+            if (g->preflight) {
                 respond_header(rs, "Access-Control-Allow-Methods", "%s, OPTIONS", allow);
                 respond_header(rs, "Access-Control-Allow-Headers",
                                "Authorization, Content-Type, If-Match, If-None-Match, "
                                "Idempotency-Key");
                 respond_header(rs, "Access-Control-Max-Age", "600");
             }
-            return;
+            return false;
         }
         respond_problem(rs, 405, "method-not-allowed", "Method not allowed",
                         "%s is not allowed on %s; allowed: %s", method, url, allow);
         respond_header(rs, "Allow", "%s", allow);
-        return;
+        return false;
     case ROUTE_NO_PATH:
         break;
     }
     respond_problem(rs, 404, "not-found", "Not found", "no resource at %s", url);
+    return false;
 }

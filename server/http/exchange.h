@@ -9,6 +9,7 @@
 #ifndef PLEDGED_HTTP_EXCHANGE_H
 #define PLEDGED_HTTP_EXCHANGE_H
 
+#include "api.h"
 #include "buf.h"
 #include "guard.h"
 #include "request.h"
@@ -43,6 +44,7 @@ struct exchange {
     int route;                  /* index in routes[], -1 when none matched */
     unsigned status;            /* for the log */
     size_t bytes;               /* body bytes sent, for the log */
+    struct offloaded *offloaded; /* a write running off the worker (http.c), or NULL */
 };
 
 /* A new exchange for a request (NULL when out of memory): its start time,
@@ -63,9 +65,28 @@ const char *header(struct MHD_Connection *c, const char *name);
  * when the request has no Origin or it is not allowed (--cors-origin). */
 const char *cors_origin(struct MHD_Connection *c);
 
-/* Routes a complete request through its checks and handler (dispatch.c)
- * and fills rs. */
-void http_dispatch(struct MHD_Connection *c, struct exchange *ex, const char *method,
-                   const char *url, struct response *rs);
+/* A request read off its connection (http_gather), ready to route. Its
+ * strings are libmicrohttpd's, in the connection's memory, valid until
+ * the request completes; the connection must not be read meanwhile by
+ * anyone else, which a suspended connection is not. */
+struct gathered {
+    struct request rq;
+    bool preflight; /* OPTIONS from an allowed Origin, with Access-Control-Request-Method */
+    char params[1024]; /* rq.params' text, once routed */
+};
+
+/* Reads what routing needs off the connection into g and makes the
+ * checks every request gets; false after filling rs with the answer. On
+ * the connection's worker thread. */
+bool http_gather(struct MHD_Connection *c, struct exchange *ex, const char *method,
+                 const char *url, struct gathered *g, struct response *rs);
+/* Routes a gathered request and fills rs with its answer; sets ex->route.
+ * A route that writes is only prepared when `write` is given: its checks
+ * are made here (api_prepare) and, when they pass, true is returned
+ * without an answer, and the caller runs the handler (api_call_run) where
+ * it may wait for the writer (offload.h). Reads nothing of the
+ * connection. The caller releases the thread's reader after it. */
+bool http_route(struct exchange *ex, const char *method, const char *url, struct gathered *g,
+                struct response *rs, struct api_call *write);
 
 #endif

@@ -12,6 +12,7 @@
 #include "jsonx.h"
 #include "log.h"
 #include "metrics.h"
+#include "offload.h"
 #include "ratelimit.h"
 #include "respond.h"
 #include "router.h"
@@ -150,6 +151,86 @@ static enum MHD_Result refuse_at_once(struct MHD_Connection *c, struct exchange 
     return queue(c, ex, &rs);
 }
 
+/* A write running on the offload pool (offload.h) while its connection is
+ * suspended. Made by answer(), freed by queue_offloaded() once the
+ * connection is resumed (or by on_completed, which cannot happen first). */
+struct offloaded {
+    struct offload_job job; /* first: the pool hands this back */
+    struct MHD_Connection *c;
+    struct exchange *ex;
+    struct gathered g;      /* the request, which call's strings point into */
+    struct api_call call;   /* its handler, checked already */
+    struct response rs;
+};
+
+/* Whether a method may write, and so wait for the writer. */
+static bool may_write(const char *method)
+{
+    return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+           strcmp(method, "OPTIONS") != 0;
+}
+
+/* On a pool thread: the handler, then the connection woken, whose next
+ * call of on_request queues the answer. libmicrohttpd's resume takes the
+ * mutex its worker takes before it looks at the connection again, so the
+ * worker sees the answer whole. */
+static void run_offloaded(struct offload_job *job)
+{
+    struct offloaded *o = (struct offloaded *)job;
+    store_take_busy();
+    api_call_run(&o->call, &o->rs);
+    store_reader_release();
+    if (o->rs.status == 0)
+        respond_internal(&(struct request){.request_id = o->ex->request_id}, &o->rs,
+                         "handler produced no answer");
+    MHD_resume_connection(o->c);
+}
+
+static enum MHD_Result queue_offloaded(struct MHD_Connection *c, struct exchange *ex)
+{
+    struct offloaded *o = ex->offloaded;
+    ex->offloaded = NULL;
+    enum MHD_Result r = queue(c, ex, &o->rs);
+    free(o);
+    return r;
+}
+
+/* A complete request: gathered and routed here; a write whose checks
+ * pass has its handler run on the offload pool, its connection suspended
+ * meanwhile, so that this thread goes on serving its other connections. */
+static enum MHD_Result answer(struct MHD_Connection *c, struct exchange *ex, const char *method,
+                              const char *url)
+{
+    /* Out of memory, a write runs here instead, and waits here. */
+    struct offloaded *o = may_write(method) ? malloc(sizeof *o) : NULL;
+    struct gathered local;
+    struct gathered *g = o ? &o->g : &local;
+    struct response rs = {0};
+    if (http_gather(c, ex, method, url, g, &rs)) {
+        if (!http_route(ex, method, url, g, &rs, o ? &o->call : NULL)) {
+            store_reader_release(); /* the next request looks for a newer snapshot */
+        } else {
+            /* The snapshot its checks read ends now, as store_write's would:
+             * kept through a burst of writes, the workers' snapshots would
+             * keep the WAL from starting again at its beginning. */
+            store_reader_end();
+            o->job.run = run_offloaded;
+            o->c = c;
+            o->ex = ex;
+            o->rs = (struct response){0};
+            ex->offloaded = o;
+            MHD_suspend_connection(c); /* before the job may run, and so resume it */
+            offload_submit(&o->job);
+            return MHD_YES;
+        }
+    }
+    free(o);
+    if (rs.status == 0)
+        respond_internal(&(struct request){.request_id = ex->request_id}, &rs,
+                         "handler produced no answer");
+    return queue(c, ex, &rs);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -197,14 +278,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_NO; /* the 413 is out; close */
     if (ex->answered)
         return MHD_YES;
+    if (ex->offloaded) /* resumed: the write has its answer */
+        return queue_offloaded(c, ex);
     guard_answering(cs ? cs->guard : NULL);
-    struct response rs = {0};
-    http_dispatch(c, ex, method, url, &rs);
-    store_reader_release(); /* the next request looks for a newer snapshot */
-    if (rs.status == 0)
-        respond_internal(&(struct request){.request_id = ex->request_id}, &rs,
-                         "handler produced no answer");
-    return queue(c, ex, &rs);
+    return answer(c, ex, method, url);
 }
 
 /* The request's access log line, built on the stack: no allocation. */
@@ -243,6 +320,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     if (!ex)
         return;
     *req_cls = NULL;
+    if (ex->offloaded) { /* not reached: a suspended connection is not closed */
+        json_decref(ex->offloaded->call.checked.json);
+        response_free(&ex->offloaded->rs);
+        free(ex->offloaded);
+    }
     long long us = elapsed_us(ex);
     if (g_app.cfg.access_log)
         access_line(ex, us);
@@ -358,6 +440,13 @@ struct http_server *http_start(const struct config *cfg, int listen_fd, char *er
         free(s);
         return NULL;
     }
+    if (!offload_start()) {
+        snprintf(err, errlen, "cannot start the writes' threads");
+        sse_shutdown();
+        guard_stop();
+        free(s);
+        return NULL;
+    }
     store_on_commit(sse_notify); /* streams hear of each commit at once */
     s->listen_fd = listen_fd;
     iplimit_configure(cfg->max_conns_ip, cfg->trusted_proxies, cfg->n_trusted);
@@ -378,6 +467,7 @@ struct http_server *http_start(const struct config *cfg, int listen_fd, char *er
         MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(err, errlen, "cannot start the HTTP server on %s port %u", cfg->bind, cfg->port);
+        offload_stop();
         sse_shutdown();
         guard_stop();
         free(s);
@@ -407,6 +497,7 @@ void http_quiesce(struct http_server *s)
 void http_stop(struct http_server *s)
 {
     sse_shutdown(); /* no connection may stay suspended past this */
+    offload_stop(); /* nor any write's: each is answered first */
     MHD_stop_daemon(s->daemon);
     guard_stop();
     if (s->listen_fd >= 0)

@@ -4,7 +4,10 @@
  * Per request: the first call of the access handler (headers only) sets up
  * an exchange and, for a declared body over the limit, answers 413 at once;
  * later calls collect the body into a capped buffer; the last one builds a
- * `struct request`, routes it and queues the answer. Answers are never
+ * `struct request`, routes it and queues the answer. A write is checked
+ * there, then its handler runs on the offload pool (offload.h) while the
+ * connection is suspended, and the call after the resume queues the
+ * answer. Answers are never
  * queued on the first call otherwise, because libmicrohttpd 0.9.75 then
  * closes the connection and keep-alive is lost. A completion callback logs
  * the request and frees the exchange. An event stream (sse.h) is sent by

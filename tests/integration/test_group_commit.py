@@ -4,12 +4,13 @@ are mixed; each gets its own answer, every 2xx write is there afterwards
 and no 4xx write left anything. The same Idempotency-Key sent by several
 clients at once makes exactly one write, whichever batches they land in.
 /metrics counts the batches and the writes they held (never more batches
-than writes). No timing is asserted."""
+than writes). A write waiting for the lock holds up no read on its worker
+thread. No timing is asserted."""
 import os
 import sys
 import threading
 
-from harness import POSTGRESQL, Daemon, Tap, finish
+from harness import POSTGRESQL, Daemon, Tap, WriteLockHolder, finish
 
 tap = Tap()
 d = Daemon(sys.argv[1], "--threads", "16")
@@ -123,5 +124,38 @@ for line in metrics.splitlines():
 tap.check(values.get("pledged_writes_total", 0) >= 342 and
           0 < values.get("pledged_write_batches_total", 0) <= values["pledged_writes_total"],
           "/metrics counts the writes and the batches that held them", values)
+
+# A write waits for the writer off the HTTP worker threads (server/http/
+# offload.h), so it holds up no other connection of its worker. With one
+# worker thread and the write lock held by another process, a POST waits
+# (up to the 5 s lock timeout); a GET on another connection is answered
+# meanwhile, and the POST commits once the lock is let go. Were the POST
+# waiting on the worker, the GET would wait for it, and the POST would run
+# out of time (503) before the lock is let go.
+one = Daemon(sys.argv[1], "--threads", "1", db=d.db, token=False)
+one.token = d.token
+holder = WriteLockHolder(d.db)
+posted = {}
+
+
+def post_waiting():
+    posted["r"] = one.request("POST", "/v1/companies", body={"name": "Patient Co"})
+
+
+poster = threading.Thread(target=post_waiting)
+poster.start()
+poster.join(0.5)  # only lets the POST reach the writer first; nothing is timed
+got = one.get("/v1/companies/acme")
+waiting = poster.is_alive()
+holder.release()
+poster.join()
+tap.check(got.status == 200 and waiting and posted["r"].status == 201,
+          "one worker thread: a GET is answered while a POST on another connection waits for"
+          " the write lock, and the POST commits once it is let go",
+          (got.status, waiting, posted["r"].status))
+rc = one.stop()
+tap.check(rc == 0 and one.sanitizer_report() is None,
+          "that daemon exits 0 on SIGTERM with no sanitizer report", (rc, one.log_text()[-3000:]))
+one.cleanup()
 
 finish(tap, d)
