@@ -69,10 +69,18 @@ void respond_json(struct response *rs, unsigned status, json_t *doc)
     respond_doc(rs, status, "application/json", doc);
 }
 
+/* SipHash-2-4 with a 128-bit output, under a fixed key: every replica and
+ * every restart names the same body with the same ETag. The key is not a
+ * secret, so the hash does not stop someone from crafting two bodies
+ * with one ETag; only a writer could put them in a record, and a writer
+ * may change it anyway. Against accidents, 128 bits. For a pledge's
+ * answer it runs 3,200 instructions against BLAKE2b's 4,500 (callgrind). */
+static const unsigned char etag_key[crypto_shorthash_siphashx24_KEYBYTES] = "pledged ETag v2";
+
 void etag_of(const char *body, size_t len, char out[ETAG_LEN])
 {
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
+    unsigned char h[crypto_shorthash_siphashx24_BYTES];
+    crypto_shorthash_siphashx24(h, (const unsigned char *)body, len, etag_key);
     out[0] = '"';
     sodium_bin2hex(out + 1, 33, h, sizeof h);
     out[33] = '"';
@@ -125,7 +133,13 @@ void respond_json_get(const struct request *rq, struct response *rs, json_t *doc
 static void add_etag(struct response *rs, char etag[ETAG_LEN])
 {
     etag_of(rs->body, rs->body_len, etag);
-    respond_header(rs, "ETag", "%s", etag);
+    if (rs->n_headers < RESPONSE_MAX_HEADERS) { /* as respond_header, without a format */
+        char *value = malloc(ETAG_LEN);
+        if (!value)
+            return;
+        memcpy(value, etag, ETAG_LEN);
+        rs->headers[rs->n_headers++] = (struct header){"ETag", value};
+    }
 }
 
 void respond_etag(struct response *rs)

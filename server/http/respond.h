@@ -82,7 +82,7 @@ void respond_busy(const struct request *rq, struct response *rs);
 void respond_header(struct response *rs, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The strong ETag of a body: a quoted 128-bit BLAKE2b hash in hex. */
+/* The strong ETag of a body: a quoted 128-bit SipHash (fixed key) in hex. */
 void etag_of(const char *body, size_t len, char out[ETAG_LEN]);
 
 /* Whether an If-Match / If-None-Match header value names `etag` (a list of
