@@ -12,7 +12,11 @@
  * wait for the CPU, so the pool of workers can be one a CPU.
  *
  * The pool knows nothing of HTTP: a job is a function and the struct it
- * is embedded in. Jobs run in the order queued.
+ * is embedded in. Jobs run in the order queued. What runs here should
+ * read only inside its write transaction (http.c makes a write's checks,
+ * the token's read among them, on the worker first): a pool thread that
+ * asked store_reader() would open a read connection of its own, on
+ * PostgreSQL one more server connection a thread.
  *
  * Ownership: a job is the caller's and must stay valid until its function
  * has returned; the pool only links it into its queue.
