@@ -1,10 +1,11 @@
 /* dispatch — a complete request from the connection to its answer, in two
- * steps (see exchange.h): http_gather reads the connection on its worker
- * thread and makes the checks every request gets (shutdown, size, query
- * and path text); http_route, which may run on another thread (offload.h),
- * applies the per-address rate limit, routes (404, 405, OPTIONS and the
- * CORS preflight), checks --private reads, and runs the route through the
- * answer cache. */
+ * steps (see exchange.h): http_gather reads the connection and makes the
+ * checks every request gets (shutdown, size, query and path text);
+ * http_route applies the per-address rate limit, routes (404, 405, OPTIONS
+ * and the CORS preflight), checks --private reads, and runs the route
+ * through the answer cache, or, for a route that writes, makes its checks
+ * only and leaves its handler to the offload pool (offload.h). Both run on
+ * the connection's worker thread. */
 #include "exchange.h"
 
 #include "api.h"
@@ -135,7 +136,8 @@ bool http_gather(struct MHD_Connection *c, struct exchange *ex, const char *meth
                  const char *url, struct gathered *g, struct response *rs)
 {
     struct request *rq = &g->rq;
-    *g = (struct gathered){.rq = {0}};
+    g->rq = (struct request){0}; /* params is filled by routing: not cleared */
+    g->preflight = false;
     rq->method = strcmp(method, "HEAD") == 0 ? "GET" : method;
     rq->path = url;
     rq->request_id = ex->request_id;

@@ -153,7 +153,8 @@ static enum MHD_Result refuse_at_once(struct MHD_Connection *c, struct exchange 
 
 /* A write running on the offload pool (offload.h) while its connection is
  * suspended. Made by answer(), freed by queue_offloaded() once the
- * connection is resumed (or by on_completed, which cannot happen first). */
+ * connection is resumed, or by on_completed when the client has left by
+ * then (libmicrohttpd then closes it without calling on_request again). */
 struct offloaded {
     struct offload_job job; /* first: the pool hands this back */
     struct MHD_Connection *c;
@@ -320,7 +321,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     if (!ex)
         return;
     *req_cls = NULL;
-    if (ex->offloaded) { /* not reached: a suspended connection is not closed */
+    if (ex->offloaded) { /* the client left while its write ran: resumed, then closed */
         json_decref(ex->offloaded->call.checked.json);
         response_free(&ex->offloaded->rs);
         free(ex->offloaded);
