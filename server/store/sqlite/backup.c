@@ -36,11 +36,16 @@ bool store_backup(const char *from, const char *to, int *pages, char *err, size_
         sqlite3_close(dst);
         return false;
     }
+    bool again;
     do {
         rc = sqlite3_backup_step(b, 256);
-        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_OK)
+        /* A lock the daemon holds a moment: wait and go on. The step may
+         * give an extended code (SQLITE_BUSY_RECOVERY, say, while another
+         * connection rebuilds the WAL index), so the primary code decides. */
+        again = rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+        if (again)
             nanosleep(&(struct timespec){0, 2 * 1000 * 1000}, NULL);
-    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    } while (again);
     *pages = sqlite3_backup_pagecount(b);
     sqlite3_backup_finish(b);
     bool ok = rc == SQLITE_DONE && intact(dst);
