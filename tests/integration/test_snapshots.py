@@ -6,12 +6,17 @@ kept-alive connections, so that every thread holds a snapshot, then:
 - a token added by the command line (another process) works at once on
   every connection, and stops working at once when it is revoked;
 - (SQLite) once the threads are idle, no snapshot is left behind: a
-  checkpoint by another connection copies the whole WAL.
+  checkpoint by another connection copies the whole WAL;
+- (SQLite) the daemon holds SQLite's in-use lock on the shared memory, and
+  serves on after another process has opened the database.
 The last check waits a second for the reaper (it ends an idle snapshot
 within 0.2 s); no other timing is asserted."""
+import fcntl
 import http.client
 import json
+import os
 import sqlite3
+import struct
 import sys
 import time
 
@@ -107,6 +112,34 @@ if not POSTGRESQL:
     tap.check(log == copied, "idle threads keep no snapshot: a checkpoint copies the whole WAL",
               (busy, log, copied))
     [c.close() for c in conns]
+
+    # The daemon holds SQLite's "in use" lock on the WAL index's shared
+    # memory: a read lock on byte 128 of the -shm file (os_unix.c's
+    # UNIX_SHM_DMS). Without it, a process that opens the database takes
+    # the shared memory for abandoned and truncates it, and the daemon's
+    # mapping of it faults: readers.c once opened and closed a descriptor
+    # of its own on that file, which drops every lock the process holds
+    # on it, and the daemon died of SIGBUS under `pledged backup`.
+    fd = os.open(d.db + "-shm", os.O_RDWR)
+    try:
+        lock = fcntl.fcntl(fd, fcntl.F_GETLK,
+                           struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 128, 1, 0))
+    finally:
+        os.close(fd)
+    kind, _, _, _, holder = struct.unpack("hhqqi4x", lock)
+    tap.check(kind == fcntl.F_RDLCK and holder == d.proc.pid,
+              "the daemon holds SQLite's in-use lock on the WAL index's shared memory",
+              (kind, holder, d.proc.pid))
+    other = sqlite3.connect(d.db, timeout=5)
+    other.execute("SELECT count(*) FROM pledges").fetchone()
+    other.close()
+    after = [d.request("POST", "/v1/pledges", body={
+        "announcement_id": ann, "kind": "training", "description": "After %d" % n,
+        "people": 1}).status for n in range(20)]
+    tap.check(after == [201] * 20 and d.get("/v1/pledges/%d" % pid).status == 200 and
+              d.proc.poll() is None,
+              "after another process opened and read the database, 20 writes and a read are served",
+              (after, d.proc.poll()))
 
 d.stop()
 d.extra.append("--no-answer-cache")

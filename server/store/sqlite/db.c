@@ -386,7 +386,7 @@ bool db_pool_start(const char *path, char *err, size_t errlen)
     }
     /* after the writer: the WAL's shared memory exists from then on */
     if (pool.writer &&
-        !readers_start(path, sqlite3_db_filename(pool.writer->h, "main"), err, errlen)) {
+        !readers_start(path, pool.writer->h, err, errlen)) {
         checkpointer_stop(pool.writer->h);
         db_close(pool.writer);
         pool.writer = NULL;

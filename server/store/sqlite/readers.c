@@ -6,7 +6,6 @@
 #include "log.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -14,10 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 /* The WAL index header (walformat.html 2.1): 48 bytes, as 12 native words;
  * iVersion first, iChange the third. SQLite writes a second copy after it
@@ -39,8 +35,7 @@ struct reader {
 
 static struct {
     char *path;
-    const uint32_t *wal_index; /* mapped read-only; NULL: no snapshots kept */
-    size_t mapped;
+    const uint32_t *wal_index; /* SQLite's mapping, read only; NULL: no snapshots kept */
     pthread_mutex_t mu;       /* guards list's head and the reaper's sleep */
     pthread_cond_t wake;      /* on CLOCK_MONOTONIC */
     struct reader *list;
@@ -74,32 +69,34 @@ static void header_now(struct header *h)
     __atomic_thread_fence(__ATOMIC_ACQUIRE); /* before the snapshot's own reads */
 }
 
-/* Maps the first page of the WAL index, and checks it is what readers.h
- * expects. */
-static void map_wal_index(const char *file)
+/* Bytes in a region of the WAL index: SQLite maps it 32 KiB at a time
+ * and every call must ask for the same size (walformat.html 2). */
+#define WAL_INDEX_REGION 32768
+
+/* Finds the first region of the WAL index, as SQLite itself maps it, by
+ * asking the VFS of `keeper`'s file (xShmMap, not extending it), and
+ * checks it is what readers.h expects.
+ *
+ * Not a mapping of our own: opening the -shm file and closing that
+ * descriptor would drop every POSIX lock this process holds on it (a
+ * close releases the process's locks on the file, whatever descriptor
+ * took them), SQLite's "in use" lock among them. Another process opening
+ * the database then takes the shared memory for abandoned and truncates
+ * it, and this process's mappings of it fault: the daemon died of SIGBUS
+ * in sqlite3WalFindFrame when `pledged backup` opened the file. */
+static void map_wal_index(sqlite3 *keeper)
 {
-    char shm[4200];
-    if (!file || (size_t)snprintf(shm, sizeof shm, "%s-shm", file) >= sizeof shm)
+    sqlite3_file *f = NULL;
+    volatile void *p = NULL;
+    if (!keeper || sqlite3_file_control(keeper, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+        !f || !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap ||
+        f->pMethods->xShmMap(f, 0, WAL_INDEX_REGION, 0, &p) != SQLITE_OK || !p)
         return;
-    int fd = open(shm, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0)
-        return;
-    size_t len = (size_t)sysconf(_SC_PAGESIZE);
-    void *p = fstat(fd, &st) == 0 && (size_t)st.st_size >= len
-                  ? mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0)
-                  : MAP_FAILED;
-    close(fd);
-    if (p == MAP_FAILED)
-        return;
-    R.wal_index = p;
-    R.mapped = len;
+    R.wal_index = (const uint32_t *)(uintptr_t)p;
     struct header h;
     header_now(&h);
-    if (h.w[0] != WAL_INDEX_VERSION) {
-        munmap(p, len);
+    if (h.w[0] != WAL_INDEX_VERSION)
         R.wal_index = NULL;
-    }
 }
 
 /* BEGIN or COMMIT, compiled once per connection. */
@@ -226,14 +223,13 @@ static bool wake_init(void)
     return ok;
 }
 
-static void wal_index_unmap(void)
+/* Forgets the WAL index: SQLite unmaps it when its last connection closes. */
+static void wal_index_forget(void)
 {
-    if (R.wal_index)
-        munmap((void *)R.wal_index, R.mapped);
     R.wal_index = NULL;
 }
 
-bool readers_start(const char *path, const char *file, char *err, size_t errlen)
+bool readers_start(const char *path, sqlite3 *keeper, char *err, size_t errlen)
 {
     R.path = strdup(path);
     if (!R.path || !wake_init()) {
@@ -242,7 +238,7 @@ bool readers_start(const char *path, const char *file, char *err, size_t errlen)
         R.path = NULL;
         return false;
     }
-    map_wal_index(file); /* before the reaper, which reads it */
+    map_wal_index(keeper); /* before the reaper, which reads it */
     if (!R.wal_index)
         log_info("readers: no WAL index to watch; each request reads its own snapshot");
     R.stop = false;
@@ -251,7 +247,7 @@ bool readers_start(const char *path, const char *file, char *err, size_t errlen)
     if (!R.running) {
         snprintf(err, errlen, "cannot start the readers' reaper thread");
         pthread_cond_destroy(&R.wake);
-        wal_index_unmap();
+        wal_index_forget();
         free(R.path);
         R.path = NULL;
     }
@@ -277,7 +273,7 @@ void readers_stop(void)
         pthread_mutex_destroy(&r->lease);
         free(r);
     }
-    wal_index_unmap();
+    wal_index_forget();
     free(R.path);
     R.path = NULL;
     t_reader = NULL;

@@ -14,8 +14,9 @@
  * index's header in the `-shm` file that all connections share (48 bytes
  * at its start, with iChange, a counter that every commit increments, and
  * mxFrame, the last frame; https://sqlite.org/walformat.html, 2.1). This
- * module maps that header read-only and keeps a copy of it with each
- * snapshot, taken before the snapshot begins: when the header is still
+ * module reads that header through SQLite's own mapping of it (the VFS's
+ * xShmMap; readers.c says why not a mapping of its own) and keeps a copy
+ * of it with each snapshot, taken before the snapshot begins: when the header is still
  * the same, nothing was committed since, and the snapshot is current.
  * A commit that completed before a request began (so any write the daemon
  * answered, and any write a command finished) has changed it. Should the
@@ -43,6 +44,7 @@
 #ifndef PLEDGED_READERS_H
 #define PLEDGED_READERS_H
 
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -50,12 +52,12 @@
 
 struct db;
 
-/* Starts the reaper, and maps the WAL index of the database at `path`:
- * `file` is the name SQLite gives it (sqlite3_db_filename of a connection
- * the caller opened in WAL mode and keeps open until readers_stop; the
- * shared memory lives as long as one connection does). The connections
- * open later, per thread. */
-bool readers_start(const char *path, const char *file, char *err, size_t errlen);
+/* Starts the reaper, and finds the WAL index of the database at `path`
+ * through `keeper`, a connection to it the caller opened in WAL mode and
+ * keeps open until after readers_stop (the index is SQLite's own mapping
+ * of the shared memory, which lives as long as a connection does). The
+ * read connections open later, per thread. */
+bool readers_start(const char *path, sqlite3 *keeper, char *err, size_t errlen);
 /* Stops the reaper and closes every connection. */
 void readers_stop(void);
 
