@@ -164,6 +164,14 @@ struct offloaded {
     struct response rs;
 };
 
+/* A handler that left rs empty gets a 500 (logged), never an empty answer. */
+static void answer_at_least(const struct exchange *ex, struct response *rs)
+{
+    if (rs->status == 0)
+        respond_internal(&(struct request){.request_id = ex->request_id}, rs,
+                         "handler produced no answer");
+}
+
 /* Whether a method may write, and so wait for the writer. */
 static bool may_write(const char *method)
 {
@@ -181,9 +189,7 @@ static void run_offloaded(struct offload_job *job)
     store_take_busy();
     api_call_run(&o->call, &o->rs);
     store_reader_release();
-    if (o->rs.status == 0)
-        respond_internal(&(struct request){.request_id = o->ex->request_id}, &o->rs,
-                         "handler produced no answer");
+    answer_at_least(o->ex, &o->rs);
     MHD_resume_connection(o->c);
 }
 
@@ -226,9 +232,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, struct exchange *ex, con
         }
     }
     free(o);
-    if (rs.status == 0)
-        respond_internal(&(struct request){.request_id = ex->request_id}, &rs,
-                         "handler produced no answer");
+    answer_at_least(ex, &rs);
     return queue(c, ex, &rs);
 }
 

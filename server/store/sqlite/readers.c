@@ -223,12 +223,6 @@ static bool wake_init(void)
     return ok;
 }
 
-/* Forgets the WAL index: SQLite unmaps it when its last connection closes. */
-static void wal_index_forget(void)
-{
-    R.wal_index = NULL;
-}
-
 bool readers_start(const char *path, sqlite3 *keeper, char *err, size_t errlen)
 {
     R.path = strdup(path);
@@ -247,7 +241,7 @@ bool readers_start(const char *path, sqlite3 *keeper, char *err, size_t errlen)
     if (!R.running) {
         snprintf(err, errlen, "cannot start the readers' reaper thread");
         pthread_cond_destroy(&R.wake);
-        wal_index_forget();
+        R.wal_index = NULL; /* SQLite's: it unmaps it with its last connection */
         free(R.path);
         R.path = NULL;
     }
@@ -273,7 +267,7 @@ void readers_stop(void)
         pthread_mutex_destroy(&r->lease);
         free(r);
     }
-    wal_index_forget();
+    R.wal_index = NULL; /* SQLite's: it unmaps it with its last connection */
     free(R.path);
     R.path = NULL;
     t_reader = NULL;
