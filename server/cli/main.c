@@ -61,6 +61,9 @@ static const struct {
      "                             (PLEDGED_CORS_ORIGINS, comma-separated)\n"
      "  --private                  reads need a token too (PLEDGED_PRIVATE=1)\n"
      "  --no-answer-cache          compute every GET answer (benchmarks)\n"
+     "  --search-totals-at N       keep the totals of a one-word search found in N\n"
+     "                             pledges or more (20000; 0: never; SQLite only;\n"
+     "                             PLEDGED_SEARCH_TOTALS_AT)\n"
      "  --timeout SECONDS          close a connection silent this long (15; PLEDGED_TIMEOUT)\n"
      "  --header-timeout SECONDS   a request's headers must arrive within this (10;\n"
      "                             PLEDGED_HEADER_TIMEOUT)\n"
@@ -179,6 +182,7 @@ int main(int argc, char **argv)
         .max_streams = 64,
         .access_log = true,
         .answer_cache = true,
+        .search_totals_at = 20000,
         .fed_url = FED_H10_URL_DEFAULT,
         .ecb_url = ECB_HIST_URL_DEFAULT,
     };
@@ -208,6 +212,7 @@ int main(int argc, char **argv)
         {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
         {"max-connections-per-ip", required_argument, NULL, OPT_MAX_CONNS_IP},
         {"max-streams", required_argument, NULL, OPT_MAX_STREAMS},
+        {"search-totals-at", required_argument, NULL, OPT_SEARCH_TOTALS},
         {"rate-limit", required_argument, NULL, OPT_IP_RATE},
         {"token-rate-limit", required_argument, NULL, OPT_TOKEN_RATE},
         {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},

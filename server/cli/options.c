@@ -19,7 +19,7 @@ bool serve_only(int opt)
            opt == OPT_MAX_CONNS || opt == OPT_MAX_CONNS_IP || opt == OPT_IP_RATE ||
            opt == OPT_TOKEN_RATE || opt == OPT_NO_CACHE || opt == OPT_HEADER_TIMEOUT ||
            opt == OPT_BODY_MIN_RATE || opt == OPT_TRUSTED_PROXY || opt == OPT_RATES_REFRESH ||
-           opt == OPT_MAX_STREAMS;
+           opt == OPT_MAX_STREAMS || opt == OPT_SEARCH_TOTALS;
 }
 
 static bool set_number(const char *text, int64_t min, int64_t max, int64_t *out)
@@ -167,6 +167,12 @@ int apply_option(struct config *cfg, int opt, const char *val, const char *origi
             return usage_error("--max-streams must be 0 (no streams) to 100000 (%s)", origin);
         cfg->max_streams = (unsigned)n;
         break;
+    case OPT_SEARCH_TOTALS:
+        if (!set_number(val, 0, 1000000000, &n))
+            return usage_error("--search-totals-at must be 0 (never) to 1000000000 pledges (%s)",
+                               origin);
+        cfg->search_totals_at = n;
+        break;
     case OPT_MAX_CONNS_IP:
         if (!set_number(val, 0, 100000, &n))
             return usage_error("--max-connections-per-ip must be 0 (no limit) to 100000 (%s)",
@@ -221,6 +227,7 @@ int config_from_env(struct config *cfg)
         {"PLEDGED_TIMEOUT", OPT_TIMEOUT},          {"PLEDGED_MAX_CONNECTIONS", OPT_MAX_CONNS},
         {"PLEDGED_MAX_CONNECTIONS_PER_IP", OPT_MAX_CONNS_IP},
         {"PLEDGED_MAX_STREAMS", OPT_MAX_STREAMS},
+        {"PLEDGED_SEARCH_TOTALS_AT", OPT_SEARCH_TOTALS},
         {"PLEDGED_RATE_LIMIT", OPT_IP_RATE},       {"PLEDGED_TOKEN_RATE_LIMIT", OPT_TOKEN_RATE},
         {"PLEDGED_HEADER_TIMEOUT", OPT_HEADER_TIMEOUT},
         {"PLEDGED_BODY_MIN_RATE", OPT_BODY_MIN_RATE},

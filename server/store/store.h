@@ -106,6 +106,13 @@ void store_reader_end(void);
 typedef enum store_status store_tx_fn(struct db *db, void *ctx);
 enum store_status store_write(store_tx_fn *body, void *ctx);
 
+/* The totals of a one-word search that GET /v1/stats/totals finds in `at`
+ * pledges or more are kept from then on, as the pledges change (SQLite:
+ * sqlite/searches.h); 0: never, and kept ones are not read. 20,000 unless
+ * set; set before the pool starts. */
+void store_search_totals_set(long long at);
+long long store_search_totals_at(void);
+
 /* fn is called on the writer's thread after each transaction it commits
  * (the event streams' wake-up); it must be quick. NULL: none. */
 void store_on_commit(void (*fn)(void));

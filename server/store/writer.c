@@ -19,7 +19,9 @@
  * (engine.h: begin, a job in its savepoint, commit); the queue is the same.
  *
  * Ownership: a job lives on the waiting thread's stack; the queue only
- * borrows it until `done` is set under the queue's mutex.
+ * borrows it until `done` is set under the queue's mutex. A job of
+ * writer_post has no waiter: it is malloc'd, and the writer releases its
+ * context and frees it once its batch is over.
  */
 #include "writer.h"
 
@@ -27,6 +29,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 
 #define WRITER_BATCH_MAX 64
 
@@ -37,6 +40,7 @@ struct job {
     bool done;
     pthread_cond_t cv;     /* signalled when done: only its own waiter wakes */
     struct job *next;
+    void (*release)(void *ctx); /* writer_post's: no one waits; the writer frees */
 };
 
 static struct {
@@ -106,8 +110,16 @@ static void *writer_main(void *arg)
         store_commit_heard();
         atomic_fetch_add(&W.batches, 1);
         atomic_fetch_add(&W.writes, n);
+        for (size_t i = 0; i < n; i++)
+            if (batch[i]->release) {
+                batch[i]->release(batch[i]->ctx);
+                free(batch[i]);
+                batch[i] = NULL;
+            }
         pthread_mutex_lock(&W.mu);
         for (size_t i = 0; i < n; i++) {
+            if (!batch[i])
+                continue;
             batch[i]->done = true;
             pthread_cond_signal(&batch[i]->cv);
         }
@@ -145,21 +157,44 @@ enum store_status store_write(store_tx_fn *body, void *ctx)
     return writer_submit(body, ctx);
 }
 
+/* Appends j to the queue; false when the writer is not running. Called
+ * with the queue's mutex held. */
+static bool enqueue(struct job *j)
+{
+    if (!W.running || W.stopping)
+        return false;
+    if (W.tail)
+        W.tail->next = j;
+    else
+        W.head = j;
+    W.tail = j;
+    W.queued++;
+    pthread_cond_signal(&W.work);
+    return true;
+}
+
+bool writer_post(store_tx_fn *body, void *ctx, void (*release)(void *ctx))
+{
+    struct job *j = malloc(sizeof *j);
+    if (!j)
+        return false;
+    *j = (struct job){.body = body, .ctx = ctx, .status = STORE_ERROR, .release = release};
+    pthread_mutex_lock(&W.mu);
+    bool queued = enqueue(j);
+    pthread_mutex_unlock(&W.mu);
+    if (!queued)
+        free(j);
+    return queued;
+}
+
 enum store_status writer_submit(store_tx_fn *body, void *ctx)
 {
-    struct job j = {body, ctx, STORE_ERROR, false, PTHREAD_COND_INITIALIZER, NULL};
+    struct job j = {body, ctx, STORE_ERROR, false, PTHREAD_COND_INITIALIZER, NULL, NULL};
     pthread_mutex_lock(&W.mu);
-    if (!W.running || W.stopping) {
+    if (!enqueue(&j)) {
         pthread_mutex_unlock(&W.mu);
         return STORE_ERROR;
     }
-    if (W.tail)
-        W.tail->next = &j;
-    else
-        W.head = &j;
-    W.tail = &j;
-    W.queued++;
-    pthread_cond_signal(&W.work);
     while (!j.done)
         pthread_cond_wait(&j.cv, &W.mu);
     pthread_mutex_unlock(&W.mu);

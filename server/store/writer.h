@@ -20,6 +20,13 @@ void writer_stop(void);
  * is not running. */
 enum store_status writer_submit(store_tx_fn *body, void *ctx);
 
+/* Queues body(db, ctx) without waiting: release(ctx) is called on the
+ * writer's thread once the batch holding it is over, committed or not (a
+ * write no one needs the answer of, such as keeping a search's totals).
+ * False, with nothing queued or released, when the writer is not running
+ * or memory is short. */
+bool writer_post(store_tx_fn *body, void *ctx, void (*release)(void *ctx));
+
 /* Calls the store_on_commit hook: after each batch, and when another
  * replica's commit is heard of (PostgreSQL's LISTEN). */
 void store_commit_heard(void);

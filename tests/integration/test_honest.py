@@ -261,7 +261,7 @@ INSERT INTO pledges_fts (rowid, description) VALUES (40, 'a'), (55, 'b');
 con.commit()
 con.close()
 mig = run_cli(binary, "migrate", "--db", old)
-tap.check(mig.returncode == 0 and "schema version 14" in mig.stdout, "pledged migrate moves a version-4 database to the latest (14)", mig)
+tap.check(mig.returncode == 0 and "schema version 15" in mig.stdout, "pledged migrate moves a version-4 database to the latest (15)", mig)
 s3 = Daemon(binary, db=old)
 summary = s3.get("/v1/stats/summary").json
 tap.check(summary["pledges"] == 2 and summary["people"] == 10 and summary["approximate"] == 0,
@@ -313,7 +313,20 @@ con = sqlite3.connect(v13)
 con.executescript("""
 DROP TRIGGER pledges_follow_precision;
 ALTER TABLE pledges DROP COLUMN announced_on_precision;
-DELETE FROM schema_migrations WHERE version = 14;
+DROP TRIGGER pledge_search_insert;
+DROP TRIGGER pledge_search_update;
+DROP TRIGGER pledge_search_delete;
+DROP TRIGGER pledge_search_announcement;
+DROP TRIGGER pledge_search_source_insert;
+DROP TRIGGER pledge_search_source_update;
+DROP TRIGGER pledge_search_source_delete;
+DROP VIEW pledge_search_groups_computed;
+DROP VIEW pledge_search_keys;
+DROP TABLE pledge_searches;
+DROP TABLE pledge_search_groups;
+DROP TABLE pledge_search_marks;
+DROP TABLE pledge_search_dirty;
+DELETE FROM schema_migrations WHERE version >= 14;
 INSERT INTO companies (id, slug, name, created_at, updated_at) VALUES (1, 'acme', 'Acme', 't', 't');
 INSERT INTO announcements (id, title, announced_on, announced_on_precision, created_at, updated_at)
     VALUES (3, 'Acme in May', '2024-05-01', 'month', 't', 't'), (4, 'Acme in 2024', '2024-01-01', 'year', 't', 't'),
@@ -328,8 +341,8 @@ INSERT INTO pledges (id, announcement_id, position, company_id, kind, status, de
 con.commit()
 con.close()
 mig = run_cli(binary, "migrate", "--db", v13)
-tap.check(mig.returncode == 0 and "schema version 14 (was 13; 1 migration applied)" in mig.stdout,
-          "a version-13 database takes 0014 alone", mig)
+tap.check(mig.returncode == 0 and "schema version 15 (was 13; 2 migrations applied)" in mig.stdout,
+          "a version-13 database takes 0014 and 0015", mig)
 s4 = Daemon(binary, db=v13)
 tap.eq([s4.get("/v1/pledges/%d" % i).json["announced_on_precision"] for i in (9, 10, 11)], ["month", "year", "day"],
        "each pledge there takes its announcement's precision (0014)")

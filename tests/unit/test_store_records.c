@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "migrate.h"
 #include "rates.h"
+#include "searches.h"
 #include "store.h"
 #include "tap.h"
 #include "tmpdb.h"
@@ -120,12 +121,12 @@ static bool sum_row(void *ctx, const struct store_stats_row *r)
     return r->key != NULL; /* every pledge here has a kind */
 }
 
-/* Rows of `a` not in `b` (SQL over the same database). */
-static int64_t rows_missing(struct db *db, const char *a, const char *b)
+/* The rows of `from` (a table, or a subquery in parentheses); -1 when
+ * the SQL fails. */
+static int64_t count_of(struct db *db, const char *from)
 {
     char sql[2048];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT * FROM %s EXCEPT SELECT * FROM %s)",
-             a, b);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", from);
     sqlite3_stmt *st = NULL;
     int64_t n = -1;
     if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) == SQLITE_OK &&
@@ -133,6 +134,14 @@ static int64_t rows_missing(struct db *db, const char *a, const char *b)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return n;
+}
+
+/* Rows of `a` not in `b` (SQL over the same database). */
+static int64_t rows_missing(struct db *db, const char *a, const char *b)
+{
+    char from[2048];
+    snprintf(from, sizeof from, "(SELECT * FROM %s EXCEPT SELECT * FROM %s)", a, b);
+    return count_of(db, from);
 }
 
 #define SUMS_OF(cols)                                                                   \
@@ -541,6 +550,196 @@ static void test_fts_in_transactions(struct db *db)
     CHECK(kept_totals_match(db), "and the kept totals agree with the rows");
 }
 
+/* ---- kept totals of one-word searches (SQLite, migration 0015) ---- */
+
+/* announcement_json's, at other addresses (a source is one announcement's). */
+static const char search_announcement_json[] =
+    "{\"title\": \"Hitachi and Microsoft agree an AI partnership\","
+    " \"announced_on\": \"2024-04-10\", \"companies\": [\"hitachi\", \"microsoft\"],"
+    " \"countries\": [\"JP\", \"US\"], \"summary\": \"Generative AI across the grid.\","
+    " \"sources\": [{\"url\": \"https://example.invalid/s1\", \"title\": \"The deal\","
+    "   \"publisher\": \"Wire\", \"language\": \"en\", \"published_on\": \"2024-04-10\"},"
+    "  {\"url\": \"https://example.invalid/s2\"}],"
+    " \"pledges\": ["
+    "  {\"company\": \"hitachi\", \"kind\": \"investment\", \"country\": \"JP\","
+    "   \"amount\": {\"currency\": \"JPY\", \"value\": \"300000000000\"},"
+    "   \"amount_qualifier\": \"about\", \"description\": \"Cloud data centres\","
+    "   \"evidence\": [{\"source\": \"https://example.invalid/s1\", \"quote\": \"300 billion yen\"}]},"
+    "  {\"company\": \"microsoft\", \"kind\": \"target\","
+    "   \"amount\": {\"currency\": \"USD\", \"value\": \"1000000.00\"},"
+    "   \"evidence\": [{\"source\": \"https://example.invalid/s2\", \"quote\": \"revenue goal\"}]}]}";
+
+/* The kept sums equal FTS5's own answer (the view), and no pledge waits. */
+static bool search_totals_match(struct db *db)
+{
+    static const char kept[] = "(SELECT * FROM pledge_search_groups WHERE pledges > 0)";
+    return rows_missing(db, "pledge_search_dirty", "pledge_search_dirty WHERE 0") == 0 &&
+           rows_missing(db, kept, "pledge_search_groups_computed") == 0 &&
+           rows_missing(db, "pledge_search_groups_computed", kept) == 0;
+}
+
+struct search_tx {
+    int64_t ann, a, b;
+    const char *keep; /* a word to keep after the writes, or NULL */
+};
+
+static enum store_status describe(struct db *db, int64_t id, int64_t ann, const char *text)
+{
+    struct pledge_input p = {.kind = "training", .status = "announced", .description = text,
+                             .people = 40, .evidence = json_array(), .announcement_id = ann};
+    enum store_status st = store_pledge_update(db, id, "2024-04-10", &p, T1);
+    json_decref(p.evidence);
+    return st;
+}
+
+/* Adds two pledges, changes one, then perhaps keeps a word: the new rows
+ * have no full-text entry until COMMIT. */
+static enum store_status search_body(struct db *db, void *ctx)
+{
+    struct search_tx *t = ctx;
+    enum store_status st = add_pledge(db, t->ann, "Ospreys and cloud robots", &t->a);
+    if (st == STORE_OK)
+        st = add_pledge(db, t->ann, "a plain pledge", &t->b);
+    if (st == STORE_OK)
+        st = describe(db, t->b, t->ann, "now about ospreys");
+    if (st == STORE_OK && t->keep)
+        st = sq_search_keep(db, (void *)t->keep);
+    return st;
+}
+
+static enum store_status add_cloud_then_abort(struct db *db, void *ctx)
+{
+    struct search_tx *t = ctx;
+    int64_t id;
+    return add_pledge(db, t->ann, "cloud", &id) == STORE_OK ? STORE_ABORTED : STORE_ERROR;
+}
+
+static enum store_status nested_cloud(struct db *db, void *ctx)
+{
+    struct search_tx *t = ctx;
+    if (store_nested(db, add_cloud_then_abort, t) != STORE_ABORTED)
+        return STORE_ERROR;
+    return describe(db, t->a, t->ann, "no birds any more");
+}
+
+static enum store_status keep_word(struct db *db, void *ctx)
+{
+    return sq_search_keep(db, ctx);
+}
+
+static enum store_status forget(struct db *db, void *ctx)
+{
+    (void)ctx;
+    return sq_searches_forget(db);
+}
+
+static enum store_status nothing(struct db *db, void *ctx)
+{
+    (void)db, (void)ctx;
+    return STORE_OK;
+}
+
+/* The totals of q by kind as store_stats_each gives them, with the
+ * kept sums read (at > 0) or not. */
+static struct kinds totals_of(struct db *db, const char *q, long long at)
+{
+    struct kinds k = {0, 0, 0};
+    struct record_filter f = any();
+    f.target = FILTER_PLEDGES;
+    f.q = q;
+    store_search_totals_set(at);
+    if (store_stats_each(db, &f, STATS_KIND, sum_row, &k) != STORE_OK)
+        k.rows = -1;
+    store_search_totals_set(20000);
+    return k;
+}
+
+static void test_search_totals(struct db *db)
+{
+    char token[SEARCH_TOKEN_MAX + 1];
+    CHECK(sq_search_token(db, "  Éclairs ", token) && strcmp(token, "eclairs") == 0 &&
+              !sq_search_token(db, "cloud robots", token) && !sq_search_token(db, "clo*", token) &&
+              !sq_search_token(db, "AI-driven", token) &&
+              sq_search_token(db, "\"cloud\"", token) && strcmp(token, "cloud") == 0,
+          "q is a kept word when the tokenizer makes one token of one word, no prefix");
+
+    struct announcement_input a;
+    json_t *doc;
+    struct search_tx t = {0, 0, 0, NULL};
+    CHECK(parse_announcement(search_announcement_json, &a, &doc) &&
+              store_announcement_write(db, &a, true, T0, &t.ann) == STORE_OK,
+          "an announcement about AI, its pledge about cloud data centres");
+    CHECK(store_write_on(db, keep_word, "ai") == STORE_OK &&
+              store_write_on(db, keep_word, "cloud") == STORE_OK &&
+              store_write_on(db, keep_word, "wire") == STORE_OK &&
+              store_write_on(db, keep_word, "cloud") == STORE_OK &&
+              count_of(db, "pledge_searches") == 3 && search_totals_match(db),
+          "three words kept (one asked twice), counted as FTS5 finds them");
+    CHECK(count_of(db, "(SELECT 1 FROM pledge_search_groups WHERE bit = 0 AND dim = 'company'"
+                       " AND pledges > 0)") > 0,
+          "the announcement's word counts its pledges");
+
+    t.keep = "ospreys";
+    CHECK(store_write_on(db, search_body, &t) == STORE_OK && search_totals_match(db),
+          "pledges added and changed, then a word kept, in one transaction");
+    CHECK(count_of(db, "(SELECT 1 FROM pledge_search_marks m JOIN pledge_searches s"
+                       " ON m.mask >> s.bit & 1 WHERE s.token = 'ospreys')") == 2,
+          "the word is counted in both pledges written before it was kept");
+    CHECK(store_write_on(db, nested_cloud, &t) == STORE_OK && search_totals_match(db),
+          "a pledge added and rolled back to its savepoint, a word taken out");
+
+    struct kinds kept = totals_of(db, "Cloud", 20000), read = totals_of(db, "cloud", 0);
+    CHECK(kept.rows > 0 && kept.rows == read.rows && kept.cents == read.cents &&
+              kept.approximate == read.approximate,
+          "totals for q=Cloud from the kept sums equal a pass over the pledges (%lld, %lld)",
+          (long long)kept.rows, (long long)read.rows);
+
+    a.title = "Hitachi and Microsoft agree a partnership";
+    a.summary = "Cloud across the grid.";
+    a.sources[0].publisher = "Newswire";
+    static const char bump[] = "UPDATE pledge_search_groups SET pledges = pledges + 1000"
+                               " WHERE dim = 'kind' AND bit = (SELECT bit FROM pledge_searches"
+                               " WHERE token = 'cloud')";
+    CHECK(sqlite3_exec(db_handle(db), bump, NULL, NULL, NULL) == SQLITE_OK &&
+              totals_of(db, "cloud", 20000).rows > 1000 &&
+              totals_of(db, "cloud", 0).rows == read.rows &&
+              sqlite3_exec(db_handle(db), "UPDATE pledge_search_groups SET pledges ="
+                           " pledges - 1000 WHERE pledges >= 1000", NULL, NULL, NULL) ==
+                  SQLITE_OK &&
+              search_totals_match(db),
+          "those totals were the kept sums (changed by hand, they show), unless switched off");
+    snprintf(a.announced_on, sizeof a.announced_on, "2024-06-03");
+    CHECK(store_write_on(db, nothing, NULL) == STORE_OK &&
+              store_announcement_write(db, &a, false, T1, &t.ann) == STORE_OK &&
+              store_write_on(db, nothing, NULL) == STORE_OK && search_totals_match(db),
+          "a new title, summary and date move every pledge of the announcement");
+    a.announced_on_precision = "year";
+    CHECK(store_announcement_write(db, &a, false, T1, &t.ann) == STORE_OK &&
+              store_write_on(db, nothing, NULL) == STORE_OK && search_totals_match(db),
+          "a date known only to the year moves them out of their month");
+    CHECK(store_pledge_delete(db, t.b) == STORE_OK &&
+              count_of(db, "pledge_search_dirty") == 1,
+          "a delete outside a transaction leaves its pledge waiting");
+    kept = totals_of(db, "cloud", 20000);
+    read = totals_of(db, "cloud", 0);
+    CHECK(kept.rows > 0 && kept.rows == read.rows && kept.cents == read.cents,
+          "meanwhile totals pass over the pledges, not the stale sums (%lld, %lld)",
+          (long long)kept.rows, (long long)read.rows);
+    CHECK(store_write_on(db, nothing, NULL) == STORE_OK && search_totals_match(db),
+          "the next COMMIT counts it out");
+    char marked[128];
+    snprintf(marked, sizeof marked, "pledge_search_marks WHERE id = %lld", (long long)t.a);
+    CHECK(count_of(db, marked) == 1 && store_announcement_delete(db, t.ann) == STORE_OK &&
+              store_write_on(db, nothing, NULL) == STORE_OK && search_totals_match(db) &&
+              count_of(db, marked) == 0,
+          "an announcement deleted takes its pledges out of every word");
+    announcement_input_free(&a);
+    json_decref(doc);
+    CHECK(store_write_on(db, forget, NULL) == STORE_OK &&
+              count_of(db, "pledge_searches") == 0 && search_totals_match(db),
+          "a bulk load's forget leaves no word kept");
+}
+
 /* ---- history (store_history.h): stamps, tombstones, the feed, prune ---- */
 
 static bool collect_revision(void *ctx, const struct store_revision *r)
@@ -675,6 +874,8 @@ static void run_all(struct db *db)
 {
     test_records(db);
     test_fts_in_transactions(db);
+    if (store_engine_of(db) == ENGINE_SQLITE)
+        test_search_totals(db);
     test_rates(db);
     test_history(db);
 }

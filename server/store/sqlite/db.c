@@ -9,6 +9,7 @@
 
 #include "engine.h"
 #include "fts_sync.h"
+#include "searches.h"
 #include "groups.h"
 #include "log.h"
 
@@ -274,7 +275,7 @@ bool db_commit(struct db *db)
 {
     db->rate_epoch = 0;
     if (sq_groups_fold(db) == STORE_OK && sq_fts_flush(db) == STORE_OK &&
-        db_exec(db, "COMMIT") == SQLITE_OK)
+        sq_searches_fold(db) == STORE_OK && db_exec(db, "COMMIT") == SQLITE_OK)
         return true;
     db_rollback(db);
     return false;

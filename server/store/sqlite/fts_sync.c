@@ -119,6 +119,17 @@ enum store_status sq_fts_flush(struct db *db)
     m->n = 0;
     return status;
 }
+enum store_status sq_fts_each_mark(struct db *db,
+                                   bool (*fn)(void *ctx, enum fts_table table, int64_t id),
+                                   void *ctx)
+{
+    const struct fts_marks *m = db_fts_marks(db);
+    for (size_t i = 0; i < m->n; i++)
+        if (!fn(ctx, m->v[i].table, m->v[i].id))
+            return STORE_ERROR;
+    return STORE_OK;
+}
+
 void sq_fts_forget(struct db *db)
 {
     db_fts_marks(db)->n = 0;

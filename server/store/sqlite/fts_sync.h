@@ -38,6 +38,11 @@ struct fts_marks {
 enum store_status sq_fts_mark(struct db *db, enum fts_table table, int64_t id, bool fresh);
 /* Rewrites the entries of every marked row and clears the marks. */
 enum store_status sq_fts_flush(struct db *db);
+/* Calls fn(ctx, table, id) for each mark so far (a row may come more than
+ * once); STORE_ERROR when fn returns false. */
+enum store_status sq_fts_each_mark(struct db *db,
+                                   bool (*fn)(void *ctx, enum fts_table table, int64_t id),
+                                   void *ctx);
 /* Clears the marks (the transaction rolled back). */
 void sq_fts_forget(struct db *db);
 /* Frees the marks' memory (db_close). */

@@ -103,24 +103,16 @@ static void bind_figures(sqlite3_stmt *st, int first, const struct group_sums *g
         sqlite3_bind_int64(st, first + f, g->v[f]);
 }
 
-#define ADD_FIGURES                                                                          \
-    " DO UPDATE SET pledges = pledges + excluded.pledges,"                                   \
-    " committed_hi = committed_hi + excluded.committed_hi,"                                  \
-    " committed_lo = committed_lo + excluded.committed_lo,"                                  \
-    " targets_hi = targets_hi + excluded.targets_hi,"                                        \
-    " targets_lo = targets_lo + excluded.targets_lo, people = people + excluded.people,"      \
-    " approximate = approximate + excluded.approximate"
-
 /* Adds the sums to the kept totals: one upsert a key. */
 static enum store_status upsert_sums(struct db *db, const struct sums *s)
 {
     sqlite3_stmt *one = db_prepare(db, "INSERT INTO pledge_groups VALUES"
                                        " (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dim, key)"
-                                       ADD_FIGURES);
+                                       GROUPS_ADD_FIGURES);
     sqlite3_stmt *two = db_prepare(db, "INSERT INTO pledge_group_pairs VALUES"
                                        " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                        " ON CONFLICT (filter_dim, filter_key, dim, key)"
-                                       ADD_FIGURES);
+                                       GROUPS_ADD_FIGURES);
     if (!one || !two)
         return STORE_ERROR;
     enum store_status status = STORE_OK;

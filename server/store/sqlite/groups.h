@@ -10,6 +10,17 @@
 
 struct db;
 
+/* An upsert's ON CONFLICT clause that adds the seven figures of the row
+ * offered (excluded) to the row there: pledge_groups, pledge_group_pairs
+ * and pledge_search_groups (searches.c) share their columns. */
+#define GROUPS_ADD_FIGURES                                                                          \
+    " DO UPDATE SET pledges = pledges + excluded.pledges,"                                   \
+    " committed_hi = committed_hi + excluded.committed_hi,"                                  \
+    " committed_lo = committed_lo + excluded.committed_lo,"                                  \
+    " targets_hi = targets_hi + excluded.targets_hi,"                                        \
+    " targets_lo = targets_lo + excluded.targets_lo, people = people + excluded.people,"      \
+    " approximate = approximate + excluded.approximate"
+
 /* Adds pledge_group_log's changes to the kept totals, one upsert a key,
  * and empties it; nothing when the log is empty. */
 enum store_status sq_groups_fold(struct db *db);

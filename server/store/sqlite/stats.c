@@ -12,6 +12,7 @@
 #include "db.h"
 #include "engine.h"
 #include "filters.h"
+#include "searches.h"
 #include "sq.h"
 
 #include <string.h>
@@ -162,12 +163,65 @@ static bool broad_only(const struct record_filter *f)
            !f->q;
 }
 
+/* Whether f is free text and nothing else. */
+static bool text_only(const struct record_filter *f)
+{
+    return f->q && !f->company && !f->joint && !f->announcement_id && !f->kind && !f->status &&
+           !f->country[0] && !f->currency[0] && !f->from[0] && !f->to[0] && f->min_usd < 0 &&
+           f->max_usd < 0 && f->approximate < 0;
+}
+
+/* The kept totals of a one-word search (migration 0015), when the word is
+ * kept and no pledge waits to be counted again; STORE_NOT_FOUND otherwise. */
+static enum store_status search_groups(struct db *db, const char *token, enum stats_group group,
+                                       store_stats_fn *fn, void *ctx)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT bit FROM pledge_searches WHERE token = ?"
+                                      " AND NOT EXISTS (SELECT 1 FROM pledge_search_dirty)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    int bit = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    db_done(st);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? STORE_NOT_FOUND : sq_status(rc);
+    st = db_prepare(db, "SELECT" KEPT_FIGURES " FROM pledge_search_groups"
+                        " WHERE bit = ? AND dim = ? AND pledges > 0");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int(st, 1, bit);
+    sqlite3_bind_text(st, 2, group_dims[group], -1, SQLITE_STATIC);
+    return each_stats_row(st, kept_row, fn, ctx);
+}
+
+/* Hands rows on, counting the pledges they hold. */
+struct counting {
+    store_stats_fn *fn;
+    void *ctx;
+    long long pledges;
+};
+
+static bool count_row(void *ctx, const struct store_stats_row *r)
+{
+    struct counting *c = ctx;
+    c->pledges += r->pledges;
+    return c->fn(c->ctx, r);
+}
+
 enum store_status sq_stats_each(struct db *db, const struct record_filter *f,
                                    enum stats_group group, store_stats_fn *fn, void *ctx)
 {
     const char *fdim, *fkey;
     if (kept_filter(f, &fdim, &fkey))
         return kept_groups(db, group, fdim, fkey, fn, ctx);
+    char token[SEARCH_TOKEN_MAX + 1];
+    bool word = text_only(f) && store_search_totals_at() > 0 && sq_search_token(db, f->q, token);
+    if (word) {
+        enum store_status kept = search_groups(db, token, group, fn, ctx);
+        if (kept != STORE_NOT_FOUND)
+            return kept;
+    }
     struct sq_filter sf;
     /* Stats read every match: free text never walks a page's order. */
     enum store_status status = sq_filter_init_as(db, f, &sf, 0);
@@ -180,12 +234,15 @@ enum store_status sq_stats_each(struct db *db, const struct record_filter *f,
     sqlite3_stmt *st = status == STORE_OK ? db_prepare(db, buf_str(&sql)) : NULL;
     if (status == STORE_OK && !st)
         status = STORE_ERROR;
+    struct counting counted = {fn, ctx, 0};
     if (st) {
         sq_filter_bind(&sf, st);
-        status = each_stats_row(st, pledge_row, fn, ctx);
+        status = each_stats_row(st, pledge_row, count_row, &counted);
     }
     buf_free(&sql);
     sq_filter_free(&sf);
+    if (word && status == STORE_OK) /* many: kept from now on */
+        sq_search_want(token, counted.pledges);
     return status;
 }
 

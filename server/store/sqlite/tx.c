@@ -9,6 +9,7 @@
 #include "groups.h"
 #include "migrate.h"
 #include "readers.h"
+#include "searches.h"
 #include "sq.h"
 
 #include <stdio.h>
@@ -203,6 +204,8 @@ static enum store_status bulk_write(struct db *db, store_tx_fn *body, void *ctx,
         st = rebuild_aside(db, &aside, sort_threads);
     if (st == STORE_OK) /* what the triggers would have kept */
         st = sq_groups_refill(db);
+    if (st == STORE_OK) /* not kept while the triggers were aside */
+        st = sq_searches_forget(db);
     aside_free(&aside);
     if (st != STORE_OK) {
         db_rollback(db);
