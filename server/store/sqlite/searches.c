@@ -16,6 +16,7 @@
 #include "text.h"
 #include "writer.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,14 +117,46 @@ bool sq_search_token(struct db *db, const char *q, char token[SEARCH_TOKEN_MAX +
 
 /* ---- asking for a word -------------------------------------------------- */
 
+/* The words asked for and not yet kept: a second request for one, while
+ * the first's job waits or runs (seconds at a million pledges), asks
+ * nothing more. */
+#define WANTED_MAX 8
+static struct {
+    pthread_mutex_t mu;
+    char *token[WANTED_MAX]; /* malloc'd; the job's context */
+} wanted = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+/* The job's release (writer_post): the word is no longer waited for. */
+static void wanted_done(void *ctx)
+{
+    pthread_mutex_lock(&wanted.mu);
+    for (int i = 0; i < WANTED_MAX; i++)
+        if (wanted.token[i] == ctx)
+            wanted.token[i] = NULL;
+    pthread_mutex_unlock(&wanted.mu);
+    free(ctx);
+}
+
 void sq_search_want(const char *token, long long matched)
 {
     long long at = atomic_load(&search_at);
     if (at <= 0 || matched < at || atomic_load(&words_full))
         return;
-    char *copy = strdup(token);
-    if (copy && !writer_post(sq_search_keep, copy, free))
-        free(copy);
+    pthread_mutex_lock(&wanted.mu);
+    int slot = -1;
+    bool asked = false;
+    for (int i = 0; i < WANTED_MAX; i++) {
+        if (wanted.token[i] && strcmp(wanted.token[i], token) == 0)
+            asked = true;
+        else if (!wanted.token[i] && slot < 0)
+            slot = i;
+    }
+    char *copy = !asked && slot >= 0 ? strdup(token) : NULL;
+    if (copy)
+        wanted.token[slot] = copy;
+    pthread_mutex_unlock(&wanted.mu);
+    if (copy && !writer_post(sq_search_keep, copy, wanted_done))
+        wanted_done(copy);
 }
 
 /* ---- the kept words and their sums --------------------------------------- */

@@ -40,7 +40,8 @@ bool sq_search_token(struct db *db, const char *q, char token[SEARCH_TOKEN_MAX +
 
 /* Asks the writer to keep `token`, without waiting (a request that found
  * it in `matched` pledges). Nothing when matched is below the setting,
- * the setting is 0 or the writer is not running. */
+ * the setting is 0, the writer is not running, 63 words are kept, or the
+ * word (or 8 others) is asked for already and its job not yet done. */
 void sq_search_want(const char *token, long long matched);
 
 /* A write body (store_tx_fn): keeps the word ctx (a token), counting its
