@@ -32,7 +32,10 @@ for args, why in [(["--bogus"], "an unknown flag"), ([], "no command"),
                   (["serve", "--bind", "localhost"], "a --bind that is a host name"),
                   (["serve", "--header-timeout", "0"], "a zero header timeout"),
                   (["serve", "--trusted-proxy", "10.1.2.3/8"], "a trusted proxy with host bits set"),
-                  (["serve", "--trusted-proxy", "nowhere"], "a trusted proxy that is no address")]:
+                  (["serve", "--trusted-proxy", "nowhere"], "a trusted proxy that is no address"),
+                  (["serve", "--search-totals-at", "-1"], "a negative --search-totals-at"),
+                  (["serve", "--search-totals-at", "many"], "a --search-totals-at that is no number"),
+                  (["migrate", "--search-totals-at", "5"], "--search-totals-at on migrate")]:
     r = run_cli(binary, *args)
     cmd = args[0] if args and args[0] in ("serve", "token", "migrate") else None
     see = "see 'pledged %s --help'" % cmd if cmd else "see 'pledged --help'"
@@ -61,6 +64,12 @@ tap.check(r.returncode == 1 and "the folder /nonexistent-folder does not exist" 
           "a database in a missing folder says so", r)
 r = run_cli(binary, "serve", env={"PLEDGED_PORT": "abc"})
 tap.check(r.returncode == 2 and "PLEDGED_PORT" in r.stderr, "a bad PLEDGED_PORT exits 2 naming it", r)
+r = run_cli(binary, "serve", env={"PLEDGED_SEARCH_TOTALS_AT": "-5"})
+tap.check(r.returncode == 2 and "PLEDGED_SEARCH_TOTALS_AT" in r.stderr and "--search-totals-at" in r.stderr,
+          "a bad PLEDGED_SEARCH_TOTALS_AT exits 2 naming it", r)
+r = run_cli(binary, "serve", "--help")
+tap.check(r.returncode == 0 and "--search-totals-at N" in r.stdout and "PLEDGED_SEARCH_TOTALS_AT" in r.stdout,
+          "serve --help names --search-totals-at and its variable", r)
 
 # migrate: first run applies, second applies nothing.
 r = run_cli(binary, "migrate", "--db", db)
