@@ -238,7 +238,11 @@ def search_totals():
     r = k.get("/v1/stats/totals?group_by=kind&q=ai*")
     tap.check(r.status == 200 and "ai*" not in kept_words()[0],
               "a prefix search is answered, never kept")
-    k.stop()
+    rc = k.stop()
+    report = k.sanitizer_report()
+    tap.check(rc == 0 and report is None, "that daemon exits 0 with no sanitizer report",
+              k.log_text()[-6000:] if rc or report else None)
+    k.cleanup()
 
 
 if not POSTGRESQL:
