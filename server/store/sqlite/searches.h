@@ -16,8 +16,9 @@
  * text with the same tokenizer. The tests hold the kept totals to FTS5's
  * own answer (the view pledge_search_groups_computed).
  *
- * Ownership: nothing here outlives a call except the setting and the
- * queued job, which the writer frees. */
+ * Ownership: nothing here outlives a call but the setting and the words
+ * asked for: each is a queued job's context, freed by the job's release
+ * on the writer's thread (writer_post). */
 #ifndef PLEDGED_STORE_SEARCHES_H
 #define PLEDGED_STORE_SEARCHES_H
 
