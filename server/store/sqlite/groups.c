@@ -15,22 +15,14 @@
 
 #include <string.h>
 
-#define DIMS 7
-static const char *const dim_names[DIMS] = {"company", "country", "kind", "status",
-                                            "currency", "year", "month"};
+#define DIMS GROUPS_DIMS
+const char *const groups_dim_names[GROUPS_DIMS] = {"company", "country", "kind", "status",
+                                                   "currency", "year", "month"};
 /* The filters whose totals are kept for every other group_by (0009):
- * kind, status, country, currency, as indexes into dim_names. */
+ * kind, status, country, currency, as indexes into groups_dim_names. */
 #define FILTER_DIMS 4
 static const int filter_dims[FILTER_DIMS] = {2, 3, 1, 4};
 #define PAIRS (FILTER_DIMS * (DIMS - 1))
-
-/* The figures kept for a group (a keytab entry). A pair's key is the
- * filter's key, '\x1f', then the group's. */
-struct group_sums {
-    char key[KEYTAB_KEY];
-    int64_t v[7]; /* pledges, committed_hi, committed_lo, targets_hi, targets_lo, people,
-                   * approximate */
-};
 
 /* The totals being summed: one table a group_by, one a (filter, group_by). */
 struct sums {
@@ -97,7 +89,7 @@ static enum store_status sum_rows(struct db *db, const char *sql, struct sums *s
     return status;
 }
 
-static void bind_figures(sqlite3_stmt *st, int first, const struct group_sums *g)
+void groups_bind_figures(sqlite3_stmt *st, int first, const struct group_sums *g)
 {
     for (int f = 0; f < 7; f++)
         sqlite3_bind_int64(st, first + f, g->v[f]);
@@ -121,9 +113,9 @@ static enum store_status upsert_sums(struct db *db, const struct sums *s)
             const struct group_sums *g = keytab_slot(&s->single[d], i);
             if (!g)
                 continue;
-            sqlite3_bind_text(one, 1, dim_names[d], -1, SQLITE_STATIC);
+            sqlite3_bind_text(one, 1, groups_dim_names[d], -1, SQLITE_STATIC);
             sqlite3_bind_text(one, 2, g->key, -1, SQLITE_STATIC);
-            bind_figures(one, 3, g);
+            groups_bind_figures(one, 3, g);
             status = sq_run(one);
         }
     }
@@ -133,11 +125,11 @@ static enum store_status upsert_sums(struct db *db, const struct sums *s)
             if (!g)
                 continue;
             const char *sep = strchr(g->key, '\x1f');
-            sqlite3_bind_text(two, 1, dim_names[s->pair_filter[p]], -1, SQLITE_STATIC);
+            sqlite3_bind_text(two, 1, groups_dim_names[s->pair_filter[p]], -1, SQLITE_STATIC);
             sqlite3_bind_text(two, 2, g->key, (int)(sep - g->key), SQLITE_STATIC);
-            sqlite3_bind_text(two, 3, dim_names[s->pair_dim[p]], -1, SQLITE_STATIC);
+            sqlite3_bind_text(two, 3, groups_dim_names[s->pair_dim[p]], -1, SQLITE_STATIC);
             sqlite3_bind_text(two, 4, sep + 1, -1, SQLITE_STATIC);
-            bind_figures(two, 5, g);
+            groups_bind_figures(two, 5, g);
             status = sq_run(two);
         }
     }

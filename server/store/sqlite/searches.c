@@ -24,9 +24,7 @@
 #include <time.h>
 
 #define WORDS_MAX 63 /* bits of a mask */
-#define DIMS 7
-static const char *const dim_names[DIMS] = {"company", "country", "kind", "status",
-                                            "currency", "year", "month"};
+#define DIMS GROUPS_DIMS
 
 static atomic_llong search_at = 20000;
 static atomic_bool words_full; /* 63 kept: asking for more does nothing */
@@ -200,11 +198,8 @@ static void counted_read(sqlite3_stmt *st, int first_key, int first_fig, struct 
         c->fig[f] = sqlite3_column_int64(st, first_fig + f);
 }
 
-/* A (word, group_by, key)'s sums: key is bit, '\x1f', dim, '\x1f', key. */
-struct search_sums {
-    char key[KEYTAB_KEY];
-    int64_t v[7];
-};
+/* A (word, group_by, key)'s sums are a struct group_sums whose key is
+ * bit, '\x1f', dim, '\x1f', key. */
 
 /* Adds (sign 1) or takes away (-1) c's figures under bit, in every group. */
 static bool sums_add(struct keytab *t, int bit, const struct counted *c, int sign)
@@ -214,7 +209,7 @@ static bool sums_add(struct keytab *t, int bit, const struct counted *c, int sig
         int n = snprintf(key, sizeof key, "%d\x1f%d\x1f%s", bit, d, c->keys[d]);
         if (n < 0 || n >= KEYTAB_KEY)
             return false; /* group keys are ids, codes and dates: never */
-        struct search_sums *s = keytab_find(t, key);
+        struct group_sums *s = keytab_find(t, key);
         if (!s)
             return false;
         for (int f = 0; f < 7; f++)
@@ -240,7 +235,7 @@ static enum store_status sums_write(struct db *db, const struct keytab *t)
         return STORE_ERROR;
     enum store_status status = STORE_OK;
     for (size_t i = 0; i < t->cap && status == STORE_OK; i++) {
-        const struct search_sums *s = keytab_slot(t, i);
+        const struct group_sums *s = keytab_slot(t, i);
         bool change = false;
         for (int f = 0; s && f < 7; f++)
             change = change || s->v[f] != 0;
@@ -250,10 +245,9 @@ static enum store_status sums_write(struct db *db, const struct keytab *t)
         long bit = strtol(s->key, &end, 10);
         long dim = strtol(end + 1, &end, 10);
         sqlite3_bind_int(st, 1, (int)bit);
-        sqlite3_bind_text(st, 2, dim_names[dim], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, groups_dim_names[dim], -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, end + 1, -1, SQLITE_STATIC);
-        for (int f = 0; f < 7; f++)
-            sqlite3_bind_int64(st, 4 + f, s->v[f]);
+        groups_bind_figures(st, 4, s);
         status = sq_run(st);
     }
     return status;
@@ -362,7 +356,7 @@ enum store_status sq_search_keep(struct db *db, void *ctx)
     if (status == STORE_OK && db_exec(db, "PRAGMA cache_size=-2000") != SQLITE_OK)
         status = STORE_ERROR;
     struct keytab sums;
-    keytab_init(&sums, sizeof(struct search_sums));
+    keytab_init(&sums, sizeof(struct group_sums));
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     long long counted = 0;
@@ -554,7 +548,7 @@ enum store_status sq_searches_fold(struct db *db)
     if (status == STORE_OK && w.n && !tokenizer_open(db, &tk))
         status = STORE_ERROR;
     struct keytab sums;
-    keytab_init(&sums, sizeof(struct search_sums));
+    keytab_init(&sums, sizeof(struct group_sums));
     struct announcement_words memo = {0};
     for (size_t i = 0; status == STORE_OK && w.n && i < n; i++)
         status = recount(db, &tk, &w, ids[i], &sums, &memo);

@@ -28,9 +28,6 @@
 
 struct db;
 
-/* Whether a totals request's q may be answered from kept sums: a read of
- * pledge_searches (stats.c) tells whether it is. */
-
 /* The longest kept word, in bytes; longer ones are not kept. */
 #define SEARCH_TOKEN_MAX 64
 
