@@ -740,6 +740,96 @@ static void test_search_totals(struct db *db)
           "a bulk load's forget leaves no word kept");
 }
 
+/* ---- how the full-text indexes merge (SQLite, migration 0016) ---- */
+
+struct fts_add {
+    int64_t ann, id;
+};
+
+static enum store_status add_cormorant(struct db *db, void *ctx)
+{
+    struct fts_add *a = ctx;
+    return add_pledge(db, a->ann, "cormorant", &a->id);
+}
+
+/* FTS5's segments of `table`: each has its rows in the table's _idx. */
+static int64_t segments_of(struct db *db, const char *table)
+{
+    char from[128];
+    snprintf(from, sizeof from, "(SELECT DISTINCT segid FROM %s_idx)", table);
+    return count_of(db, from);
+}
+
+/* How many pledges `q` finds (the list's total), -1 on failure. */
+static int64_t found_by(struct db *db, const char *q)
+{
+    struct record_filter f = any();
+    f.target = FILTER_PLEDGES;
+    f.q = q;
+    struct page pg = {.n_keys = 1, .limit = 1, .count = true};
+    pg.keys[0] = &store_pledge_sorts[0];
+    struct ids ids = {{0}, 0};
+    struct page_end end;
+    int64_t total = store_pledge_list(db, &f, &pg, collect_pledge, &ids, &end) == STORE_OK
+                        ? end.total : -1;
+    json_decref(end.next_after);
+    return total;
+}
+
+static bool fts_intact(struct db *db, const char *table)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "INSERT INTO %s (%s) VALUES ('integrity-check')", table, table);
+    return sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL) == SQLITE_OK;
+}
+
+static void test_fts_segments(struct db *db)
+{
+    CHECK(count_of(db, "pledges_fts_config WHERE k = 'automerge' AND v = 16") == 1 &&
+              count_of(db, "pledges_fts_config WHERE k = 'crisismerge' AND v = 32") == 1 &&
+              count_of(db, "announcements_fts_config WHERE k = 'automerge' AND v = 16") == 1 &&
+              count_of(db, "announcements_fts_config WHERE k = 'crisismerge' AND v = 32") == 1,
+          "each full-text index merges a level at 16 segments, all of it at once at 32 (0016)");
+    struct announcement_input in;
+    json_t *doc;
+    struct fts_add a = {0, 0};
+    CHECK(parse_announcement(search_announcement_json, &in, &doc) &&
+              store_announcement_write(db, &in, true, T0, &a.ann) == STORE_OK,
+          "an announcement to add pledges to");
+    announcement_input_free(&in);
+    json_decref(doc);
+    int64_t cormorants = found_by(db, "cormorant"), partners = found_by(db, "partnership");
+    bool added = store_write_on(db, add_cormorant, &a) == STORE_OK;
+    bool loaded = store_bulk_write_on(db, nothing, NULL) == STORE_OK;
+    int64_t pledge_segments = segments_of(db, "pledges_fts");
+    int64_t ann_segments = segments_of(db, "announcements_fts");
+    CHECK(added && loaded && pledge_segments == 1 && ann_segments == 1,
+          "a bulk load leaves each index one segment (%lld, %lld)", (long long)pledge_segments,
+          (long long)ann_segments);
+    CHECK(fts_intact(db, "pledges_fts") && fts_intact(db, "announcements_fts") &&
+              found_by(db, "cormorant") == cormorants + 1 &&
+              found_by(db, "partnership") == partners + 1,
+          "FTS5's integrity check passes, and searches find what they found before");
+    /* Each commit writes a segment; a level is merged whole at 32 at the
+     * latest (crisismerge), so the count rises by one and falls back. */
+    int64_t first = 0, most = 0;
+    bool fell = false;
+    for (int i = 0; i < 40 && added; i++) {
+        added = store_write_on(db, add_cormorant, &a) == STORE_OK;
+        int64_t n = segments_of(db, "pledges_fts");
+        if (i == 0)
+            first = n;
+        fell = fell || n < most;
+        most = n > most ? n : most;
+    }
+    CHECK(added && first == 2 && fell && most <= 32,
+          "forty commits after it: a segment each, merged before 32 pile up (%lld at most)",
+          (long long)most);
+    CHECK(fts_intact(db, "pledges_fts") && found_by(db, "cormorant") == cormorants + 41 &&
+              found_by(db, "partnership") == partners + 41,
+          "and every one is found by search");
+}
+
 /* ---- history (store_history.h): stamps, tombstones, the feed, prune ---- */
 
 static bool collect_revision(void *ctx, const struct store_revision *r)
@@ -878,6 +968,8 @@ static void run_all(struct db *db)
         test_search_totals(db);
     test_rates(db);
     test_history(db);
+    if (store_engine_of(db) == ENGINE_SQLITE)
+        test_fts_segments(db); /* last: its bulk load rebuilds the kept totals */
 }
 
 /* With a PostgreSQL connection string (tests/integration/

@@ -119,6 +119,20 @@ enum store_status sq_fts_flush(struct db *db)
     m->n = 0;
     return status;
 }
+enum store_status sq_fts_compact(struct db *db)
+{
+    static const char *const optimize[] = {
+        "INSERT INTO pledges_fts (pledges_fts) VALUES ('optimize')",
+        "INSERT INTO announcements_fts (announcements_fts) VALUES ('optimize')",
+    };
+    enum store_status status = sq_fts_flush(db);
+    for (size_t i = 0; i < sizeof optimize / sizeof *optimize && status == STORE_OK; i++) {
+        sqlite3_stmt *st = db_prepare(db, optimize[i]);
+        status = st ? sq_run(st) : STORE_ERROR;
+    }
+    return status;
+}
+
 enum store_status sq_fts_each_mark(struct db *db,
                                    bool (*fn)(void *ctx, enum fts_table table, int64_t id),
                                    void *ctx)

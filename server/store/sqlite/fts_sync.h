@@ -38,6 +38,12 @@ struct fts_marks {
 enum store_status sq_fts_mark(struct db *db, enum fts_table table, int64_t id, bool fresh);
 /* Rewrites the entries of every marked row and clears the marks. */
 enum store_status sq_fts_flush(struct db *db);
+/* After a bulk load: rewrites the marked rows' entries (sq_fts_flush),
+ * then merges each full-text index into one segment. A bulk load leaves a
+ * few large segments on FTS5's lowest levels, and the small segment each
+ * later commit adds would have them merged again and again (migration
+ * 0016). */
+enum store_status sq_fts_compact(struct db *db);
 /* Calls fn(ctx, table, id) for each mark so far (a row may come more than
  * once); STORE_ERROR when fn returns false. */
 enum store_status sq_fts_each_mark(struct db *db,

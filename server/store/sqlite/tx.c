@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "engine.h"
+#include "fts_sync.h"
 #include "groups.h"
 #include "migrate.h"
 #include "readers.h"
@@ -206,6 +207,8 @@ static enum store_status bulk_write(struct db *db, store_tx_fn *body, void *ctx,
         st = sq_groups_refill(db);
     if (st == STORE_OK) /* not kept while the triggers were aside */
         st = sq_searches_forget(db);
+    if (st == STORE_OK) /* the loaded entries as one segment each (fts_sync.h) */
+        st = sq_fts_compact(db);
     aside_free(&aside);
     if (st != STORE_OK) {
         db_rollback(db);

@@ -1,0 +1,3 @@
+-- 0016 keeps both engines at the same schema version. SQLite's 0016 sets
+-- how its FTS5 indexes merge segments; PostgreSQL's GIN indexes have no
+-- such setting to change.
