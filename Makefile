@@ -86,7 +86,7 @@ bench: NEED_COMMANDS = wrk
 bench: deps
 	@[ -f $(RELEASE_BUILD)/build.ninja ] || meson setup $(RELEASE_BUILD) --buildtype=release -Db_ndebug=true
 	ninja -C $(RELEASE_BUILD) server/pledged tests/bench/ceiling
-	python3 tests/bench/bench.py $(RELEASE_BUILD) $(or $(SECONDS),10)
+	python3 tests/bench/bench.py $(RELEASE_BUILD) $(or $(SECONDS),10) 100000 $(or $(ROUNDS),3)
 
 # make bench-pg: the same release build on PostgreSQL (a throwaway server),
 # one and two replicas behind nginx, next to SQLite, at 100,000 pledges.
