@@ -11,11 +11,13 @@ ceiling and pledged's peak memory (VmHWM); then times POST /v1/drafts of a
 answer cache (see server/http/cache.h); random ids measure the uncached path. Servers listen on 127.0.0.1 and
 are stopped by PID; every loop is bounded.
 
-Every request, the ceiling's among them, is measured in ROUNDS rounds, one
-after another within a round, after the import's writes have reached the
-disk: the table gives each one's median requests/s and median p99, and the
-share is the median against the ceiling's median. On a shared machine one
-run of the ceiling alone moved every share by a fifth.
+Every request is measured in ROUNDS rounds, after the import's writes have
+reached the disk, each run right after a run of the ceiling: its share is
+the median over the rounds of its requests/s against that ceiling run's,
+and the table gives the median requests/s and p99 beside it. This
+machine's pace drifts from minute to minute (the ceiling went from 82,101
+to 54,583 requests/s within one make bench), so a share against a ceiling
+measured minutes before moved by a fifth.
 
 usage: bench.py BUILD_DIR [SECONDS=10] [PLEDGES=100000] [ROUNDS=3]"""
 import http.client
@@ -124,23 +126,26 @@ try:
              ("GET /v1/stats/totals?group_by=company", base + "/v1/stats/totals?group_by=company", None),
              ("POST /v1/pledges", base + "/v1/pledges", post)]
     os.sync()  # the import's pages written back now, not during the first rows
-    runs = [[] for _ in rows]
+    runs = [[] for _ in rows]  # (ceiling's requests/s just before, wrk's answer)
     for _ in range(rounds):
-        for i, (name, url, script) in enumerate(rows):
-            runs[i].append(wrk(url, script))
-    results = [(name, statistics.median(r[0] for r in run), statistics.median(p99_ms(r[1]) for r in run),
-                sum(r[2] for r in run)) for (name, _, _), run in zip(rows, runs)]
+        for i, (name, url, script) in enumerate(rows[1:], 1):
+            before = wrk(rows[0][1])
+            runs[0].append((before[0], before))
+            runs[i].append((before[0], wrk(url, script)))
+    results = [(name, statistics.median(r[1][0] for r in run), statistics.median(p99_ms(r[1][1]) for r in run),
+                sum(r[1][2] for r in run), statistics.median(r[1][0] / r[0] for r in run))
+               for (name, _, _), run in zip(rows, runs)]
     drafts = draft_latency(p_port, token)
-    ceiling_rps = results[0][1]
     status = open("/proc/%d/status" % server.pid).read()
     hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-    print("\n%d rounds of %d s each; the ceiling's requests/s by round: %s" % (
-        rounds, seconds, ", ".join("{:,.0f}".format(r[0]) for r in runs[0])))
-    print("\n| request | requests/s (median) | p99 (median) | share of the ceiling |")
+    ceilings = [r[0] for r in runs[0]]
+    print("\n%d rounds of %d s a run; the ceiling's %d runs: %s to %s requests/s" % (
+        rounds, seconds, len(ceilings), "{:,.0f}".format(min(ceilings)), "{:,.0f}".format(max(ceilings))))
+    print("\n| request | requests/s (median) | p99 (median) | share of the ceiling (median) |")
     print("| --- | ---: | ---: | ---: |")
-    for name, rps, p99, errors in results:
+    for name, rps, p99, errors, share in results:
         note = " (%d non-2xx)" % errors if errors else ""
-        print("| %s | %s%s | %.2f ms | %.3f× |" % (name, "{:,.0f}".format(rps), note, p99, rps / ceiling_rps))
+        print("| %s | %s%s | %.2f ms | %.3f× |" % (name, "{:,.0f}".format(rps), note, p99, share))
     print("\npledged peak memory (VmHWM) at %d pledges: %.1f MiB" % (pledges, hwm / 1024))
     print("\nPOST /v1/drafts of a %d-word article (the five seed articles, repeated), one at a time, %d times:"
           " median %.1f ms, p95 %.1f ms" % drafts)
