@@ -119,6 +119,7 @@ enum store_status sq_fts_flush(struct db *db)
     m->n = 0;
     return status;
 }
+
 enum store_status sq_fts_compact(struct db *db)
 {
     static const char *const optimize[] = {
