@@ -126,19 +126,25 @@ try:
              ("GET /v1/stats/totals?group_by=company", base + "/v1/stats/totals?group_by=company", None),
              ("POST /v1/pledges", base + "/v1/pledges", post)]
     os.sync()  # the import's pages written back now, not during the first rows
-    runs = [[] for _ in rows]  # (ceiling's requests/s just before, wrk's answer)
+    # Each row's runs: (requests/s, p99 in ms, non-2xx, the ceiling's
+    # requests/s in the run just before); the ceiling's own runs are its row's.
+    runs = [[] for _ in rows]
     for _ in range(rounds):
         for i, (name, url, script) in enumerate(rows[1:], 1):
-            before = wrk(rows[0][1])
-            runs[0].append((before[0], before))
-            runs[i].append((before[0], wrk(url, script)))
-    results = [(name, statistics.median(r[1][0] for r in run), statistics.median(p99_ms(r[1][1]) for r in run),
-                sum(r[1][2] for r in run), statistics.median(r[1][0] / r[0] for r in run))
-               for (name, _, _), run in zip(rows, runs)]
+            c_rps, c_p99, c_errors = wrk(rows[0][1])
+            runs[0].append((c_rps, p99_ms(c_p99), c_errors, c_rps))
+            rps, p99, errors = wrk(url, script)
+            runs[i].append((rps, p99_ms(p99), errors, c_rps))
+    results = []
+    for (name, _, _), run in zip(rows, runs):
+        results.append((name, statistics.median(rps for rps, _, _, _ in run),
+                        statistics.median(p99 for _, p99, _, _ in run),
+                        sum(errors for _, _, errors, _ in run),
+                        statistics.median(rps / c_rps for rps, _, _, c_rps in run)))
     drafts = draft_latency(p_port, token)
     status = open("/proc/%d/status" % server.pid).read()
     hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-    ceilings = [r[0] for r in runs[0]]
+    ceilings = [c_rps for _, _, _, c_rps in runs[0]]
     print("\n%d rounds of %d s a run; the ceiling's %d runs: %s to %s requests/s" % (
         rounds, seconds, len(ceilings), "{:,.0f}".format(min(ceilings)), "{:,.0f}".format(max(ceilings))))
     print("\n| request | requests/s (median) | p99 (median) | share of the ceiling (median) |")
