@@ -64,6 +64,8 @@ static const struct {
      "  --search-totals-at N       keep the totals of a one-word search found in N\n"
      "                             pledges or more (20000; 0: never; SQLite only;\n"
      "                             PLEDGED_SEARCH_TOTALS_AT)\n"
+     "  --search-totals-step N     count a kept search's pledges N at a time, between\n"
+     "                             other writes (4096; PLEDGED_SEARCH_TOTALS_STEP)\n"
      "  --timeout SECONDS          close a connection silent this long (15; PLEDGED_TIMEOUT)\n"
      "  --header-timeout SECONDS   a request's headers must arrive within this (10;\n"
      "                             PLEDGED_HEADER_TIMEOUT)\n"
@@ -183,6 +185,7 @@ int main(int argc, char **argv)
         .access_log = true,
         .answer_cache = true,
         .search_totals_at = 20000,
+        .search_totals_step = 4096,
         .fed_url = FED_H10_URL_DEFAULT,
         .ecb_url = ECB_HIST_URL_DEFAULT,
     };
@@ -213,6 +216,7 @@ int main(int argc, char **argv)
         {"max-connections-per-ip", required_argument, NULL, OPT_MAX_CONNS_IP},
         {"max-streams", required_argument, NULL, OPT_MAX_STREAMS},
         {"search-totals-at", required_argument, NULL, OPT_SEARCH_TOTALS},
+        {"search-totals-step", required_argument, NULL, OPT_SEARCH_STEP},
         {"rate-limit", required_argument, NULL, OPT_IP_RATE},
         {"token-rate-limit", required_argument, NULL, OPT_TOKEN_RATE},
         {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},

@@ -19,7 +19,7 @@ bool serve_only(int opt)
            opt == OPT_MAX_CONNS || opt == OPT_MAX_CONNS_IP || opt == OPT_IP_RATE ||
            opt == OPT_TOKEN_RATE || opt == OPT_NO_CACHE || opt == OPT_HEADER_TIMEOUT ||
            opt == OPT_BODY_MIN_RATE || opt == OPT_TRUSTED_PROXY || opt == OPT_RATES_REFRESH ||
-           opt == OPT_MAX_STREAMS || opt == OPT_SEARCH_TOTALS;
+           opt == OPT_MAX_STREAMS || opt == OPT_SEARCH_TOTALS || opt == OPT_SEARCH_STEP;
 }
 
 static bool set_number(const char *text, int64_t min, int64_t max, int64_t *out)
@@ -173,6 +173,11 @@ int apply_option(struct config *cfg, int opt, const char *val, const char *origi
                                origin);
         cfg->search_totals_at = n;
         break;
+    case OPT_SEARCH_STEP:
+        if (!set_number(val, 1, 1000000, &n))
+            return usage_error("--search-totals-step must be 1 to 1000000 pledges (%s)", origin);
+        cfg->search_totals_step = n;
+        break;
     case OPT_MAX_CONNS_IP:
         if (!set_number(val, 0, 100000, &n))
             return usage_error("--max-connections-per-ip must be 0 (no limit) to 100000 (%s)",
@@ -228,6 +233,7 @@ int config_from_env(struct config *cfg)
         {"PLEDGED_MAX_CONNECTIONS_PER_IP", OPT_MAX_CONNS_IP},
         {"PLEDGED_MAX_STREAMS", OPT_MAX_STREAMS},
         {"PLEDGED_SEARCH_TOTALS_AT", OPT_SEARCH_TOTALS},
+        {"PLEDGED_SEARCH_TOTALS_STEP", OPT_SEARCH_STEP},
         {"PLEDGED_RATE_LIMIT", OPT_IP_RATE},       {"PLEDGED_TOKEN_RATE_LIMIT", OPT_TOKEN_RATE},
         {"PLEDGED_HEADER_TIMEOUT", OPT_HEADER_TIMEOUT},
         {"PLEDGED_BODY_MIN_RATE", OPT_BODY_MIN_RATE},

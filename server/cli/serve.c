@@ -107,6 +107,7 @@ int cmd_serve(struct config *cfg)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     store_search_totals_set(cfg->search_totals_at);
+    store_search_totals_step_set(cfg->search_totals_step);
     if (!store_pool_start(cfg->db_path, err, sizeof err)) {
         fprintf(stderr, "pledged: %s\n", err);
         store_pool_stop();

@@ -31,6 +31,7 @@ struct config {
     bool access_log;         /* one JSON line per request on stderr */
     bool answer_cache;       /* cache GET answers under /v1/ (see cache.h) */
     long long search_totals_at; /* keep a one-word search's totals from this many pledges */
+    long long search_totals_step; /* pledges a step of keeping one counts */
     bool private_mode;       /* reads need a token too (all but /healthz, /readyz) */
     const char *cors_origins[16]; /* origins browsers may read from; "*" for any */
     size_t n_cors;

@@ -112,6 +112,9 @@ enum store_status store_write(store_tx_fn *body, void *ctx);
  * set; set before the pool starts. */
 void store_search_totals_set(long long at);
 long long store_search_totals_at(void);
+/* Keeping a word counts its pledges this many at a time, each step a write
+ * of its own between others (1 to 1,000,000; 4,096 unless set). */
+void store_search_totals_step_set(long long pledges);
 
 /* fn is called on the writer's thread after each transaction it commits
  * (the event streams' wake-up); it must be quick. NULL: none. */

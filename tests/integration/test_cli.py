@@ -35,7 +35,10 @@ for args, why in [(["--bogus"], "an unknown flag"), ([], "no command"),
                   (["serve", "--trusted-proxy", "nowhere"], "a trusted proxy that is no address"),
                   (["serve", "--search-totals-at", "-1"], "a negative --search-totals-at"),
                   (["serve", "--search-totals-at", "many"], "a --search-totals-at that is no number"),
-                  (["migrate", "--search-totals-at", "5"], "--search-totals-at on migrate")]:
+                  (["migrate", "--search-totals-at", "5"], "--search-totals-at on migrate"),
+                  (["serve", "--search-totals-step", "0"], "a --search-totals-step of 0"),
+                  (["serve", "--search-totals-step", "1000001"], "a --search-totals-step past a million"),
+                  (["migrate", "--search-totals-step", "5"], "--search-totals-step on migrate")]:
     r = run_cli(binary, *args)
     cmd = args[0] if args and args[0] in ("serve", "token", "migrate") else None
     see = "see 'pledged %s --help'" % cmd if cmd else "see 'pledged --help'"
@@ -68,8 +71,12 @@ r = run_cli(binary, "serve", env={"PLEDGED_SEARCH_TOTALS_AT": "-5"})
 tap.check(r.returncode == 2 and "PLEDGED_SEARCH_TOTALS_AT" in r.stderr and "--search-totals-at" in r.stderr,
           "a bad PLEDGED_SEARCH_TOTALS_AT exits 2 naming it", r)
 r = run_cli(binary, "serve", "--help")
-tap.check(r.returncode == 0 and "--search-totals-at N" in r.stdout and "PLEDGED_SEARCH_TOTALS_AT" in r.stdout,
-          "serve --help names --search-totals-at and its variable", r)
+tap.check(r.returncode == 0 and "--search-totals-at N" in r.stdout and "PLEDGED_SEARCH_TOTALS_AT" in r.stdout
+          and "--search-totals-step N" in r.stdout and "PLEDGED_SEARCH_TOTALS_STEP" in r.stdout,
+          "serve --help names --search-totals-at, --search-totals-step and their variables", r)
+r = run_cli(binary, "serve", env={"PLEDGED_SEARCH_TOTALS_STEP": "0"})
+tap.check(r.returncode == 2 and "PLEDGED_SEARCH_TOTALS_STEP" in r.stderr and "--search-totals-step" in r.stderr,
+          "a bad PLEDGED_SEARCH_TOTALS_STEP exits 2 naming it", r)
 
 # migrate: first run applies, second applies nothing.
 r = run_cli(binary, "migrate", "--db", db)

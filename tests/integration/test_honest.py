@@ -261,7 +261,7 @@ INSERT INTO pledges_fts (rowid, description) VALUES (40, 'a'), (55, 'b');
 con.commit()
 con.close()
 mig = run_cli(binary, "migrate", "--db", old)
-tap.check(mig.returncode == 0 and "schema version 16" in mig.stdout, "pledged migrate moves a version-4 database to the latest (16)", mig)
+tap.check(mig.returncode == 0 and "schema version 17" in mig.stdout, "pledged migrate moves a version-4 database to the latest (17)", mig)
 s3 = Daemon(binary, db=old)
 summary = s3.get("/v1/stats/summary").json
 tap.check(summary["pledges"] == 2 and summary["people"] == 10 and summary["approximate"] == 0,
@@ -341,8 +341,8 @@ INSERT INTO pledges (id, announcement_id, position, company_id, kind, status, de
 con.commit()
 con.close()
 mig = run_cli(binary, "migrate", "--db", v13)
-tap.check(mig.returncode == 0 and "schema version 16 (was 13; 3 migrations applied)" in mig.stdout,
-          "a version-13 database takes 0014, 0015 and 0016", mig)
+tap.check(mig.returncode == 0 and "schema version 17 (was 13; 4 migrations applied)" in mig.stdout,
+          "a version-13 database takes 0014, 0015, 0016 and 0017", mig)
 s4 = Daemon(binary, db=v13)
 tap.eq([s4.get("/v1/pledges/%d" % i).json["announced_on_precision"] for i in (9, 10, 11)], ["month", "year", "day"],
        "each pledge there takes its announcement's precision (0014)")

@@ -60,20 +60,20 @@ try:
     outs = sorted([out1.strip(), out2.strip()])
     tap.check(first.returncode == 0 and second.returncode == 0,
               "both migrations exit 0 once the lock is free", (err1, err2))
-    tap.check(any("schema version 16 (was 0; 5 migrations applied)" in o for o in outs) and
-              any("schema version 16 (was 16; 0 migrations applied)" in o for o in outs),
+    tap.check(any("schema version 17 (was 0; 6 migrations applied)" in o for o in outs) and
+              any("schema version 17 (was 17; 0 migrations applied)" in o for o in outs),
               "one replica applies the schema, the other finds it done", outs)
     rows = pg.psql("SELECT version, name FROM schema_migrations ORDER BY version", "pledged")
     tap.eq(rows, [["12", "0012_schema.sql"], ["13", "0013_checks_without_in.sql"],
                  ["14", "0014_pledge_precision.sql"], ["15", "0015_search_totals.sql"],
-                 ["16", "0016_fts_merge.sql"]],
+                 ["16", "0016_fts_merge.sql"], ["17", "0017_search_keep_steps.sql"]],
            "schema_migrations records each migration once")
 
     # --- the same schema version as SQLite ---------------------------------------------
     sdb = os.path.join(work, "s.db")
     res = run_cli(binary, "migrate", "--db", sdb)
-    tap.check(res.returncode == 0 and "schema version 16 " in res.stdout,
-              "SQLite's latest version is PostgreSQL's (16)", res.stdout)
+    tap.check(res.returncode == 0 and "schema version 17 " in res.stdout,
+              "SQLite's latest version is PostgreSQL's (17)", res.stdout)
 
     # --- the shipped rates, row for row -----------------------------------------------
     con = sqlite3.connect(sdb)
@@ -106,7 +106,7 @@ try:
 
     # --- up to date, newer, unreachable -------------------------------------------------
     res = run_cli(binary, "migrate", "--db", url)
-    tap.check(res.returncode == 0 and "(was 16; 0 migrations applied)" in res.stdout,
+    tap.check(res.returncode == 0 and "(was 17; 0 migrations applied)" in res.stdout,
               "migrating again applies nothing", res.stdout + res.stderr)
     rates_before = pg.psql("SELECT count(*) FROM rates", "pledged")
     tap.eq(rates_before, [[str(len(want))]], "and loads no rate twice")
@@ -119,10 +119,10 @@ try:
     kv = "host=127.0.0.1 port=%d user=pledged dbname=kv" % pg.port
     pg.createdb("kv")
     res = run_cli(binary, "migrate", "--db", kv)
-    tap.check(res.returncode == 0 and "(was 0; 5 migrations applied)" in res.stdout,
+    tap.check(res.returncode == 0 and "(was 0; 6 migrations applied)" in res.stdout,
               "a libpq key/value string selects PostgreSQL too", res.stdout + res.stderr)
     env_res = run_cli(binary, "migrate", env={"PLEDGED_DB": kv})
-    tap.check(env_res.returncode == 0 and "(was 16; 0 migrations applied)" in env_res.stdout,
+    tap.check(env_res.returncode == 0 and "(was 17; 0 migrations applied)" in env_res.stdout,
               "PLEDGED_DB selects it as --db does", env_res.stdout + env_res.stderr)
     res = run_cli(binary, "migrate", "--db", "postgresql://pledged@127.0.0.1:1/none?connect_timeout=3")
     tap.check(res.returncode == 1 and "cannot connect to PostgreSQL" in res.stderr and "Traceback" not in res.stderr,

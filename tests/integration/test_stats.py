@@ -171,21 +171,24 @@ tap.check(s["pledges"] == len(pledges) and s["companies"] == 8 and s["announceme
 
 # --- kept totals of a one-word search (migration 0015) ---------------------------
 # With --search-totals-at 1 the first totals request for a word asks the
-# writer to keep its sums; later ones read them. Each must equal the sum of
+# writer to keep its sums; later ones read them. --search-totals-step 2
+# has the writer count the word's pledges two at a time, each step a write
+# of its own that queues the next (migration 0017). Each must equal the sum of
 # the pledges `q` lists, through writes that add, move and remove pledges
 # and change an announcement's text.
 # SQLite only: PostgreSQL sums the pledges at each read (pg_stats.c).
 
 
 def search_totals():
-    k = Daemon(binary, "--search-totals-at", "1", "--no-answer-cache")
+    k = Daemon(binary, "--search-totals-at", "1", "--search-totals-step", "2", "--no-answer-cache")
     res = run_cli(binary, "seed", "--db", k.db)
     tap.check(res.returncode == 0, "a second daemon keeps searches' totals from one pledge", res)
 
     def kept_words():
         con = sqlite3.connect("file:%s?mode=ro" % k.db, uri=True, timeout=10)
         try:
-            return {row[1]: row[0] for row in con.execute("SELECT bit, token FROM pledge_searches")}, \
+            return {row[1]: row[0] for row in con.execute("SELECT bit, token FROM pledge_searches"
+                                                          " WHERE counted_to IS NULL")}, \
                 con.execute("SELECT count(*) FROM pledge_search_dirty").fetchone()[0]
         finally:
             con.close()
@@ -213,6 +216,9 @@ def search_totals():
     tap.check("ai" in words and dirty == 0 and marked(words["ai"]) == len(before) > 3,
               "that request had the word kept, folded as FTS5's tokenizer writes it ('ai'), in every pledge listed",
               (words, dirty, len(before)))
+    steps = re.search(r"kept the totals of the search 'ai': (\d+) steps of up to 2 pledges", k.log_text())
+    tap.check(steps and int(steps.group(1)) > len(before) // 2,
+              "counted in steps of two pledges, one after another", steps and steps.group(0))
     check_word("ai", "read from the kept sums")
     ann = k.get("/v1/announcements?company=tsmc").json["data"][0]
     r = k.request("POST", "/v1/pledges", body={"announcement_id": ann["id"], "company": "tsmc", "kind": "investment",

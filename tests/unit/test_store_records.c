@@ -602,8 +602,11 @@ static enum store_status search_body(struct db *db, void *ctx)
         st = add_pledge(db, t->ann, "a plain pledge", &t->b);
     if (st == STORE_OK)
         st = describe(db, t->b, t->ann, "now about ospreys");
-    if (st == STORE_OK && t->keep)
-        st = sq_search_keep(db, (void *)t->keep);
+    struct search_keep k;
+    if (st == STORE_OK && t->keep && !sq_search_keep_init(&k, t->keep))
+        st = STORE_ERROR;
+    while (st == STORE_OK && t->keep && (st = sq_search_keep(db, &k)) == STORE_OK && k.more)
+        ; /* every step in this transaction */
     return st;
 }
 
@@ -622,9 +625,25 @@ static enum store_status nested_cloud(struct db *db, void *ctx)
     return describe(db, t->a, t->ann, "no birds any more");
 }
 
-static enum store_status keep_word(struct db *db, void *ctx)
+static enum store_status keep_step(struct db *db, void *ctx)
 {
     return sq_search_keep(db, ctx);
+}
+
+/* Keeps word, one step a transaction as the writer does; the steps taken,
+ * or -1. */
+static int keep_word(struct db *db, const char *word)
+{
+    struct search_keep k;
+    if (!sq_search_keep_init(&k, word))
+        return -1;
+    int steps = 0;
+    do {
+        if (store_write_on(db, keep_step, &k) != STORE_OK)
+            return -1;
+        steps++;
+    } while (k.more);
+    return steps;
 }
 
 static enum store_status forget(struct db *db, void *ctx)
@@ -669,10 +688,8 @@ static void test_search_totals(struct db *db)
     CHECK(parse_announcement(search_announcement_json, &a, &doc) &&
               store_announcement_write(db, &a, true, T0, &t.ann) == STORE_OK,
           "an announcement about AI, its pledge about cloud data centres");
-    CHECK(store_write_on(db, keep_word, "ai") == STORE_OK &&
-              store_write_on(db, keep_word, "cloud") == STORE_OK &&
-              store_write_on(db, keep_word, "wire") == STORE_OK &&
-              store_write_on(db, keep_word, "cloud") == STORE_OK &&
+    CHECK(keep_word(db, "ai") == 1 && keep_word(db, "cloud") == 1 && keep_word(db, "wire") == 1 &&
+              keep_word(db, "cloud") == 1 &&
               count_of(db, "pledge_searches") == 3 && search_totals_match(db),
           "three words kept (one asked twice), counted as FTS5 finds them");
     CHECK(count_of(db, "(SELECT 1 FROM pledge_search_groups WHERE bit = 0 AND dim = 'company'"
@@ -738,6 +755,119 @@ static void test_search_totals(struct db *db)
     CHECK(store_write_on(db, forget, NULL) == STORE_OK &&
               count_of(db, "pledge_searches") == 0 && search_totals_match(db),
           "a bulk load's forget leaves no word kept");
+}
+
+/* ---- a kept word counted in steps (SQLite, migration 0017) ---- */
+
+struct step_tx {
+    int64_t ann, id[8];
+    struct search_keep *k;
+};
+
+static const char *const step_texts[8] = {"cloud one", "plain one", "cloud two", "plain two",
+                                          "cloud three", "plain three", "cloud four", "plain"};
+
+static enum store_status add_step_pledges(struct db *db, void *ctx)
+{
+    struct step_tx *t = ctx;
+    enum store_status st = STORE_OK;
+    for (int i = 0; i < 8 && st == STORE_OK; i++)
+        st = add_pledge(db, t->ann, step_texts[i], &t->id[i]);
+    return st;
+}
+
+/* Between two steps: a counted pledge loses the word, a pledge not yet
+ * reached gains it, another not reached is deleted, and one is added. */
+static enum store_status change_between(struct db *db, void *ctx)
+{
+    struct step_tx *t = ctx;
+    int64_t id;
+    enum store_status st = describe(db, t->id[0], t->ann, "no longer about that");
+    if (st == STORE_OK)
+        st = describe(db, t->id[5], t->ann, "cloud after all");
+    if (st == STORE_OK)
+        st = store_pledge_delete(db, t->id[6]);
+    return st == STORE_OK ? add_pledge(db, t->ann, "cloud, new", &id) : st;
+}
+
+static enum store_status step_then_abort(struct db *db, void *ctx)
+{
+    struct step_tx *t = ctx;
+    return sq_search_keep(db, t->k) == STORE_OK ? STORE_ABORTED : STORE_ERROR;
+}
+
+static int64_t counted_to(struct db *db, const char *word)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT coalesce(counted_to, -1) FROM pledge_searches"
+                              " WHERE token = '%s'", word);
+    sqlite3_stmt *st = NULL;
+    int64_t v = -2; /* not kept */
+    if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void test_search_steps(struct db *db)
+{
+    struct announcement_input a;
+    json_t *doc;
+    struct step_tx t = {0};
+    CHECK(parse_announcement(search_announcement_json, &a, &doc) &&
+              store_announcement_write(db, &a, true, T0, &t.ann) == STORE_OK &&
+              store_write_on(db, add_step_pledges, &t) == STORE_OK,
+          "ten pledges, five of them about cloud (one by its announcement's summary)");
+    announcement_input_free(&a);
+    json_decref(doc);
+
+    store_search_totals_step_set(3);
+    struct search_keep k;
+    CHECK(sq_search_keep_init(&k, "cloud") && store_write_on(db, keep_step, &k) == STORE_OK &&
+              k.more && counted_to(db, "cloud") > 0 && k.found > 0,
+          "one step of three pledges keeps the word and counts part of them");
+    struct kinds read = totals_of(db, "cloud", 0);
+    static const char bump[] = "UPDATE pledge_search_groups SET pledges = pledges + 1000";
+    CHECK(sqlite3_exec(db_handle(db), bump, NULL, NULL, NULL) == SQLITE_OK &&
+              totals_of(db, "cloud", 20000).rows == read.rows &&
+              sqlite3_exec(db_handle(db), "UPDATE pledge_search_groups SET pledges ="
+                           " pledges - 1000", NULL, NULL, NULL) == SQLITE_OK,
+          "totals are not read from a word still being counted");
+    int64_t first = counted_to(db, "cloud");
+    CHECK(first < t.id[5] && store_write_on(db, change_between, &t) == STORE_OK &&
+              count_of(db, "pledge_search_dirty") == 0,
+          "writes between the steps, on both sides of where the count stands");
+    int steps = 1;
+    while (k.more && steps < 100 && store_write_on(db, keep_step, &k) == STORE_OK)
+        steps++;
+    CHECK(!k.more && steps >= 4 && counted_to(db, "cloud") == -1 && search_totals_match(db),
+          "counted through in %d steps: every pledge once, as FTS5 finds them", steps);
+    struct kinds kept = totals_of(db, "cloud", 20000);
+    read = totals_of(db, "cloud", 0);
+    CHECK(kept.rows > 0 && kept.rows == read.rows && kept.cents == read.cents,
+          "then totals are read from the kept sums and equal a pass over the pledges");
+
+    struct search_keep again;
+    CHECK(store_write_on(db, forget, NULL) == STORE_OK && sq_search_keep_init(&again, "cloud") &&
+              store_write_on(db, keep_step, &again) == STORE_OK && again.more,
+          "kept again from nothing: one step");
+    first = counted_to(db, "cloud");
+    t.k = &again;
+    CHECK(store_write_on(db, step_then_abort, &t) == STORE_ABORTED && again.more &&
+              counted_to(db, "cloud") == first &&
+              store_write_on(db, keep_step, &again) == STORE_OK && !again.more &&
+              counted_to(db, "cloud") == first,
+          "a step whose transaction rolled back ends the steps where the committed ones stand");
+    CHECK(keep_word(db, "cloud") >= 2 && counted_to(db, "cloud") == -1 && search_totals_match(db),
+          "the next request for the word resumes there and counts it through");
+    CHECK(!sq_search_keep_init(&again, "a-word-longer-than-sixty-four-bytes-is-never-kept-by-"
+                                        "the-store-at-all"),
+          "a word longer than 64 bytes is not kept");
+    store_search_totals_step_set(4096);
+    CHECK(store_announcement_delete(db, t.ann) == STORE_OK &&
+              store_write_on(db, forget, NULL) == STORE_OK && count_of(db, "pledge_searches") == 0,
+          "the announcement deleted and the word forgotten again");
 }
 
 /* ---- how the full-text indexes merge (SQLite, migration 0016) ---- */
@@ -966,6 +1096,8 @@ static void run_all(struct db *db)
     test_fts_in_transactions(db);
     if (store_engine_of(db) == ENGINE_SQLITE)
         test_search_totals(db);
+    if (store_engine_of(db) == ENGINE_SQLITE)
+        test_search_steps(db);
     test_rates(db);
     test_history(db);
     if (store_engine_of(db) == ENGINE_SQLITE)

@@ -115,24 +115,34 @@ bool sq_search_token(struct db *db, const char *q, char token[SEARCH_TOKEN_MAX +
 
 /* ---- asking for a word -------------------------------------------------- */
 
-/* The words asked for and not yet kept: a second request for one, while
- * the first's job waits or runs (seconds at a million pledges), asks
- * nothing more. */
+/* The words asked for and not yet counted through: a second request for
+ * one, while its steps wait or run, asks nothing more. */
 #define WANTED_MAX 8
 static struct {
     pthread_mutex_t mu;
-    char *token[WANTED_MAX]; /* malloc'd; the job's context */
+    struct search_keep *keep[WANTED_MAX]; /* malloc'd; the jobs' context */
 } wanted = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-/* The job's release (writer_post): the word is no longer waited for. */
-static void wanted_done(void *ctx)
+/* The word is no longer waited for. */
+static void wanted_done(struct search_keep *k)
 {
     pthread_mutex_lock(&wanted.mu);
     for (int i = 0; i < WANTED_MAX; i++)
-        if (wanted.token[i] == ctx)
-            wanted.token[i] = NULL;
+        if (wanted.keep[i] == k)
+            wanted.keep[i] = NULL;
     pthread_mutex_unlock(&wanted.mu);
-    free(ctx);
+    free(k);
+}
+
+/* A step's release (writer_post), on the writer's thread once the step's
+ * batch is over: queues the next step while pledges remain, behind the
+ * writes that came meanwhile. */
+static void keep_release(void *ctx)
+{
+    struct search_keep *k = ctx;
+    if (k->more && writer_post(sq_search_keep, k, keep_release))
+        return;
+    wanted_done(k);
 }
 
 void sq_search_want(const char *token, long long matched)
@@ -144,31 +154,39 @@ void sq_search_want(const char *token, long long matched)
     int slot = -1;
     bool asked = false;
     for (int i = 0; i < WANTED_MAX; i++) {
-        if (wanted.token[i] && strcmp(wanted.token[i], token) == 0)
+        if (wanted.keep[i] && strcmp(wanted.keep[i]->token, token) == 0)
             asked = true;
-        else if (!wanted.token[i] && slot < 0)
+        else if (!wanted.keep[i] && slot < 0)
             slot = i;
     }
-    char *copy = !asked && slot >= 0 ? strdup(token) : NULL;
-    if (copy)
-        wanted.token[slot] = copy;
+    struct search_keep *k = !asked && slot >= 0 ? malloc(sizeof *k) : NULL;
+    if (k && !sq_search_keep_init(k, token)) {
+        free(k);
+        k = NULL;
+    }
+    if (k)
+        wanted.keep[slot] = k;
     pthread_mutex_unlock(&wanted.mu);
-    if (copy && !writer_post(sq_search_keep, copy, wanted_done))
-        wanted_done(copy);
+    if (k && !writer_post(sq_search_keep, k, keep_release))
+        wanted_done(k);
 }
 
 /* ---- the kept words and their sums --------------------------------------- */
 
+/* The kept words, those still being counted included (the fold counts a
+ * pledge that changes under every one). */
 struct words {
     int n;
     int bit[WORDS_MAX];
     char token[WORDS_MAX][SEARCH_TOKEN_MAX + 1];
     int len[WORDS_MAX];
+    long long counted_to[WORDS_MAX]; /* -1: counted through (NULL) */
 };
 
 static enum store_status words_read(struct db *db, struct words *w)
 {
-    sqlite3_stmt *st = db_prepare(db, "SELECT bit, token FROM pledge_searches ORDER BY bit");
+    sqlite3_stmt *st = db_prepare(db, "SELECT bit, token, coalesce(counted_to, -1)"
+                                      " FROM pledge_searches ORDER BY bit");
     if (!st)
         return STORE_ERROR;
     w->n = 0;
@@ -177,6 +195,7 @@ static enum store_status words_read(struct db *db, struct words *w)
         w->bit[w->n] = sqlite3_column_int(st, 0);
         sq_copy_text(w->token[w->n], sizeof w->token[0], sqlite3_column_text(st, 1));
         w->len[w->n] = (int)strlen(w->token[w->n]);
+        w->counted_to[w->n] = sqlite3_column_int64(st, 2);
         w->n++;
     }
     db_done(st);
@@ -280,115 +299,6 @@ static enum store_status mark_write(struct db *db, int64_t id, uint64_t mask,
     for (int f = 0; f < 7; f++)
         sqlite3_bind_int64(st, 10 + f, c->fig[f]);
     return sq_run(st);
-}
-
-/* ---- keeping a word ------------------------------------------------------- */
-
-/* A row whose full-text entry this transaction will rewrite: its pledges
- * are left to the fold, which counts them after the rewrite. */
-static bool list_marked(void *ctx, enum fts_table table, int64_t id)
-{
-    struct db *db = ctx;
-    sqlite3_stmt *st = db_prepare(db, table == FTS_PLEDGES
-                                          ? "INSERT OR IGNORE INTO pledge_search_dirty VALUES (?)"
-                                          : "INSERT OR IGNORE INTO pledge_search_dirty"
-                                            " SELECT id FROM pledges WHERE announcement_id = ?");
-    if (!st)
-        return false;
-    sqlite3_bind_int64(st, 1, id);
-    return sq_run(st) == STORE_OK;
-}
-
-/* The lowest bit no word has, or -1. */
-static int free_bit(const struct words *w)
-{
-    uint64_t used = 0;
-    for (int i = 0; i < w->n; i++)
-        used |= 1ULL << w->bit[i];
-    for (int bit = 0; bit < WORDS_MAX; bit++)
-        if (!(used >> bit & 1))
-            return bit;
-    return -1;
-}
-
-enum store_status sq_search_keep(struct db *db, void *ctx)
-{
-    const char *token = ctx;
-    struct words w;
-    enum store_status status = words_read(db, &w);
-    for (int i = 0; status == STORE_OK && i < w.n; i++)
-        if (strcmp(w.token[i], token) == 0)
-            return STORE_OK; /* kept already */
-    int bit = status == STORE_OK ? free_bit(&w) : -1;
-    if (status != STORE_OK || bit < 0) {
-        if (bit < 0 && status == STORE_OK)
-            atomic_store(&words_full, true);
-        return status;
-    }
-    /* Rows written earlier in this transaction have no full-text entry yet
-     * (fts_sync.h): FTS5 cannot find them, so the fold counts them. */
-    status = sq_fts_each_mark(db, list_marked, db);
-    sqlite3_stmt *st = status == STORE_OK
-                           ? db_prepare(db, "INSERT INTO pledge_searches VALUES (?, ?)")
-                           : NULL;
-    if (st) {
-        sqlite3_bind_int(st, 1, bit);
-        sqlite3_bind_text(st, 2, token, -1, SQLITE_STATIC);
-        status = sq_run(st);
-    } else if (status == STORE_OK) {
-        status = STORE_ERROR;
-    }
-    char query[SEARCH_TOKEN_MAX + 3];
-    snprintf(query, sizeof query, "\"%s\"", token); /* a token holds no '"' */
-    st = status == STORE_OK
-             ? db_prepare(db, "SELECT * FROM pledge_group_keys WHERE id IN"
-                              " (SELECT rowid FROM pledges_fts WHERE pledges_fts MATCH ?1"
-                              " UNION SELECT id FROM pledges WHERE announcement_id IN"
-                              " (SELECT rowid FROM announcements_fts WHERE announcements_fts"
-                              " MATCH ?1)) AND id NOT IN (SELECT id FROM pledge_search_dirty)")
-             : NULL;
-    if (status == STORE_OK && !st)
-        status = STORE_ERROR;
-    /* The pass touches pages all over the pledges and fills the marks: in
-     * the writer's usual 16 MiB cache they would stay (the daemon's peak
-     * memory at a million pledges went from 42 to 63 MiB); 2 MiB while it
-     * runs, as a bulk load's index rebuild (tx.c). */
-    if (status == STORE_OK && db_exec(db, "PRAGMA cache_size=-2000") != SQLITE_OK)
-        status = STORE_ERROR;
-    struct keytab sums;
-    keytab_init(&sums, sizeof(struct group_sums));
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    long long counted = 0;
-    if (st) {
-        sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
-        int rc;
-        while (status == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            struct counted c;
-            counted_read(st, 1, 8, &c);
-            counted++;
-            if (!sums_add(&sums, bit, &c, 1))
-                status = STORE_ERROR;
-            else
-                status = mark_write(db, sqlite3_column_int64(st, 0), 1ULL << bit, &c, true);
-        }
-        if (status == STORE_OK && rc != SQLITE_DONE)
-            status = sq_status(rc);
-        db_done(st);
-    }
-    if (status == STORE_OK)
-        status = sums_write(db, &sums);
-    keytab_free(&sums);
-    db_exec(db, DB_WRITER_CACHE);
-    if (status == STORE_OK) { /* for the operator: what keeping it cost the writes waiting */
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        char line[200];
-        snprintf(line, sizeof line, "keeping the totals of the search '%s': %lld pledges"
-                 " counted in %lld ms", token, counted,
-                 (long long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
-        log_info(line);
-    }
-    return status;
 }
 
 /* ---- the fold ------------------------------------------------------------- */
@@ -559,6 +469,210 @@ enum store_status sq_searches_fold(struct db *db)
     keytab_free(&sums);
     st = status == STORE_OK ? db_prepare(db, "DELETE FROM pledge_search_dirty") : NULL;
     return st ? sq_run(st) : status == STORE_OK ? STORE_ERROR : status;
+}
+
+/* ---- keeping a word, in steps ------------------------------------------- */
+
+static atomic_llong step_pledges = 4096;
+
+void store_search_totals_step_set(long long pledges)
+{
+    atomic_store(&step_pledges, pledges < 1 ? 1 : pledges);
+}
+
+long long sq_search_step(void)
+{
+    return atomic_load(&step_pledges);
+}
+
+bool sq_search_keep_init(struct search_keep *k, const char *token)
+{
+    size_t len = strlen(token);
+    if (len > SEARCH_TOKEN_MAX)
+        return false;
+    *k = (struct search_keep){.from = -1};
+    memcpy(k->token, token, len + 1);
+    return true;
+}
+
+/* A row whose full-text entry this transaction will rewrite: its pledges
+ * are left to the fold, which counts them after the rewrite (a step reads
+ * an announcement's words from its entry). */
+static bool list_marked(void *ctx, enum fts_table table, int64_t id)
+{
+    struct db *db = ctx;
+    sqlite3_stmt *st = db_prepare(db, table == FTS_PLEDGES
+                                          ? "INSERT OR IGNORE INTO pledge_search_dirty VALUES (?)"
+                                          : "INSERT OR IGNORE INTO pledge_search_dirty"
+                                            " SELECT id FROM pledges WHERE announcement_id = ?");
+    if (!st)
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    return sq_run(st) == STORE_OK;
+}
+
+/* The lowest bit no word has, or -1. */
+static int free_bit(const struct words *w)
+{
+    uint64_t used = 0;
+    for (int i = 0; i < w->n; i++)
+        used |= 1ULL << w->bit[i];
+    for (int bit = 0; bit < WORDS_MAX; bit++)
+        if (!(used >> bit & 1))
+            return bit;
+    return -1;
+}
+
+/* Finds k's word among the kept (*bit, and where its count stands in
+ * *from), or keeps it with nothing counted yet. *bit -1: 63 are kept. */
+static enum store_status word_find_or_add(struct db *db, const struct search_keep *k, int *bit,
+                                          long long *from)
+{
+    struct words w;
+    enum store_status status = words_read(db, &w);
+    *bit = -1;
+    for (int i = 0; status == STORE_OK && i < w.n; i++)
+        if (strcmp(w.token[i], k->token) == 0) {
+            *bit = w.bit[i];
+            *from = w.counted_to[i];
+            return STORE_OK;
+        }
+    if (status != STORE_OK || (*bit = free_bit(&w)) < 0)
+        return status;
+    *from = 0;
+    sqlite3_stmt *st = db_prepare(db, "INSERT INTO pledge_searches VALUES (?, ?, 0)");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int(st, 1, *bit);
+    sqlite3_bind_text(st, 2, k->token, -1, SQLITE_STATIC);
+    return sq_run(st);
+}
+
+/* Counts the word (one of *one) in up to `limit` pledges after id *from, in
+ * order of id, and moves *from to the last one read (-1: none were left).
+ * Passed over: pledges listed to be counted again (the fold counts them)
+ * and those whose mark has the word (the fold counted them with it). */
+static enum store_status count_step(struct db *db, const struct words *one, long long *from,
+                                    long long limit, long long *found)
+{
+    sqlite3_stmt *st = db_prepare(db, "SELECT k.*, p.announcement_id, p.description, m.mask"
+                                      " FROM pledge_group_keys k JOIN pledges p ON p.id = k.id"
+                                      " LEFT JOIN pledge_search_marks m ON m.id = k.id"
+                                      " WHERE k.id > ?1 AND k.id NOT IN"
+                                      " (SELECT id FROM pledge_search_dirty)"
+                                      " ORDER BY k.id LIMIT ?2");
+    struct tokenizer tk = {0};
+    if (!st || !tokenizer_open(db, &tk)) {
+        db_done(st);
+        tokenizer_close(&tk);
+        return STORE_ERROR;
+    }
+    sqlite3_bind_int64(st, 1, *from);
+    sqlite3_bind_int64(st, 2, limit);
+    uint64_t bit = 1ULL << one->bit[0];
+    struct keytab sums;
+    keytab_init(&sums, sizeof(struct group_sums));
+    struct announcement_words memo = {0};
+    enum store_status status = STORE_OK;
+    long long read = 0;
+    int rc;
+    while (status == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(st, 0);
+        *from = id;
+        read++;
+        if ((uint64_t)sqlite3_column_int64(st, 17) & bit)
+            continue;
+        status = announcement_mask(db, &tk, one, sqlite3_column_int64(st, 15), &memo);
+        uint64_t mask = memo.mask;
+        if (status == STORE_OK &&
+            !words_in(&tk, one, sqlite3_column_text(st, 16), sqlite3_column_bytes(st, 16), &mask))
+            status = STORE_ERROR;
+        if (status != STORE_OK || !mask)
+            continue;
+        struct counted c;
+        counted_read(st, 1, 8, &c);
+        (*found)++;
+        status = sums_add(&sums, one->bit[0], &c, 1) ? mark_write(db, id, bit, &c, true)
+                                                     : STORE_ERROR;
+    }
+    if (status == STORE_OK && rc != SQLITE_DONE)
+        status = sq_status(rc);
+    db_done(st);
+    tokenizer_close(&tk);
+    if (status == STORE_OK)
+        status = sums_write(db, &sums);
+    keytab_free(&sums);
+    if (read < limit)
+        *from = -1;
+    return status;
+}
+
+/* Where the word's count stands: id, or -1 for NULL (counted through). */
+static enum store_status counted_to_write(struct db *db, int bit, long long to)
+{
+    sqlite3_stmt *st = db_prepare(db, "UPDATE pledge_searches SET counted_to = ?2 WHERE bit = ?1");
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int(st, 1, bit);
+    if (to >= 0)
+        sqlite3_bind_int64(st, 2, to);
+    return sq_run(st);
+}
+
+static long long ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (long long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+enum store_status sq_search_keep(struct db *db, void *ctx)
+{
+    struct search_keep *k = ctx;
+    k->more = false;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int bit;
+    long long from;
+    enum store_status status = word_find_or_add(db, k, &bit, &from);
+    if (status == STORE_OK && bit < 0)
+        atomic_store(&words_full, true);
+    if (status != STORE_OK || bit < 0 || from < 0)
+        return status; /* 63 kept, or counted through already */
+    if (from == k->from)
+        return STORE_OK; /* the last step's batch did not commit: a request resumes */
+    k->from = from;
+    /* Rows written earlier in this transaction have no full-text entry yet
+     * (fts_sync.h): the fold counts them. */
+    status = sq_fts_each_mark(db, list_marked, db);
+    /* A step touches pages all over the pledges and fills the marks: in the
+     * writer's usual 16 MiB cache they would stay (the daemon's peak memory
+     * at a million pledges went from 42 to 63 MiB when one write counted a
+     * word); 2 MiB while it runs, as a bulk load's index rebuild (tx.c). */
+    if (status == STORE_OK && db_exec(db, "PRAGMA cache_size=-2000") != SQLITE_OK)
+        status = STORE_ERROR;
+    struct words one = {.n = 1, .bit = {bit}, .len = {(int)strlen(k->token)}};
+    memcpy(one.token[0], k->token, sizeof k->token);
+    if (status == STORE_OK)
+        status = count_step(db, &one, &from, sq_search_step(), &k->found);
+    db_exec(db, DB_WRITER_CACHE);
+    if (status == STORE_OK)
+        status = counted_to_write(db, bit, from);
+    if (status != STORE_OK)
+        return status;
+    long long ms = ms_since(&t0);
+    k->steps++;
+    k->total_ms += ms;
+    k->longest_ms = ms > k->longest_ms ? ms : k->longest_ms;
+    k->more = from >= 0;
+    if (!k->more) { /* for the operator: what keeping it cost the writes waiting */
+        char line[256];
+        snprintf(line, sizeof line, "kept the totals of the search '%s': %d steps of up to"
+                 " %lld pledges found it in %lld, %lld ms in all, the longest %lld ms",
+                 k->token, k->steps, sq_search_step(), k->found, k->total_ms, k->longest_ms);
+        log_info(line);
+    }
+    return STORE_OK;
 }
 
 enum store_status sq_searches_forget(struct db *db)

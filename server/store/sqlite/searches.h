@@ -4,8 +4,12 @@
  *
  * Which words: a totals request that reads at least
  * store_search_totals_at() pledges for a one-word search asks the writer,
- * without waiting, to keep that word (sq_search_want); the job counts the
- * word's pledges once. Up to 63 words are kept. A word is what FTS5's
+ * without waiting, to keep that word (sq_search_want). The writer counts
+ * the word's pledges once, in steps of sq_search_step() pledges in order
+ * of id (migration 0017), each step a job of its own that queues the next,
+ * so that the writes arriving meanwhile wait for one step, not for the
+ * whole count (3 s at a million pledges). Totals are read from a word once
+ * it is counted through. Up to 63 words are kept. A word is what FTS5's
  * unicode61 tokenizer makes of `q` (one token, no prefix star), so the
  * kept totals match exactly the pledges `q` finds.
  *
@@ -16,9 +20,10 @@
  * text with the same tokenizer. The tests hold the kept totals to FTS5's
  * own answer (the view pledge_search_groups_computed).
  *
- * Ownership: nothing here outlives a call but the setting and the words
- * asked for: each is a queued job's context, freed by the job's release
- * on the writer's thread (writer_post). */
+ * Ownership: nothing here outlives a call but the settings and the words
+ * asked for: each is a queued job's context (a struct search_keep), passed
+ * from step to step and freed by the last step's release on the writer's
+ * thread (writer_post). */
 #ifndef PLEDGED_STORE_SEARCHES_H
 #define PLEDGED_STORE_SEARCHES_H
 
@@ -42,8 +47,28 @@ bool sq_search_token(struct db *db, const char *q, char token[SEARCH_TOKEN_MAX +
  * word (or 8 others) is asked for already and its job not yet done. */
 void sq_search_want(const char *token, long long matched);
 
-/* A write body (store_tx_fn): keeps the word ctx (a token), counting its
- * pledges once. STORE_OK also when it is kept already or 63 are. */
+/* Pledges one step of keeping a word reads (store_search_totals_step_set). */
+long long sq_search_step(void);
+
+/* A word being kept, from one step to the next. */
+struct search_keep {
+    char token[SEARCH_TOKEN_MAX + 1];
+    bool more;          /* set by a step: pledges remain to be counted */
+    long long from;     /* where the last step began (-1: none yet) */
+    int steps;          /* for the operator's log line: */
+    long long found;    /* pledges found holding the word */
+    long long longest_ms, total_ms;
+};
+
+/* Makes k a word to keep, no step taken; false when token is too long. */
+bool sq_search_keep_init(struct search_keep *k, const char *token);
+
+/* A write body (store_tx_fn): one step of keeping the word ctx (a struct
+ * search_keep): keeps the word when it is not kept yet, then counts the
+ * next sq_search_step() pledges, and sets ctx's `more` when some remain.
+ * STORE_OK also when the word is counted through already, when 63 are kept,
+ * and when the last step's work was not committed (more is then false: the
+ * next request for the word resumes where the committed steps ended). */
 enum store_status sq_search_keep(struct db *db, void *ctx);
 
 /* Recounts the pledges listed in pledge_search_dirty and empties it;

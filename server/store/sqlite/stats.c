@@ -172,12 +172,13 @@ static bool text_only(const struct record_filter *f)
 }
 
 /* The kept totals of a one-word search (migration 0015), when the word is
- * kept and no pledge waits to be counted again; STORE_NOT_FOUND otherwise. */
+ * kept, counted through (0017) and no pledge waits to be counted again;
+ * STORE_NOT_FOUND otherwise. */
 static enum store_status search_groups(struct db *db, const char *token, enum stats_group group,
                                        store_stats_fn *fn, void *ctx)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT bit FROM pledge_searches WHERE token = ?"
-                                      " AND NOT EXISTS (SELECT 1 FROM pledge_search_dirty)");
+                                      " AND counted_to IS NULL AND NOT EXISTS (SELECT 1 FROM pledge_search_dirty)");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);

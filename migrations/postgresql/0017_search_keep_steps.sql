@@ -1,0 +1,3 @@
+-- 0017 keeps both engines at the same schema version. SQLite's 0017 counts
+-- a kept search word's pledges in steps instead of in one write;
+-- PostgreSQL keeps no search totals (0015), so nothing changes here.
