@@ -798,12 +798,11 @@ static enum store_status step_then_abort(struct db *db, void *ctx)
 
 static int64_t counted_to(struct db *db, const char *word)
 {
-    char sql[160];
-    snprintf(sql, sizeof sql, "SELECT coalesce(counted_to, -1) FROM pledge_searches"
-                              " WHERE token = '%s'", word);
     sqlite3_stmt *st = NULL;
     int64_t v = -2; /* not kept */
-    if (sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db_handle(db), "SELECT coalesce(counted_to, -1) FROM pledge_searches"
+                                          " WHERE token = ?", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);

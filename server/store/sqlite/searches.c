@@ -364,6 +364,21 @@ static enum store_status announcement_mask(struct db *db, struct tokenizer *tk,
     return STORE_OK;
 }
 
+/* The words of w in the pledge on st's row: its announcement's (memo) and
+ * its description's. The row is a pledge_group_keys row (id, 7 keys, 7
+ * figures), then the pledge's announcement_id (15) and description (16). */
+static enum store_status row_words(struct db *db, struct tokenizer *tk, const struct words *w,
+                                   sqlite3_stmt *st, struct announcement_words *memo,
+                                   uint64_t *mask)
+{
+    enum store_status status = announcement_mask(db, tk, w, sqlite3_column_int64(st, 15), memo);
+    *mask = memo->mask;
+    if (status == STORE_OK &&
+        !words_in(tk, w, sqlite3_column_text(st, 16), sqlite3_column_bytes(st, 16), mask))
+        status = STORE_ERROR;
+    return status;
+}
+
 /* Takes a listed pledge's old count away and counts it as it stands. */
 static enum store_status recount(struct db *db, struct tokenizer *tk, const struct words *w,
                                  int64_t id, struct keytab *sums,
@@ -397,11 +412,8 @@ static enum store_status recount(struct db *db, struct tokenizer *tk, const stru
     enum store_status status = STORE_OK;
     if (rc == SQLITE_ROW) {
         counted_read(st, 1, 8, &now);
-        status = announcement_mask(db, tk, w, sqlite3_column_int64(st, 15), memo);
-        mask = memo->mask;
-        if (status == STORE_OK &&
-            (!words_in(tk, w, sqlite3_column_text(st, 16), sqlite3_column_bytes(st, 16), &mask) ||
-             !mask_add(sums, mask, &now, 1)))
+        status = row_words(db, tk, w, st, memo, &mask);
+        if (status == STORE_OK && !mask_add(sums, mask, &now, 1))
             status = STORE_ERROR;
     } else if (rc != SQLITE_DONE) {
         status = sq_status(rc);
@@ -548,7 +560,7 @@ static enum store_status word_find_or_add(struct db *db, const struct search_kee
     return sq_run(st);
 }
 
-/* Counts the word (one of *one) in up to `limit` pledges after id *from, in
+/* Counts the word (one->token[0]) in up to `limit` pledges after id *from, in
  * order of id, and moves *from to the last one read (-1: none were left).
  * Passed over: pledges listed to be counted again (the fold counts them)
  * and those whose mark has the word (the fold counted them with it). */
@@ -582,11 +594,8 @@ static enum store_status count_step(struct db *db, const struct words *one, long
         read++;
         if ((uint64_t)sqlite3_column_int64(st, 17) & bit)
             continue;
-        status = announcement_mask(db, &tk, one, sqlite3_column_int64(st, 15), &memo);
-        uint64_t mask = memo.mask;
-        if (status == STORE_OK &&
-            !words_in(&tk, one, sqlite3_column_text(st, 16), sqlite3_column_bytes(st, 16), &mask))
-            status = STORE_ERROR;
+        uint64_t mask;
+        status = row_words(db, &tk, one, st, &memo, &mask);
         if (status != STORE_OK || !mask)
             continue;
         struct counted c;

@@ -53,11 +53,12 @@ long long sq_search_step(void);
 /* A word being kept, from one step to the next. */
 struct search_keep {
     char token[SEARCH_TOKEN_MAX + 1];
-    bool more;          /* set by a step: pledges remain to be counted */
-    long long from;     /* where the last step began (-1: none yet) */
-    int steps;          /* for the operator's log line: */
-    long long found;    /* pledges found holding the word */
-    long long longest_ms, total_ms;
+    bool more;      /* set by a step: pledges remain to be counted */
+    long long from; /* where the last step began (-1: none yet) */
+    /* For the operator's log line: steps taken, pledges found holding the
+     * word, and the steps' time. */
+    int steps;
+    long long found, longest_ms, total_ms;
 };
 
 /* Makes k a word to keep, no step taken; false when token is too long. */

@@ -178,7 +178,8 @@ static enum store_status search_groups(struct db *db, const char *token, enum st
                                        store_stats_fn *fn, void *ctx)
 {
     sqlite3_stmt *st = db_prepare(db, "SELECT bit FROM pledge_searches WHERE token = ?"
-                                      " AND counted_to IS NULL AND NOT EXISTS (SELECT 1 FROM pledge_search_dirty)");
+                                      " AND counted_to IS NULL"
+                                      " AND NOT EXISTS (SELECT 1 FROM pledge_search_dirty)");
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_text(st, 1, token, -1, SQLITE_STATIC);
